@@ -1,0 +1,102 @@
+// Package store defines the metadata store: users, sessions, documents, file
+// versions, links, the audit trail and the job outbox. Every change runs in a
+// unit of work (Tx) so that a change, its audit event and the jobs it causes
+// commit together. Implementations live below: store/sqlite and
+// store/postgres, both proven by store/storetest.
+package store
+
+import (
+	"context"
+	"time"
+
+	"dossier/internal/dossier"
+)
+
+// Store opens units of work against one database.
+type Store interface {
+	// Read runs fn in a read-only transaction.
+	Read(ctx context.Context, fn func(Tx) error) error
+	// Write runs fn in a read-write transaction and commits when fn returns
+	// nil; any error rolls everything back.
+	Write(ctx context.Context, fn func(Tx) error) error
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Tx is one transaction. Methods that find nothing return an error whose
+// dossier.ErrorCode is ENotFound; never a zero value with a nil error.
+type Tx interface {
+	CreateUser(ctx context.Context, u dossier.User) error // EConflict when the username is taken
+	UserByID(ctx context.Context, id string) (dossier.User, error)
+	UserByName(ctx context.Context, username string) (dossier.User, error)
+	ListUsers(ctx context.Context) ([]dossier.User, error)
+
+	CreateSession(ctx context.Context, s dossier.Session) error
+	Session(ctx context.Context, tokenHash string) (dossier.Session, error)
+	DeleteSession(ctx context.Context, tokenHash string) error
+
+	// CreateDocument inserts d with d.File as its first file version.
+	CreateDocument(ctx context.Context, d dossier.Document) error
+	// Document returns the document with its newest file version.
+	Document(ctx context.Context, id string) (dossier.Document, error)
+	ListDocuments(ctx context.Context, f DocumentFilter) ([]dossier.Document, error)
+	// UpdateDocument stores d's metadata, state, legal hold and archived_at
+	// with d.Version as the new version, if the stored version is still
+	// expectVersion; otherwise it returns EConflict and changes nothing.
+	UpdateDocument(ctx context.Context, d dossier.Document, expectVersion int) error
+	AddFileVersion(ctx context.Context, f dossier.FileVersion) error
+	FileVersion(ctx context.Context, documentID string, version int) (dossier.FileVersion, error)
+	FileVersions(ctx context.Context, documentID string) ([]dossier.FileVersion, error)
+	// BlobInUse reports whether any file version refers to the content hash.
+	BlobInUse(ctx context.Context, sha256 string) (bool, error)
+
+	AddLink(ctx context.Context, l dossier.Link) error // EConflict when it exists
+	Links(ctx context.Context, documentID string) ([]dossier.Link, error)
+
+	// AppendAudit chains e after its stream's head: it sets Seq, StreamSeq,
+	// PrevHash and Hash, and returns the sealed event.
+	AppendAudit(ctx context.Context, e dossier.AuditEvent) (dossier.AuditEvent, error)
+	ListAudit(ctx context.Context, f AuditFilter) ([]dossier.AuditEvent, error)
+	// ScanAudit calls fn for every event in Seq order.
+	ScanAudit(ctx context.Context, fn func(dossier.AuditEvent) error) error
+	// AuditHeads returns the recorded head (last StreamSeq and Hash) of every stream.
+	AuditHeads(ctx context.Context) (map[string]AuditHead, error)
+
+	// Enqueue adds a job to the outbox; it runs after the transaction commits.
+	Enqueue(ctx context.Context, j Job) error
+}
+
+// DocumentFilter selects documents for a list; results are ordered by id
+// descending (newest first) and start after Cursor (an id) when set.
+type DocumentFilter struct {
+	Kind     dossier.Kind
+	State    string
+	Customer string
+	Cursor   string
+	Limit    int
+}
+
+// AuditFilter selects audit events, in Seq order; zero fields match all.
+type AuditFilter struct {
+	DocumentID string
+	Actor      string
+	Since      time.Time
+	Until      time.Time
+	AfterSeq   int64
+	Limit      int
+}
+
+// AuditHead is the last event of one audit stream.
+type AuditHead struct {
+	StreamSeq int64
+	Hash      string
+}
+
+// Job is one unit of background work in the outbox.
+type Job struct {
+	ID      int64
+	Kind    string // e.g. "extract_text", "index"
+	Payload []byte // JSON
+	RunAt   time.Time
+}
