@@ -1,0 +1,22 @@
+# Build and test entry points. `make test` is what CI runs (.ci/run).
+# Keep in sync with scripts/test.sh.
+STATICCHECK_VERSION := v0.8.2
+
+.PHONY: test run build bench lint
+
+test:
+	scripts/test.sh
+
+run:
+	go run ./cmd/dossier serve
+
+build:
+	go build -o bin/dossier ./cmd/dossier
+
+bench:
+	go test -run '^$$' -bench . -benchtime 1x ./bench/...
+
+lint:
+	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "not gofmt-ed:"; echo "$$out"; exit 1; fi
+	go vet ./...
+	go run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...

@@ -1,0 +1,129 @@
+// Package app assembles the service from its configuration: it opens the
+// backends the URLs name, builds the services on them and serves HTTP. The
+// command line and the end-to-end tests start the service through it.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"dossier/internal/auth"
+	"dossier/internal/blob"
+	blobfs "dossier/internal/blob/fs"
+	"dossier/internal/blob/s3"
+	"dossier/internal/config"
+	"dossier/internal/documents"
+	"dossier/internal/httpapi"
+	"dossier/internal/store"
+	"dossier/internal/store/postgres"
+	"dossier/internal/store/sqlite"
+)
+
+// App is the assembled service.
+type App struct {
+	Config    config.Config
+	Store     store.Store
+	Blobs     blob.Store
+	Auth      *auth.Service
+	Documents *documents.Service
+	Logger    *slog.Logger
+}
+
+// Open opens every backend named by c, creating what is missing (data
+// directory, database, bucket) and migrating the database.
+func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) {
+	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
+		return nil, fmt.Errorf("create data directory %s: %w", c.DataDir, err)
+	}
+	st, err := openStore(ctx, c.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	blobs, err := openBlobs(ctx, c.BlobURL)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	tmp := filepath.Join(c.DataDir, "tmp")
+	if err := os.MkdirAll(tmp, 0o750); err != nil {
+		st.Close()
+		return nil, fmt.Errorf("create %s: %w", tmp, err)
+	}
+	return &App{
+		Config: c, Store: st, Blobs: blobs, Logger: log,
+		Auth:      auth.New(st, time.Now),
+		Documents: documents.New(st, blobs, time.Now, tmp),
+	}, nil
+}
+
+func openStore(ctx context.Context, raw string) (store.Store, error) {
+	if path, ok := strings.CutPrefix(raw, "sqlite://"); ok {
+		return sqlite.Open(ctx, path)
+	}
+	return postgres.Open(ctx, raw)
+}
+
+func openBlobs(ctx context.Context, raw string) (blob.Store, error) {
+	if dir, ok := strings.CutPrefix(raw, "file://"); ok {
+		return blobfs.New(dir)
+	}
+	cfg, err := s3.ParseURL(raw)
+	if err != nil {
+		return nil, fmt.Errorf("DOSSIER_BLOB_URL: %w", err)
+	}
+	return s3.New(ctx, cfg)
+}
+
+// Close releases the backends.
+func (a *App) Close() error { return a.Store.Close() }
+
+// Handler returns the HTTP handler of the service.
+func (a *App) Handler() http.Handler {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return httpapi.New(httpapi.Deps{
+		Store: a.Store, Auth: a.Auth, Documents: a.Documents, Logger: a.Logger, Registry: reg,
+		MaxUpload: a.Config.MaxUpload, Ready: a.ready,
+	})
+}
+
+// ready checks that every backend answers.
+func (a *App) ready(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	var errs []error
+	if err := a.Store.Ping(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("database: %w", err))
+	}
+	if err := a.Blobs.Ping(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("object store: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// Redact hides the password and keys of a backend URL for logs.
+func Redact(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable URL)"
+	}
+	q := u.Query()
+	for _, k := range []string{"secret_key", "access_key", "key", "password"} {
+		if q.Has(k) {
+			q.Set(k, "xxx")
+		}
+	}
+	u.RawQuery = q.Encode()
+	return u.Redacted()
+}

@@ -1,0 +1,87 @@
+// Package auditlog writes and checks the audit trail through the store: every
+// service appends its events with Append inside the transaction of the change
+// they record, and Verify walks the whole trail.
+package auditlog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"dossier/internal/audit"
+	"dossier/internal/dossier"
+	"dossier/internal/store"
+)
+
+// Event is what a service says happened; Append turns it into a chained entry.
+type Event struct {
+	Actor      string
+	Action     string
+	DocumentID string
+	Details    any // encoded as canonical JSON
+}
+
+// Append records e in tx at time now.
+func Append(ctx context.Context, tx store.Tx, now time.Time, e Event) error {
+	details, err := audit.CanonicalJSON(e.Details)
+	if err != nil {
+		return fmt.Errorf("audit %s: encode details: %w", e.Action, err)
+	}
+	_, err = tx.AppendAudit(ctx, dossier.AuditEvent{
+		Time: now, Actor: e.Actor, Action: e.Action, DocumentID: e.DocumentID, Details: details,
+	})
+	return err
+}
+
+// Result is the outcome of Verify, shaped as GET /api/v1/audit/verify answers it.
+type Result struct {
+	OK          bool   `json:"ok"`
+	Checked     int    `json:"checked"`
+	FirstBadSeq int64  `json:"first_bad_seq,omitempty"`
+	Reason      string `json:"reason,omitempty"`
+}
+
+// Verify checks every event's hash and every stream's chain and head.
+func Verify(ctx context.Context, s store.Store) (Result, error) {
+	v := audit.NewVerifier()
+	var failure error
+	err := s.Read(ctx, func(tx store.Tx) error {
+		err := tx.ScanAudit(ctx, func(e dossier.AuditEvent) error { return v.Add(e) })
+		if err != nil {
+			failure = err
+			return nil
+		}
+		heads, err := tx.AuditHeads(ctx)
+		if err != nil {
+			return err
+		}
+		refs := make(map[string]audit.HeadRef, len(heads))
+		for k, h := range heads {
+			refs[k] = audit.HeadRef{StreamSeq: h.StreamSeq, Hash: h.Hash}
+		}
+		failure = v.Finish(refs)
+		return nil
+	})
+	if err != nil {
+		return Result{}, fmt.Errorf("verify audit trail: %w", err)
+	}
+	if failure == nil {
+		return Result{OK: true, Checked: v.Checked()}, nil
+	}
+	var f *audit.Failure
+	if !errors.As(failure, &f) {
+		return Result{}, fmt.Errorf("verify audit trail: %w", failure)
+	}
+	return Result{OK: false, Checked: v.Checked(), FirstBadSeq: f.Seq, Reason: f.Reason}, nil
+}
+
+// List returns the events that match f.
+func List(ctx context.Context, s store.Store, f store.AuditFilter) ([]dossier.AuditEvent, error) {
+	var events []dossier.AuditEvent
+	err := s.Read(ctx, func(tx store.Tx) (err error) {
+		events, err = tx.ListAudit(ctx, f)
+		return err
+	})
+	return events, err
+}

@@ -1,0 +1,121 @@
+// Package auth signs users in and out, resolves bearer tokens to users and
+// manages user accounts. Passwords are hashed with bcrypt; tokens are random
+// and only their SHA-256 is stored, so a leaked database holds no live token.
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"dossier/internal/auditlog"
+	"dossier/internal/dossier"
+	"dossier/internal/store"
+)
+
+// SessionTTL is how long a token stays valid.
+const SessionTTL = 12 * time.Hour
+
+// Service is the sign-in and user-management service.
+type Service struct {
+	store   store.Store
+	limiter *Limiter
+	now     func() time.Time
+}
+
+// New returns a Service; now is the clock (time.Now outside tests).
+func New(s store.Store, now func() time.Time) *Service {
+	return &Service{store: s, limiter: NewLimiter(10, 15*time.Minute, now), now: now}
+}
+
+// errBadCredentials is deliberately the same for an unknown user and a wrong password.
+var errBadCredentials = dossier.Errorf(dossier.EUnauthorized, "the username or password is wrong")
+
+// SignIn checks the password and returns a new bearer token.
+func (s *Service) SignIn(ctx context.Context, username, password, clientAddr string) (string, dossier.User, error) {
+	if err := s.limiter.Check(username, clientAddr); err != nil {
+		return "", dossier.User{}, err
+	}
+	var u dossier.User
+	err := s.store.Read(ctx, func(tx store.Tx) (err error) {
+		u, err = tx.UserByName(ctx, username)
+		return err
+	})
+	if err != nil && dossier.ErrorCode(err) != dossier.ENotFound {
+		return "", u, err
+	}
+	if err != nil || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+		s.limiter.Fail(username, clientAddr)
+		s.record(ctx, auditlog.Event{Action: "session.failed", Details: map[string]any{"username": username, "client": clientAddr}})
+		return "", dossier.User{}, errBadCredentials
+	}
+	token, hash := newToken()
+	now := s.now()
+	err = s.store.Write(ctx, func(tx store.Tx) error {
+		if err := tx.CreateSession(ctx, dossier.Session{TokenHash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}); err != nil {
+			return err
+		}
+		return auditlog.Append(ctx, tx, now, auditlog.Event{Actor: u.ID, Action: "session.create", Details: map[string]any{"client": clientAddr}})
+	})
+	if err != nil {
+		return "", dossier.User{}, fmt.Errorf("sign in %s: %w", username, err)
+	}
+	return token, u, nil
+}
+
+// record appends an audit event in a transaction of its own. Its error is
+// dropped: a failed sign-in is answered 401 whether or not it was recorded.
+func (s *Service) record(ctx context.Context, e auditlog.Event) {
+	_ = s.store.Write(ctx, func(tx store.Tx) error { return auditlog.Append(ctx, tx, s.now(), e) })
+}
+
+// Authenticate returns the user a token belongs to.
+func (s *Service) Authenticate(ctx context.Context, token string) (dossier.User, error) {
+	var u dossier.User
+	err := s.store.Read(ctx, func(tx store.Tx) error {
+		sess, err := tx.Session(ctx, hashToken(token))
+		if err != nil {
+			return err
+		}
+		if !s.now().Before(sess.ExpiresAt) {
+			return dossier.Errorf(dossier.EUnauthorized, "the session has expired: sign in again")
+		}
+		u, err = tx.UserByID(ctx, sess.UserID)
+		return err
+	})
+	if dossier.ErrorCode(err) == dossier.ENotFound {
+		return u, dossier.Errorf(dossier.EUnauthorized, "the token is not valid: sign in again")
+	}
+	return u, err
+}
+
+// SignOut ends the session of token.
+func (s *Service) SignOut(ctx context.Context, u dossier.User, token string) error {
+	return s.store.Write(ctx, func(tx store.Tx) error {
+		if err := tx.DeleteSession(ctx, hashToken(token)); err != nil {
+			return err
+		}
+		return auditlog.Append(ctx, tx, s.now(), auditlog.Event{Actor: u.ID, Action: "session.delete"})
+	})
+}
+
+func newToken() (token, hash string) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(errors.New("crypto/rand failed: " + err.Error())) // cannot happen on supported systems
+	}
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, hashToken(token)
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,81 @@
+package fs_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"dossier/internal/blob"
+	"dossier/internal/blob/blobtest"
+	blobfs "dossier/internal/blob/fs"
+)
+
+func newStore(t *testing.T) *blobfs.Store {
+	t.Helper()
+	s, err := blobfs.New(t.TempDir())
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	return s
+}
+
+func TestConformance(t *testing.T) {
+	blobtest.Run(t, func(t *testing.T) blob.Store { return newStore(t) })
+}
+
+// A fresh install points DOSSIER_DATA_DIR at a directory that does not exist yet.
+func TestNewCreatesMissingDirs(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "data", "blobs")
+	s, err := blobfs.New(dir)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "tmp")); err != nil || !fi.IsDir() {
+		t.Fatalf("tmp dir: %v", err)
+	}
+	if err := s.Ping(t.Context()); err != nil {
+		t.Fatalf("Ping: %v", err)
+	}
+	// A lost mount must turn readiness red.
+	if err := os.RemoveAll(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ping(t.Context()); err == nil {
+		t.Fatal("Ping succeeded after the directory was removed")
+	}
+}
+
+// fsck deletes what Walk reports, so files the store did not write (an operator's
+// notes, editor backups, a hash with the wrong fan-out) must never be reported.
+func TestWalkSkipsStrayFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, err := blobfs.New(dir)
+	if err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	sha := "aa" + "bb" + "0000000000000000000000000000000000000000000000000000000000ff"[:60]
+	strays := []string{
+		"README.txt",
+		"tmp/Not-A-Key~",
+		"sha256/aa/bb/" + sha + ".bak",
+		"sha256/ab/bb/" + sha, // wrong fan-out for this hash
+	}
+	for _, p := range strays {
+		full := filepath.Join(dir, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o750); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err = s.Walk(t.Context(), func(e blob.Entry) error {
+		t.Errorf("Walk reported stray %+v", e)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Walk: %v", err)
+	}
+}

@@ -1,0 +1,211 @@
+package s3
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"net"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+
+	"dossier/internal/blob"
+	"dossier/internal/blob/blobtest"
+)
+
+// testConfig reads DOSSIER_TEST_S3_URL. Without it the S3 tests skip on a
+// developer machine but fail under CI, where a silently skipped backend would
+// let the production store go untested.
+func testConfig(t *testing.T) Config {
+	t.Helper()
+	raw := os.Getenv("DOSSIER_TEST_S3_URL")
+	if raw == "" {
+		msg := "DOSSIER_TEST_S3_URL not set (e.g. s3://dossier-test?endpoint=127.0.0.1:9000&access_key=minioadmin&secret_key=minioadmin&secure=false)"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg + "; required when CI=true")
+		}
+		t.Skip(msg)
+	}
+	c, err := ParseURL(raw)
+	if err != nil {
+		t.Fatalf("DOSSIER_TEST_S3_URL: %v", err)
+	}
+	return c
+}
+
+// newTestStore creates a store on a bucket of its own, so parallel tests and
+// earlier runs cannot see each other's objects, and removes it afterwards.
+func newTestStore(t *testing.T, c Config) *Store {
+	t.Helper()
+	suffix := strings.ToLower(rand.Text())[:10]
+	base := strings.TrimRight(c.Bucket[:min(len(c.Bucket), 63-1-len(suffix))], "-.")
+	c.Bucket = base + "-" + suffix
+	s, err := New(t.Context(), c)
+	if err != nil {
+		t.Fatalf("New(%s): %v", c, err)
+	}
+	t.Cleanup(func() {
+		// t.Context is already cancelled when clean-up runs.
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := dropBucket(ctx, s); err != nil {
+			t.Errorf("drop bucket %s: %v", s.bucket, err)
+		}
+	})
+	return s
+}
+
+// dropBucket deletes every object version, then the bucket; plain S3 offers no
+// recursive bucket delete.
+func dropBucket(ctx context.Context, s *Store) error {
+	opts := minio.ListObjectsOptions{WithVersions: true, Recursive: true}
+	for obj := range s.client.ListObjects(ctx, s.bucket, opts) {
+		if obj.Err != nil {
+			return obj.Err
+		}
+		err := s.client.RemoveObject(ctx, s.bucket, obj.Key, minio.RemoveObjectOptions{VersionID: obj.VersionID})
+		if err != nil {
+			return err
+		}
+	}
+	return s.client.RemoveBucket(ctx, s.bucket)
+}
+
+func TestConformance(t *testing.T) {
+	c := testConfig(t)
+	blobtest.Run(t, func(t *testing.T) blob.Store { return newTestStore(t, c) })
+}
+
+// The archive relies on object lock, which can only be enabled at creation.
+func TestNewCreatesBucketWithObjectLock(t *testing.T) {
+	t.Parallel()
+	s := newTestStore(t, testConfig(t))
+	enabled, _, _, _, err := s.client.GetObjectLockConfig(t.Context(), s.bucket)
+	if err != nil || enabled != "Enabled" {
+		t.Fatalf("object lock on new bucket = %q, %v; want Enabled", enabled, err)
+	}
+}
+
+// Replicas starting together all try to create the bucket; all must succeed.
+func TestNewToleratesConcurrentCreators(t *testing.T) {
+	t.Parallel()
+	first := newTestStore(t, testConfig(t))
+	c := testConfig(t)
+	c.Bucket = first.bucket
+	const n = 4
+	errs := make(chan error, n)
+	for range n {
+		go func() { _, err := New(t.Context(), c); errs <- err }()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Errorf("New on existing bucket: %v", err)
+		}
+	}
+}
+
+func TestNewUnreachable(t *testing.T) {
+	t.Parallel()
+	// A port that was just listening and is now closed: connection refused.
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Second)
+	defer cancel()
+	_, err = New(ctx, Config{Bucket: "dossier-test", Endpoint: addr, AccessKey: "k", SecretKey: "s"})
+	if !errors.Is(err, blob.ErrUnavailable) {
+		t.Fatalf("New against closed port %s = %v, want ErrUnavailable", addr, err)
+	}
+}
+
+func TestParseURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		raw     string
+		want    Config
+		wantErr string // substring naming the bad part
+	}{
+		{
+			raw:  "s3://docs?endpoint=minio:9000&access_key=ak&secret_key=sk&secure=false&region=eu-west-1",
+			want: Config{Bucket: "docs", Endpoint: "minio:9000", AccessKey: "ak", SecretKey: "sk", Region: "eu-west-1"},
+		},
+		{
+			raw:  "s3://docs?endpoint=s3.amazonaws.com&access_key=ak&secret_key=s%2Fk%2B",
+			want: Config{Bucket: "docs", Endpoint: "s3.amazonaws.com", AccessKey: "ak", SecretKey: "s/k+", Secure: true},
+		},
+		{raw: "s3://docs/?endpoint=h:1&secure=1", want: Config{Bucket: "docs", Endpoint: "h:1", Secure: true}},
+		{raw: "s3://?endpoint=h:9000", wantErr: "missing bucket"},
+		{raw: "s3:///?endpoint=h:9000", wantErr: "missing bucket"},
+		{raw: "s3://docs?access_key=a&secret_key=b", wantErr: "missing endpoint"},
+		{raw: "s3://docs?endpoint=h:9000&secure=maybe", wantErr: `bad secure value "maybe"`},
+		{raw: "s3://docs?endpoint=http://h:9000", wantErr: "without scheme"},
+		{raw: "s3://docs?endpoint=h:9000&acces_key=a", wantErr: `unknown parameter "acces_key"`},
+		{raw: "s3://docs?endpoint=h:9000&access_key=a", wantErr: "together"},
+		{raw: "s3://docs/sub/dir?endpoint=h:9000", wantErr: "path"},
+		{raw: "s3://Docs_Bad?endpoint=h:9000", wantErr: "bucket"},
+		{raw: "file:///data/blobs", wantErr: "scheme"},
+		{raw: "s3://docs?endpoint=a&endpoint=b", wantErr: "2 times"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.raw, func(t *testing.T) {
+			got, err := ParseURL(tc.raw)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("ParseURL error = %v, want one containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil || got != tc.want {
+				t.Fatalf("ParseURL = %+v, %v; want %+v", got, err, tc.want)
+			}
+		})
+	}
+}
+
+// Config is logged at start-up; the secret must not appear.
+func TestConfigStringHidesSecret(t *testing.T) {
+	t.Parallel()
+	c := Config{Bucket: "b", Endpoint: "h:1", AccessKey: "ak", SecretKey: "very-secret"}
+	if s := c.String(); strings.Contains(s, "very-secret") {
+		t.Fatalf("Config.String() = %q leaks the secret key", s)
+	}
+}
+
+// The bucket is versioned (object lock requires it), so a plain delete would
+// leave the bytes behind a delete marker: Promote, Discard and Delete must leave
+// no version at all, or storage would grow with every upload.
+func TestNoVersionsLeftBehind(t *testing.T) {
+	t.Parallel()
+	s := newTestStore(t, testConfig(t))
+	ctx := t.Context()
+	kept, err := s.Stage(ctx, strings.NewReader("promoted then deleted"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Promote(ctx, kept); err != nil {
+		t.Fatal(err)
+	}
+	dropped, err := s.Stage(ctx, strings.NewReader("discarded"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Discard(ctx, dropped); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Delete(ctx, kept.SHA256); err != nil {
+		t.Fatal(err)
+	}
+	for obj := range s.client.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{WithVersions: true, Recursive: true}) {
+		if obj.Err != nil {
+			t.Fatal(obj.Err)
+		}
+		t.Errorf("left behind: %s version %s (delete marker %t)", obj.Key, obj.VersionID, obj.IsDeleteMarker)
+	}
+}

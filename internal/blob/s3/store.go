@@ -1,0 +1,202 @@
+package s3
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/minio/minio-go/v7"
+
+	"dossier/internal/blob"
+)
+
+// partSize bounds upload memory: with an unknown length minio-go fills one buffer
+// of this size per part, and NumThreads 1 keeps it to a single buffer. 16 MiB
+// parts still allow files up to 160 GiB (10 000 parts).
+const partSize = 16 << 20
+
+// Stage implements blob.Store.
+func (s *Store) Stage(ctx context.Context, r io.Reader) (blob.Staged, error) {
+	key := blob.NewTempKey()
+	hr := blob.NewHashReader(r)
+	info, err := s.client.PutObject(ctx, s.bucket, key, hr, -1, minio.PutObjectOptions{
+		ContentType: "application/octet-stream",
+		PartSize:    partSize,
+		NumThreads:  1,
+	})
+	if err != nil {
+		// minio-go aborts a failed multipart upload itself; nothing to discard.
+		return blob.Staged{}, wrap("stage", key, err)
+	}
+	st := hr.Staged(key)
+	if info.Size != st.Size {
+		_ = s.removeAllVersions(context.WithoutCancel(ctx), key)
+		return blob.Staged{}, fmt.Errorf("blob stage %s: stored %d bytes, read %d", key, info.Size, st.Size)
+	}
+	return st, nil
+}
+
+// Promote implements blob.Store.
+func (s *Store) Promote(ctx context.Context, st blob.Staged) error {
+	if err := blob.CheckTempKey(st.TempKey); err != nil {
+		return fmt.Errorf("blob promote: %w", err)
+	}
+	if err := blob.CheckSHA256(st.SHA256); err != nil {
+		return fmt.Errorf("blob promote %s: %w", st.TempKey, err)
+	}
+	key := blob.Key(st.SHA256)
+	exists, err := s.exists(ctx, key)
+	if err != nil {
+		return wrap("promote", key, err)
+	}
+	if !exists {
+		// Server-side copy: the bytes do not come back through this process.
+		_, err = s.client.CopyObject(ctx,
+			minio.CopyDestOptions{Bucket: s.bucket, Object: key},
+			minio.CopySrcOptions{Bucket: s.bucket, Object: st.TempKey})
+		if errorCode(err) == minio.NoSuchKey {
+			// Either a repeated Promote whose first call finished (fine), or a
+			// staged object that never existed or was discarded.
+			if exists, serr := s.exists(ctx, key); serr == nil && exists {
+				return nil
+			}
+			return fmt.Errorf("blob promote %s from %s: %w", st.SHA256, st.TempKey, blob.ErrNotFound)
+		}
+		if err != nil {
+			return wrap("promote", key, err)
+		}
+	}
+	if err := s.removeAllVersions(ctx, st.TempKey); err != nil {
+		return fmt.Errorf("blob promote %s: drop staged: %w", st.SHA256, err)
+	}
+	return nil
+}
+
+// exists distinguishes "no such object" from a failed request.
+func (s *Store) exists(ctx context.Context, key string) (bool, error) {
+	_, err := s.client.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{})
+	switch {
+	case err == nil:
+		return true, nil
+	case errorCode(err) == minio.NoSuchKey:
+		return false, nil
+	default:
+		return false, err
+	}
+}
+
+// removeAllVersions deletes every version (and delete marker) of key. An object
+// lock bucket is always versioned, where a plain delete only hides the object
+// behind a marker and keeps paying for its bytes; deleting by version frees them,
+// and the server still refuses for versions under retention or legal hold.
+func (s *Store) removeAllVersions(ctx context.Context, key string) error {
+	ctx, cancel := context.WithCancel(ctx) // stops the lister if we return early
+	defer cancel()
+	opts := minio.ListObjectsOptions{Prefix: key, WithVersions: true, Recursive: true}
+	for obj := range s.client.ListObjects(ctx, s.bucket, opts) {
+		if obj.Err != nil {
+			return wrap("list versions", key, obj.Err)
+		}
+		if obj.Key != key {
+			continue // a longer key sharing the prefix
+		}
+		err := s.client.RemoveObject(ctx, s.bucket, key, minio.RemoveObjectOptions{VersionID: obj.VersionID})
+		if err != nil && errorCode(err) != minio.NoSuchKey && errorCode(err) != minio.NoSuchVersion {
+			return wrap("remove", key, err)
+		}
+	}
+	return nil
+}
+
+// Discard implements blob.Store.
+func (s *Store) Discard(ctx context.Context, st blob.Staged) error {
+	if err := blob.CheckTempKey(st.TempKey); err != nil {
+		return fmt.Errorf("blob discard: %w", err)
+	}
+	if err := s.removeAllVersions(ctx, st.TempKey); err != nil {
+		return fmt.Errorf("blob discard: %w", err)
+	}
+	return nil
+}
+
+// Open implements blob.Store. *minio.Object serves Seek with ranged GETs, so a
+// Range request on a large file fetches only the range.
+func (s *Store) Open(ctx context.Context, sha string) (io.ReadSeekCloser, error) {
+	if err := blob.CheckSHA256(sha); err != nil {
+		return nil, fmt.Errorf("blob open: %w", err)
+	}
+	obj, err := s.client.GetObject(ctx, s.bucket, blob.Key(sha), minio.GetObjectOptions{})
+	if err != nil {
+		return nil, wrap("open", sha, err)
+	}
+	// GetObject is lazy; without this a missing object would only show up as a
+	// failed Read after the HTTP layer had already committed to 200.
+	if _, err := obj.Stat(); err != nil {
+		obj.Close()
+		return nil, wrap("open", sha, err)
+	}
+	return obj, nil
+}
+
+// Stat implements blob.Store.
+func (s *Store) Stat(ctx context.Context, sha string) (int64, error) {
+	if err := blob.CheckSHA256(sha); err != nil {
+		return 0, fmt.Errorf("blob stat: %w", err)
+	}
+	info, err := s.client.StatObject(ctx, s.bucket, blob.Key(sha), minio.StatObjectOptions{})
+	if err != nil {
+		return 0, wrap("stat", sha, err)
+	}
+	return info.Size, nil
+}
+
+// Delete implements blob.Store. Versions under COMPLIANCE retention or legal
+// hold make it fail: the bucket, not the application, has the last word.
+func (s *Store) Delete(ctx context.Context, sha string) error {
+	if err := blob.CheckSHA256(sha); err != nil {
+		return fmt.Errorf("blob delete: %w", err)
+	}
+	if err := s.removeAllVersions(ctx, blob.Key(sha)); err != nil {
+		return fmt.Errorf("blob delete %s: %w", sha, err)
+	}
+	return nil
+}
+
+// Walk implements blob.Store. Objects that do not sit where Key or NewTempKey
+// would put them are skipped: fsck must never act on something we did not write.
+func (s *Store) Walk(ctx context.Context, fn func(blob.Entry) error) error {
+	ctx, cancel := context.WithCancel(ctx) // stops the lister if fn fails
+	defer cancel()
+	for _, prefix := range []string{blob.ContentPrefix, blob.TempPrefix} {
+		opts := minio.ListObjectsOptions{Prefix: prefix, Recursive: true}
+		for obj := range s.client.ListObjects(ctx, s.bucket, opts) {
+			if obj.Err != nil {
+				return wrap("walk", prefix, obj.Err)
+			}
+			e := blob.Entry{Size: obj.Size, ModTime: obj.LastModified}
+			if sha, ok := blob.SHA256FromKey(obj.Key); ok {
+				e.SHA256 = sha
+			} else if blob.CheckTempKey(obj.Key) == nil {
+				e.TempKey = obj.Key
+			} else {
+				continue
+			}
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// Ping implements blob.Store: the bucket must answer, not just the server.
+func (s *Store) Ping(ctx context.Context) error {
+	ok, err := s.client.BucketExists(ctx, s.bucket)
+	if err != nil {
+		return wrap("ping", s.bucket, err)
+	}
+	if !ok {
+		return fmt.Errorf("blob ping: bucket %s does not exist", s.bucket)
+	}
+	return nil
+}

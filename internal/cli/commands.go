@@ -1,0 +1,122 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"net"
+	"strings"
+
+	"dossier/internal/auditlog"
+	"dossier/internal/auth"
+	"dossier/internal/config"
+	"dossier/internal/dossier"
+)
+
+func serve(ctx context.Context, env Env, c config.Config, _ *flag.FlagSet) error {
+	a, err := open(ctx, env, c)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ln, err := net.Listen("tcp", c.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s (DOSSIER_LISTEN): %w", c.Listen, err)
+	}
+	return a.Serve(ctx, ln)
+}
+
+func migrate(ctx context.Context, env Env, c config.Config, _ *flag.FlagSet) error {
+	a, err := open(ctx, env, c)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	fmt.Fprintln(env.Stdout, "database is up to date")
+	return nil
+}
+
+func userAddFlags(fs *flag.FlagSet) {
+	fs.String("username", "", "the sign-in name (required)")
+	fs.String("password", "", "the password (or use --password-stdin)")
+	fs.Bool("password-stdin", false, "read the password from the first line of standard input")
+	fs.String("roles", "", "comma-separated roles: admin, reviewer, approver, bank_liaison, auditor (required)")
+	fs.Int("level", 0, "approval level 1..3 (approvers only)")
+	fs.String("display-name", "", "the name shown in the UI")
+}
+
+func userAdd(ctx context.Context, env Env, c config.Config, fs *flag.FlagSet) error {
+	get := func(name string) string { return fs.Lookup(name).Value.String() }
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	n := auth.NewUser{Username: get("username"), Password: get("password"), DisplayName: get("display-name")}
+	if n.Username == "" || get("roles") == "" {
+		return fmt.Errorf("%w: --username and --roles are required", errUsage)
+	}
+	if get("password-stdin") == "true" {
+		if n.Password != "" {
+			return fmt.Errorf("%w: give --password or --password-stdin, not both", errUsage)
+		}
+		line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return fmt.Errorf("read the password from standard input: %w", err)
+		}
+		n.Password = strings.TrimRight(line, "\r\n")
+	}
+	if n.Password == "" {
+		return fmt.Errorf("%w: --password or --password-stdin is required", errUsage)
+	}
+	for _, r := range strings.Split(get("roles"), ",") {
+		n.Roles = append(n.Roles, dossier.Role(strings.TrimSpace(r)))
+	}
+	fmt.Sscan(get("level"), &n.ApprovalLevel)
+	a, err := open(ctx, env, c)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	u, err := a.Auth.CreateUser(ctx, "", n)
+	if err != nil {
+		return fmt.Errorf("%s", dossier.ErrorMessage(err))
+	}
+	fmt.Fprintf(env.Stdout, "added user %s (%s) with roles %s\n", u.Username, u.ID, get("roles"))
+	return nil
+}
+
+func userList(ctx context.Context, env Env, c config.Config, _ *flag.FlagSet) error {
+	a, err := open(ctx, env, c)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	users, err := a.Auth.ListUsers(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%-26s  %-20s  %-5s  %s\n", "ID", "USERNAME", "LEVEL", "ROLES")
+	for _, u := range users {
+		fmt.Fprintf(env.Stdout, "%-26s  %-20s  %-5d  %v\n", u.ID, u.Username, u.ApprovalLevel, u.Roles)
+	}
+	return nil
+}
+
+func auditVerify(ctx context.Context, env Env, c config.Config, _ *flag.FlagSet) error {
+	a, err := open(ctx, env, c)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	res, err := auditlog.Verify(ctx, a.Store)
+	if err != nil {
+		return err
+	}
+	out, _ := json.Marshal(res)
+	fmt.Fprintln(env.Stdout, string(out))
+	if !res.OK {
+		return fmt.Errorf("the audit trail is broken at event %d: %s", res.FirstBadSeq, res.Reason)
+	}
+	return nil
+}

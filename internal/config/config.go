@@ -1,0 +1,96 @@
+// Package config builds the service's configuration once, from environment
+// variables (SPEC §3) overridden by command-line flags of the same meaning.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/dustin/go-humanize"
+)
+
+// Config is every setting of the service.
+type Config struct {
+	DataDir      string
+	DatabaseURL  string
+	BlobURL      string
+	SearchURL    string
+	Listen       string
+	MaxUpload    int64
+	WorkflowsDir string
+}
+
+// setting ties one environment variable to its flag.
+type setting struct {
+	env, flag, def, usage string
+	dst               *string
+}
+
+// raw holds the settings as strings while they are parsed.
+type raw struct {
+	dataDir, databaseURL, blobURL, searchURL, listen, maxUpload, workflowsDir string
+}
+
+func (r *raw) settings() []setting {
+	return []setting{
+		{"DOSSIER_DATA_DIR", "data-dir", "./data", "where embedded backends keep their files", &r.dataDir},
+		{"DOSSIER_DATABASE_URL", "database-url", "", "sqlite://PATH or postgres://user:pass@host:5432/db (default sqlite://DATA_DIR/dossier.db)", &r.databaseURL},
+		{"DOSSIER_BLOB_URL", "blob-url", "", "file://PATH or s3://bucket?endpoint=host:9000&access_key=..&secret_key=..&secure=false&region=.. (default file://DATA_DIR/blobs)", &r.blobURL},
+		{"DOSSIER_SEARCH_URL", "search-url", "db", "db, or meili://host:7700?key=..&index=documents", &r.searchURL},
+		{"DOSSIER_LISTEN", "listen", "127.0.0.1:8080", "HTTP listen address", &r.listen},
+		{"DOSSIER_MAX_UPLOAD", "max-upload", "512MiB", "largest accepted upload, e.g. 512MiB", &r.maxUpload},
+		{"DOSSIER_WORKFLOWS_DIR", "workflows-dir", "", "directory overriding the embedded workflow definitions", &r.workflowsDir},
+	}
+}
+
+// Register adds the configuration flags to fs; the returned function, called
+// after fs.Parse, builds the Config from the environment and the flags.
+func Register(fs *flag.FlagSet, getenv func(string) string) func() (Config, error) {
+	var r raw
+	for _, s := range r.settings() {
+		def := s.def
+		if v := getenv(s.env); v != "" {
+			def = v
+		}
+		fs.StringVar(s.dst, s.flag, def, s.usage+" [$"+s.env+"]")
+	}
+	return r.build
+}
+
+func (r *raw) build() (Config, error) {
+	c := Config{
+		DataDir:      r.dataDir,
+		DatabaseURL:  r.databaseURL,
+		BlobURL:      r.blobURL,
+		SearchURL:    r.searchURL,
+		Listen:       r.listen,
+		WorkflowsDir: r.workflowsDir,
+	}
+	if c.DataDir == "" {
+		return c, fmt.Errorf("DOSSIER_DATA_DIR must not be empty")
+	}
+	if c.DatabaseURL == "" {
+		c.DatabaseURL = "sqlite://" + filepath.Join(c.DataDir, "dossier.db")
+	}
+	if c.BlobURL == "" {
+		c.BlobURL = "file://" + filepath.Join(c.DataDir, "blobs")
+	}
+	n, err := humanize.ParseBytes(r.maxUpload)
+	if err != nil || n == 0 {
+		return c, fmt.Errorf("DOSSIER_MAX_UPLOAD %q is not a size: use e.g. 512MiB or 2GB", r.maxUpload)
+	}
+	c.MaxUpload = int64(n)
+	if !strings.HasPrefix(c.DatabaseURL, "sqlite://") && !strings.HasPrefix(c.DatabaseURL, "postgres://") &&
+		!strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		return c, fmt.Errorf("DOSSIER_DATABASE_URL %q: use sqlite://PATH or postgres://…", c.DatabaseURL)
+	}
+	if !strings.HasPrefix(c.BlobURL, "file://") && !strings.HasPrefix(c.BlobURL, "s3://") {
+		return c, fmt.Errorf("DOSSIER_BLOB_URL %q: use file://PATH or s3://bucket?…", c.BlobURL)
+	}
+	if c.SearchURL != "db" && !strings.HasPrefix(c.SearchURL, "meili://") {
+		return c, fmt.Errorf("DOSSIER_SEARCH_URL %q: use db or meili://host:7700?…", c.SearchURL)
+	}
+	return c, nil
+}

@@ -1,0 +1,180 @@
+package documents
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"slices"
+	"time"
+
+	jsonpatch "github.com/evanphx/json-patch/v5"
+
+	"dossier/internal/auditlog"
+	"dossier/internal/dossier"
+	"dossier/internal/store"
+)
+
+// patchable lists the members a merge patch may change; everything else
+// (id, kind, state, version, …) changes only through its own endpoint.
+var patchable = []string{"subtype", "title", "number", "customer", "amount", "currency", "dates", "product_codes", "tags", "fields"}
+
+// Patch applies an RFC 7386 JSON merge patch to the metadata of document id,
+// if its version is still ifMatch.
+func (s *Service) Patch(ctx context.Context, actor dossier.User, id string, ifMatch int, patch []byte) (dossier.Document, error) {
+	var members map[string]json.RawMessage
+	if err := json.Unmarshal(patch, &members); err != nil {
+		return dossier.Document{}, dossier.Errorf(dossier.EInvalid, "the body is not a JSON object: %v", err)
+	}
+	for k := range members {
+		if !slices.Contains(patchable, k) {
+			return dossier.Document{}, dossier.Errorf(dossier.EUnprocessable,
+				"%q cannot be changed with PATCH: only %v can", k, patchable)
+		}
+	}
+	var d dossier.Document
+	err := s.store.Write(ctx, func(tx store.Tx) (err error) {
+		if d, err = tx.Document(ctx, id); err != nil {
+			return err
+		}
+		if err := editable(d); err != nil {
+			return err
+		}
+		if d.Version != ifMatch {
+			return dossier.Errorf(dossier.EPreconditionFailed,
+				"document %s is at version %d, not %d: reload it and apply your change again", id, d.Version, ifMatch)
+		}
+		m, err := mergeMetadata(metadataOf(d), patch)
+		if err != nil {
+			return err
+		}
+		if err := m.Validate(); err != nil {
+			return err
+		}
+		applyMetadata(&d, m)
+		d.Version++
+		d.UpdatedAt = s.now().UTC().Truncate(time.Microsecond)
+		if err := tx.UpdateDocument(ctx, d, ifMatch); err != nil {
+			return err
+		}
+		return auditlog.Append(ctx, tx, s.now(), auditlog.Event{
+			Actor: actor.ID, Action: "document.edit", DocumentID: d.ID,
+			Details: map[string]any{"patch": json.RawMessage(patch), "version": d.Version},
+		})
+	})
+	if dossier.ErrorCode(err) == dossier.EConflict && d.ArchivedAt == nil {
+		// The conditional update lost a race after the version check: to the
+		// caller that is a stale If-Match like any other.
+		return d, dossier.Errorf(dossier.EPreconditionFailed, "document %s changed meanwhile: reload it and apply your change again", id)
+	}
+	return d, err
+}
+
+func mergeMetadata(m dossier.Metadata, patch []byte) (dossier.Metadata, error) {
+	doc, err := json.Marshal(m)
+	if err != nil {
+		return m, err
+	}
+	merged, err := jsonpatch.MergePatch(doc, patch)
+	if err != nil {
+		return m, dossier.Errorf(dossier.EInvalid, "the merge patch cannot be applied: %v", err)
+	}
+	var out dossier.Metadata
+	if err := json.Unmarshal(merged, &out); err != nil {
+		return m, dossier.Errorf(dossier.EUnprocessable, "the patched metadata is not valid: %v", err)
+	}
+	return out, nil
+}
+
+func metadataOf(d dossier.Document) dossier.Metadata {
+	return dossier.Metadata{
+		Kind: d.Kind, Subtype: d.Subtype, Title: d.Title, Number: d.Number, Customer: d.Customer,
+		Amount: d.Amount, Currency: d.Currency, Dates: d.Dates, ProductCodes: d.ProductCodes,
+		Tags: d.Tags, Fields: d.Fields,
+	}
+}
+
+func applyMetadata(d *dossier.Document, m dossier.Metadata) {
+	d.Subtype, d.Title, d.Number, d.Customer = m.Subtype, m.Title, m.Number, m.Customer
+	d.Amount, d.Currency = dossier.NormalizeAmount(m.Amount), m.Currency
+	d.Dates, d.ProductCodes, d.Tags, d.Fields = m.Dates, m.ProductCodes, m.Tags, m.Fields
+	// Empty rather than null, so that clients need not tell the two apart.
+	if d.Dates == nil {
+		d.Dates = map[string]string{}
+	}
+	if d.ProductCodes == nil {
+		d.ProductCodes = []dossier.ProductCode{}
+	}
+	if d.Tags == nil {
+		d.Tags = []string{}
+	}
+	if len(d.Fields) == 0 || string(d.Fields) == "null" {
+		d.Fields = json.RawMessage("{}")
+	}
+}
+
+// Link records that document id refers to target.
+func (s *Service) Link(ctx context.Context, actor dossier.User, id, target string, rel dossier.Relation) (dossier.Link, error) {
+	if !slices.Contains(dossier.Relations, rel) {
+		return dossier.Link{}, dossier.Errorf(dossier.EUnprocessable, "relation %q is unknown: use one of %v", rel, dossier.Relations)
+	}
+	if id == target {
+		return dossier.Link{}, dossier.Errorf(dossier.EUnprocessable, "a document cannot link to itself")
+	}
+	l := dossier.Link{DocumentID: id, TargetID: target, Relation: rel, CreatedBy: actor.ID, CreatedAt: s.now().UTC().Truncate(time.Microsecond)}
+	err := s.store.Write(ctx, func(tx store.Tx) error {
+		if _, err := tx.Document(ctx, id); err != nil {
+			return err
+		}
+		if _, err := tx.Document(ctx, target); err != nil {
+			return dossier.Errorf(dossier.EUnprocessable, "target_id %q is not a document", target)
+		}
+		if err := tx.AddLink(ctx, l); err != nil {
+			return err
+		}
+		return auditlog.Append(ctx, tx, s.now(), auditlog.Event{
+			Actor: actor.ID, Action: "document.link", DocumentID: id,
+			Details: map[string]any{"target_id": target, "relation": rel},
+		})
+	})
+	return l, err
+}
+
+// Links returns the links of document id.
+func (s *Service) Links(ctx context.Context, id string) ([]dossier.Link, error) {
+	var links []dossier.Link
+	err := s.store.Read(ctx, func(tx store.Tx) (err error) {
+		links, err = tx.Links(ctx, id)
+		return err
+	})
+	return links, err
+}
+
+// Open returns file version n of document id (0: the newest) for reading,
+// and records the download in the audit trail.
+func (s *Service) Open(ctx context.Context, actor dossier.User, id string, n int) (dossier.FileVersion, io.ReadSeekCloser, error) {
+	var f dossier.FileVersion
+	err := s.store.Write(ctx, func(tx store.Tx) error {
+		d, err := tx.Document(ctx, id)
+		if err != nil {
+			return err
+		}
+		f = d.File
+		if n != 0 && n != f.Version {
+			if f, err = tx.FileVersion(ctx, id, n); err != nil {
+				return err
+			}
+		}
+		return auditlog.Append(ctx, tx, s.now(), auditlog.Event{
+			Actor: actor.ID, Action: "document.download", DocumentID: id, Details: map[string]any{"file_version": f.Version},
+		})
+	})
+	if err != nil {
+		return f, nil, err
+	}
+	rc, err := s.blobs.Open(ctx, f.SHA256)
+	if err != nil {
+		return f, nil, blobError(fmt.Sprintf("open %s version %d", id, f.Version), err)
+	}
+	return f, rc, nil
+}

@@ -1,0 +1,344 @@
+package dossier
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Metadata is what a client sends to describe a document: the "metadata" part
+// of an upload, or the result of applying a merge patch to the current values.
+type Metadata struct {
+	Kind         Kind              `json:"kind"`
+	Subtype      string            `json:"subtype"`
+	Title        string            `json:"title"`
+	Number       string            `json:"number"`
+	Customer     string            `json:"customer"`
+	Amount       string            `json:"amount"`
+	Currency     string            `json:"currency"`
+	Dates        map[string]string `json:"dates"`
+	ProductCodes []ProductCode     `json:"product_codes"`
+	Tags         []string          `json:"tags"`
+	Fields       json.RawMessage   `json:"fields"`
+}
+
+// Limits of the metadata. They keep one document's metadata small enough to
+// index and to show, and far above anything a real document needs.
+const (
+	MaxTitleLen       = 300 // characters
+	MaxNumberLen      = 100 // characters
+	MaxCustomerLen    = 200 // characters
+	MaxTags           = 50
+	MaxTagLen         = 64 // characters
+	MaxDates          = 50
+	MaxDateNameLen    = 64 // bytes
+	MaxProductCodes   = 1000
+	MaxProductCodeLen = 100 // characters
+	MaxFieldsSize     = 64 << 10
+	maxAmountInt      = 18
+	maxAmountFrac     = 4
+	maxAmountLen      = 40 // room for leading zeros, not for a megabyte of them
+)
+
+// clip quotes a value for an error message, shortened so that a huge input is
+// not echoed back in full.
+func clip(s string) string {
+	const keep = 40
+	if utf8.RuneCountInString(s) <= keep {
+		return fmt.Sprintf("%q", s)
+	}
+	return fmt.Sprintf("%q…", string([]rune(s)[:keep]))
+}
+
+// Normalize returns m with the forms a person types turned into the stored
+// ones: surrounding spaces trimmed, the currency upper-cased and the amount
+// without leading zeros. It does not validate; call Validate on the result.
+func (m Metadata) Normalize() Metadata {
+	m.Title = strings.TrimSpace(m.Title)
+	m.Number = strings.TrimSpace(m.Number)
+	m.Customer = strings.TrimSpace(m.Customer)
+	m.Subtype = strings.TrimSpace(m.Subtype)
+	m.Currency = strings.ToUpper(strings.TrimSpace(m.Currency))
+	m.Amount = NormalizeAmount(strings.TrimSpace(m.Amount))
+	return m
+}
+
+// Validate checks m against the rules of SPEC §4 and returns the first
+// problem as an *Error whose message names the field and what it should be:
+// EInvalid when a value has the wrong shape (not an object, not UTF-8),
+// EUnprocessable when it is well-formed but not acceptable.
+func (m Metadata) Validate() error {
+	for _, check := range []func() error{
+		m.validateKind, m.validateText, m.validateAmount,
+		m.validateDates, m.validateTags, m.validateProductCodes, m.validateFields,
+	} {
+		if err := check(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func unprocessable(format string, args ...any) error {
+	return Errorf(EUnprocessable, format, args...)
+}
+
+func (m Metadata) validateKind() error {
+	info, ok := Kinds[m.Kind]
+	if !ok {
+		if m.Kind == "" {
+			return unprocessable("kind is required: use one of %s", kindList())
+		}
+		return unprocessable("kind %s is not a document kind: use one of %s", clip(string(m.Kind)), kindList())
+	}
+	switch {
+	case len(info.Subtypes) == 0 && m.Subtype != "":
+		return unprocessable("subtype %s is not allowed: kind %s has no subtypes, leave subtype empty", clip(m.Subtype), m.Kind)
+	case len(info.Subtypes) > 0 && m.Subtype == "":
+		return unprocessable("subtype is required for kind %s: use one of %s", m.Kind, strings.Join(info.Subtypes, ", "))
+	case len(info.Subtypes) > 0 && !slices.Contains(info.Subtypes, m.Subtype):
+		return unprocessable("subtype %s is not a subtype of %s: use one of %s", clip(m.Subtype), m.Kind, strings.Join(info.Subtypes, ", "))
+	}
+	return nil
+}
+
+func kindList() string {
+	names := make([]string, 0, len(Kinds))
+	for k := range Kinds {
+		names = append(names, string(k))
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
+}
+
+func (m Metadata) validateText() error {
+	for _, f := range []struct {
+		name, value string
+		max         int
+	}{
+		{"title", m.Title, MaxTitleLen},
+		{"number", m.Number, MaxNumberLen},
+		{"customer", m.Customer, MaxCustomerLen},
+	} {
+		if err := checkText(f.name, f.value, f.max); err != nil {
+			return err
+		}
+	}
+	if strings.TrimSpace(m.Title) == "" {
+		return unprocessable("title is required: give the document a short descriptive title")
+	}
+	return nil
+}
+
+// checkText refuses text that would corrupt a page, a log line or a search
+// index: invalid UTF-8 and control characters (tabs and newlines included,
+// since these are one-line values).
+func checkText(name, value string, maxLen int) error {
+	if !utf8.ValidString(value) {
+		return Errorf(EInvalid, "%s is not valid UTF-8 text", name)
+	}
+	for _, r := range value {
+		if unicode.IsControl(r) {
+			return unprocessable("%s contains the control character %U: remove it", name, r)
+		}
+	}
+	if n := utf8.RuneCountInString(strings.TrimSpace(value)); n > maxLen {
+		return unprocessable("%s is %d characters long: the limit is %d", name, n, maxLen)
+	}
+	return nil
+}
+
+func (m Metadata) validateAmount() error {
+	if m.Amount == "" {
+		if m.Currency != "" && !IsCurrency(m.Currency) {
+			return badCurrency(m.Currency)
+		}
+		return nil
+	}
+	if err := checkAmount(m.Amount); err != nil {
+		return err
+	}
+	if m.Currency == "" {
+		return unprocessable("currency is required when an amount is given: use an ISO 4217 code such as \"EUR\"")
+	}
+	if !IsCurrency(m.Currency) {
+		return badCurrency(m.Currency)
+	}
+	return nil
+}
+
+func badCurrency(code string) error {
+	if up := strings.ToUpper(code); up != code && IsCurrency(up) {
+		return unprocessable("currency %q must be written in upper case: %q", code, up)
+	}
+	return unprocessable("currency %s is not an active ISO 4217 code: use a three-letter code such as \"EUR\", \"USD\" or \"CNY\"", clip(code))
+}
+
+const amountHint = `use digits with an optional "." and up to 4 decimals, e.g. "12500.00"`
+
+// checkAmount accepts only the plain decimal form: a float or an exponent would
+// let the same amount be written many ways, and a sign makes no sense for the
+// face value of a document.
+func checkAmount(s string) error {
+	intPart, frac, hasDot := strings.Cut(s, ".")
+	if !allDigits(intPart) || (hasDot && !allDigits(frac)) {
+		return unprocessable("amount %s is not a decimal number: %s", clip(s), amountHint)
+	}
+	if len(frac) > maxAmountFrac {
+		return unprocessable("amount %s has %d decimals: at most %d are allowed", clip(s), len(frac), maxAmountFrac)
+	}
+	if n := len(strings.TrimLeft(intPart, "0")); n > maxAmountInt || len(s) > maxAmountLen {
+		return unprocessable("amount %s has %d digits before the decimal point: at most %d are allowed", clip(s), len(intPart), maxAmountInt)
+	}
+	return nil
+}
+
+// allDigits reports whether s is one or more ASCII digits (so "", ".5" and
+// "5." are rejected by the caller: each side of the point needs a digit).
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// NormalizeAmount returns the canonical form of a valid amount: no leading
+// zeros in the integer part, the decimals exactly as given (the scale carries
+// meaning: "12.50" is a price in cents). An invalid amount is returned as is,
+// so that Validate can report it in the form the user typed.
+func NormalizeAmount(s string) string {
+	intPart, frac, hasDot := strings.Cut(s, ".")
+	if !allDigits(intPart) || (hasDot && !allDigits(frac)) {
+		return s
+	}
+	intPart = strings.TrimLeft(intPart, "0")
+	if intPart == "" {
+		intPart = "0"
+	}
+	if !hasDot {
+		return intPart
+	}
+	return intPart + "." + frac
+}
+
+func (m Metadata) validateDates() error {
+	if len(m.Dates) > MaxDates {
+		return unprocessable("dates has %d entries: the limit is %d", len(m.Dates), MaxDates)
+	}
+	names := make([]string, 0, len(m.Dates))
+	for name := range m.Dates {
+		names = append(names, name)
+	}
+	slices.Sort(names) // report the same problem first on every call
+	for _, name := range names {
+		if !isDateName(name) {
+			return unprocessable("dates key %s is not a date name: use lower-case snake_case ending in \"_date\", e.g. \"due_date\"", clip(name))
+		}
+		value := m.Dates[name]
+		if err := checkDate(value); err != nil {
+			return unprocessable("dates.%s %s %s", name, clip(value), err)
+		}
+	}
+	return nil
+}
+
+func isDateName(name string) bool {
+	stem, ok := strings.CutSuffix(name, "_date")
+	if !ok || stem == "" || len(name) > MaxDateNameLen {
+		return false
+	}
+	for _, word := range strings.Split(stem, "_") {
+		if word == "" {
+			return false
+		}
+		for i := 0; i < len(word); i++ {
+			c := word[i]
+			if (c < 'a' || c > 'z') && (c < '0' || c > '9') {
+				return false
+			}
+		}
+	}
+	return stem[0] >= 'a' && stem[0] <= 'z'
+}
+
+// checkDate explains why value is not a date, or returns nil. The year range
+// catches typos such as "0226" that are calendar dates but not business ones.
+func checkDate(value string) error {
+	if len(value) != 10 || value[4] != '-' || value[7] != '-' ||
+		!allDigits(value[:4]) || !allDigits(value[5:7]) || !allDigits(value[8:]) {
+		return fmt.Errorf("is not a date: use YYYY-MM-DD, e.g. \"2026-03-31\"")
+	}
+	d, err := time.Parse(time.DateOnly, value)
+	if err != nil {
+		return fmt.Errorf("is not a day of the calendar: check the month and the day")
+	}
+	if y := d.Year(); y < 1900 || y > 2199 {
+		return fmt.Errorf("has the year %d: dates must fall between 1900 and 2199", y)
+	}
+	return nil
+}
+
+func (m Metadata) validateTags() error {
+	if len(m.Tags) > MaxTags {
+		return unprocessable("tags has %d entries: the limit is %d", len(m.Tags), MaxTags)
+	}
+	for i, tag := range m.Tags {
+		name := fmt.Sprintf("tags[%d]", i)
+		if err := checkText(name, tag, MaxTagLen); err != nil {
+			return err
+		}
+		if strings.TrimSpace(tag) == "" {
+			return unprocessable("%s is empty: a tag needs 1 to %d characters", name, MaxTagLen)
+		}
+	}
+	return nil
+}
+
+func (m Metadata) validateProductCodes() error {
+	if len(m.ProductCodes) > MaxProductCodes {
+		return unprocessable("product_codes has %d entries: the limit is %d", len(m.ProductCodes), MaxProductCodes)
+	}
+	for i, pc := range m.ProductCodes {
+		name := fmt.Sprintf("product_codes[%d]", i)
+		if err := checkText(name+".gpn", pc.GPN, MaxProductCodeLen); err != nil {
+			return err
+		}
+		if err := checkText(name+".lpn", pc.LPN, MaxProductCodeLen); err != nil {
+			return err
+		}
+		if strings.TrimSpace(pc.GPN) == "" && strings.TrimSpace(pc.LPN) == "" {
+			return unprocessable("%s has neither gpn nor lpn: give the customer's part number (gpn), ours (lpn), or both", name)
+		}
+	}
+	return nil
+}
+
+func (m Metadata) validateFields() error {
+	raw := bytes.TrimSpace(m.Fields)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	if len(m.Fields) > MaxFieldsSize {
+		return unprocessable("fields is %d bytes: the limit is %d bytes", len(m.Fields), MaxFieldsSize)
+	}
+	if !utf8.Valid(raw) {
+		return Errorf(EInvalid, "fields is not valid UTF-8")
+	}
+	if !json.Valid(raw) {
+		return Errorf(EInvalid, "fields is not valid JSON: send a JSON object, e.g. {\"incoterm\":\"FCA\"}")
+	}
+	if raw[0] != '{' {
+		return Errorf(EInvalid, "fields must be a JSON object, e.g. {\"incoterm\":\"FCA\"}")
+	}
+	return nil
+}

@@ -1,0 +1,137 @@
+package httpapi
+
+import (
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"dossier/internal/dossier"
+	"dossier/internal/store"
+)
+
+// documentView is a document as the API shows it.
+type documentView struct {
+	dossier.Document
+	AllowedEvents []string `json:"allowed_events"`
+}
+
+func (h *handlers) getDocument(c echo.Context) error {
+	d, err := h.Documents.Get(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("ETag", etag(d.Version))
+	return c.JSON(http.StatusOK, documentView{Document: d, AllowedEvents: []string{}})
+}
+
+func (h *handlers) listDocuments(c echo.Context) error {
+	limit, err := intParam(c, "limit", 50, 1, 200)
+	if err != nil {
+		return err
+	}
+	f := store.DocumentFilter{
+		Kind: dossier.Kind(c.QueryParam("kind")), State: c.QueryParam("state"),
+		Customer: c.QueryParam("customer"), Cursor: c.QueryParam("cursor"), Limit: limit,
+	}
+	if _, ok := dossier.Kinds[f.Kind]; f.Kind != "" && !ok {
+		return dossier.Errorf(dossier.EInvalid, "kind=%q is unknown", f.Kind)
+	}
+	docs, next, err := h.Documents.List(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	items := make([]documentView, len(docs))
+	for i, d := range docs {
+		items[i] = documentView{Document: d, AllowedEvents: []string{}}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+}
+
+func (h *handlers) patchDocument(c echo.Context) error {
+	version, err := ifMatchVersion(c)
+	if err != nil {
+		return err
+	}
+	if ct := c.Request().Header.Get(echo.HeaderContentType); ct != "" &&
+		!strings.HasPrefix(ct, "application/merge-patch+json") && !strings.HasPrefix(ct, "application/json") {
+		return dossier.Errorf(dossier.EUnsupportedMedia, "send the patch as application/merge-patch+json, not %s", ct)
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, maxJSONBody))
+	if err != nil {
+		return err
+	}
+	u, _ := currentUser(c)
+	d, err := h.Documents.Patch(c.Request().Context(), u, c.Param("id"), version, body)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("ETag", etag(d.Version))
+	return c.JSON(http.StatusOK, documentView{Document: d, AllowedEvents: []string{}})
+}
+
+func (h *handlers) listVersions(c echo.Context) error {
+	files, err := h.Documents.Versions(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": files})
+}
+
+type linkRequest struct {
+	TargetID string           `json:"target_id"`
+	Relation dossier.Relation `json:"relation"`
+}
+
+func (h *handlers) addLink(c echo.Context) error {
+	var req linkRequest
+	if err := bindJSON(c, &req); err != nil {
+		return err
+	}
+	u, _ := currentUser(c)
+	l, err := h.Documents.Link(c.Request().Context(), u, c.Param("id"), req.TargetID, req.Relation)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, l)
+}
+
+func (h *handlers) listLinks(c echo.Context) error {
+	links, err := h.Documents.Links(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": links})
+}
+
+// content serves the bytes of a file version; http.ServeContent answers
+// Range, If-Range and If-None-Match against the content's sha256 ETag.
+func (h *handlers) content(c echo.Context) error {
+	version, err := intParam(c, "version", 0, 1, 1<<30)
+	if err != nil {
+		return err
+	}
+	switch c.QueryParam("rendition") {
+	case "", "original":
+	case "stamped":
+		return dossier.Errorf(dossier.ENotFound, "this document has no stamped rendition: one is made on approval and on archive")
+	default:
+		return dossier.Errorf(dossier.EInvalid, "rendition=%q: use original or stamped", c.QueryParam("rendition"))
+	}
+	u, _ := currentUser(c)
+	f, rc, err := h.Documents.Open(c.Request().Context(), u, c.Param("id"), version)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	hdr := c.Response().Header()
+	hdr.Set(echo.HeaderContentType, f.MediaType)
+	hdr.Set("ETag", fmt.Sprintf(`"%s"`, f.SHA256))
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set(echo.HeaderContentDisposition, mime.FormatMediaType("inline", map[string]string{"filename": f.Filename}))
+	http.ServeContent(c.Response(), c.Request(), "", f.CreatedAt, rc)
+	return nil
+}

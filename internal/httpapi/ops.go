@@ -1,0 +1,34 @@
+package httpapi
+
+import (
+	_ "embed"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"dossier/internal/dossier"
+)
+
+//go:embed openapi.json
+var openAPISpec []byte
+
+func (h *handlers) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+func (h *handlers) readyz(c echo.Context) error {
+	if err := h.Ready(c.Request().Context()); err != nil {
+		h.Logger.WarnContext(c.Request().Context(), "not ready", "err", err)
+		return dossier.Errorf(dossier.EUnavailable, "not ready: %v", err)
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready"})
+}
+
+func (h *handlers) metrics() echo.HandlerFunc {
+	return echo.WrapHandler(promhttp.HandlerFor(h.Registry, promhttp.HandlerOpts{}))
+}
+
+func (h *handlers) openAPI(c echo.Context) error {
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, openAPISpec)
+}

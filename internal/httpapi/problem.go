@@ -1,0 +1,82 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"dossier/internal/dossier"
+)
+
+// statusOf is the one table from error codes to HTTP statuses.
+var statusOf = map[dossier.Code]int{
+	dossier.EInvalid:              http.StatusBadRequest,
+	dossier.EUnprocessable:        http.StatusUnprocessableEntity,
+	dossier.ENotFound:             http.StatusNotFound,
+	dossier.EConflict:             http.StatusConflict,
+	dossier.ELocked:               http.StatusLocked,
+	dossier.EPreconditionFailed:   http.StatusPreconditionFailed,
+	dossier.EPreconditionRequired: http.StatusPreconditionRequired,
+	dossier.EUnauthorized:         http.StatusUnauthorized,
+	dossier.EForbidden:            http.StatusForbidden,
+	dossier.ETooLarge:             http.StatusRequestEntityTooLarge,
+	dossier.EUnsupportedMedia:     http.StatusUnsupportedMediaType,
+	dossier.ETooManyRequests:      http.StatusTooManyRequests,
+	dossier.EUnavailable:          http.StatusServiceUnavailable,
+	dossier.EInternal:             http.StatusInternalServerError,
+}
+
+// Problem is an RFC 9457 problem details body.
+type Problem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+}
+
+func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		p := problemOf(err)
+		if p.Status >= 500 {
+			log.ErrorContext(c.Request().Context(), "request failed", "err", err,
+				"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+		}
+		if p.Status == http.StatusUnauthorized {
+			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="dossier"`)
+		}
+		if c.Request().Method == http.MethodHead {
+			_ = c.NoContent(p.Status)
+			return
+		}
+		body, _ := json.Marshal(p)
+		_ = c.Blob(p.Status, "application/problem+json", body)
+	}
+}
+
+// problemOf turns err into the problem the caller sees; internal errors say nothing of their cause.
+func problemOf(err error) Problem {
+	var he *echo.HTTPError
+	var tooLarge *http.MaxBytesError
+	status, typ, detail := 0, "", ""
+	switch {
+	case errors.As(err, &tooLarge):
+		status, typ, detail = http.StatusRequestEntityTooLarge, string(dossier.ETooLarge), "the request body is larger than allowed"
+	case errors.As(err, &he):
+		status, typ = he.Code, fmt.Sprintf("http-%d", he.Code)
+		detail, _ = he.Message.(string)
+	default:
+		code := dossier.ErrorCode(err)
+		status, typ, detail = statusOf[code], string(code), dossier.ErrorMessage(err)
+	}
+	if detail == "" {
+		detail = http.StatusText(status)
+	}
+	return Problem{Type: "/problems/" + typ, Title: http.StatusText(status), Status: status, Detail: detail}
+}

@@ -1,0 +1,41 @@
+package httpapi
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"dossier/internal/dossier"
+)
+
+// routes is every route of the API and who may call it: the one place where
+// access is decided by role.
+func (h *handlers) routes(e *echo.Echo) {
+	const (
+		admin   = dossier.RoleAdmin
+		auditor = dossier.RoleAuditor
+	)
+	e.GET("/healthz", h.healthz)
+	e.GET("/readyz", h.readyz)
+	e.GET("/metrics", h.metrics())
+	e.GET("/api/openapi.json", h.openAPI)
+
+	api := e.Group("/api/v1")
+	api.POST("/session", h.signIn)
+	api.DELETE("/session", h.signOut, signedIn)
+	api.GET("/me", h.me, signedIn)
+
+	api.POST("/users", h.createUser, allow(admin))
+	api.GET("/users", h.listUsers, allow(admin))
+
+	api.POST("/documents", h.upload, allow(admin))
+	api.GET("/documents", h.listDocuments, signedIn)
+	api.GET("/documents/:id", h.getDocument, signedIn)
+	api.PATCH("/documents/:id", h.patchDocument, allow(admin))
+	api.GET("/documents/:id/content", h.content, signedIn)
+	api.POST("/documents/:id/versions", h.addVersion, allow(admin))
+	api.GET("/documents/:id/versions", h.listVersions, signedIn)
+	api.POST("/documents/:id/links", h.addLink, allow(admin))
+	api.GET("/documents/:id/links", h.listLinks, signedIn)
+
+	api.GET("/audit", h.listAudit, allow(auditor, admin))
+	api.GET("/audit/verify", h.verifyAudit, allow(auditor, admin))
+}

@@ -1,0 +1,98 @@
+// Package httpapi is the JSON API of SPEC §11 on echo: routes, access rules,
+// request decoding and the one place where errors become HTTP statuses and
+// application/problem+json bodies.
+package httpapi
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"dossier/internal/auth"
+	"dossier/internal/documents"
+	"dossier/internal/store"
+)
+
+// Deps is what the API serves from.
+type Deps struct {
+	Store     store.Store
+	Auth      *auth.Service
+	Documents *documents.Service
+	Logger    *slog.Logger
+	Registry  *prometheus.Registry // /metrics; request metrics are registered on it
+	MaxUpload int64
+	// Ready checks every backend for /readyz.
+	Ready func(ctx context.Context) error
+}
+
+// New returns the HTTP handler of the API.
+func New(d Deps) http.Handler {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(d.Logger)
+	// The client address feeds the sign-in limiter: never take it from a header.
+	e.IPExtractor = echo.ExtractIPDirect()
+	h := &handlers{Deps: d}
+	e.Use(middleware.RequestID())
+	e.Use(requestLog(d.Logger))
+	e.Use(requestMetrics(d.Registry))
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
+	e.Use(h.authenticate)
+	h.routes(e)
+	return e
+}
+
+// handlers holds the dependencies the handler methods use.
+type handlers struct {
+	Deps
+}
+
+func requestLog(log *slog.Logger) echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogMethod: true, LogURIPath: true, LogStatus: true, LogLatency: true, LogRequestID: true, LogError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			attrs := []slog.Attr{
+				slog.String("method", v.Method), slog.String("path", v.URIPath), slog.Int("status", v.Status),
+				slog.Float64("duration_ms", float64(v.Latency.Microseconds())/1000), slog.String("request_id", v.RequestID),
+			}
+			if u, ok := currentUser(c); ok {
+				attrs = append(attrs, slog.String("user", u.Username))
+			}
+			level := slog.LevelInfo
+			if v.Status >= 500 {
+				level = slog.LevelError
+			}
+			log.LogAttrs(c.Request().Context(), level, "request", attrs...)
+			return nil
+		},
+	})
+}
+
+func requestMetrics(reg *prometheus.Registry) echo.MiddlewareFunc {
+	requests := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "dossier_http_requests_total", Help: "HTTP requests by route and status.",
+	}, []string{"method", "route", "status"})
+	latency := prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "dossier_http_request_duration_seconds", Help: "HTTP request latency by route.",
+		Buckets: prometheus.DefBuckets,
+	}, []string{"method", "route"})
+	reg.MustRegister(requests, latency)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			err := next(c)
+			if err != nil {
+				c.Error(err) // writes the response now, so its status is known
+			}
+			status := c.Response().Status
+			requests.WithLabelValues(c.Request().Method, c.Path(), http.StatusText(status)).Inc()
+			latency.WithLabelValues(c.Request().Method, c.Path()).Observe(time.Since(start).Seconds())
+			return nil
+		}
+	}
+}

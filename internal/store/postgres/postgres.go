@@ -1,0 +1,56 @@
+// Package postgres is the production metadata store: PostgreSQL through a pgx
+// v5 connection pool, shared by every replica of the service.
+package postgres
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+
+	"dossier/internal/store/sqldb"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Open connects to the database at url and migrates it; replicas starting
+// together queue on an advisory lock instead of racing the migrations.
+func Open(ctx context.Context, url string) (*sqldb.DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("DOSSIER_DATABASE_URL is not a valid PostgreSQL URL: %w", err)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	db := stdlib.OpenDBFromPool(pool)
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return nil, err
+	}
+	if err := sqldb.Migrate(ctx, db, goose.DialectPostgres, sub, locker); err != nil {
+		db.Close()
+		pool.Close()
+		return nil, fmt.Errorf("PostgreSQL %s@%s/%s: %w", cfg.ConnConfig.User, cfg.ConnConfig.Host, cfg.ConnConfig.Database, err)
+	}
+	d := sqldb.Dialect{Name: "postgres", ForUpdate: " FOR UPDATE", IsUniqueViolation: isUniqueViolation}
+	return sqldb.New(db, db, d, pool.Close), nil
+}
+
+func isUniqueViolation(err error) bool {
+	var e *pgconn.PgError
+	return errors.As(err, &e) && e.Code == "23505"
+}

@@ -1,0 +1,119 @@
+// Package sqldb implements store.Store over database/sql for both supported
+// databases. The SQL is written once, with $N placeholders that SQLite and
+// PostgreSQL both accept; the few differences live in Dialect. The adapters
+// store/sqlite and store/postgres open the connections, run their migrations
+// and hand them to New.
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"dossier/internal/dossier"
+	"dossier/internal/store"
+)
+
+// Dialect holds what differs between the databases.
+type Dialect struct {
+	Name string
+	// ForUpdate is appended to a SELECT that must lock the rows it reads
+	// (" FOR UPDATE" on PostgreSQL; SQLite locks the whole database).
+	ForUpdate string
+	// IsUniqueViolation reports whether err is a unique-key violation.
+	IsUniqueViolation func(error) bool
+}
+
+// DB is a store.Store. Writes go through writer, reads through reader; on
+// SQLite these are separate pools so that one writer at a time holds the lock
+// while readers go on, on PostgreSQL they are the same pool.
+type DB struct {
+	reader, writer *sql.DB
+	dialect        Dialect
+	onClose        func()
+}
+
+// New returns a store over the two pools; onClose, if set, runs after both close.
+func New(reader, writer *sql.DB, d Dialect, onClose func()) *DB {
+	return &DB{reader: reader, writer: writer, dialect: d, onClose: onClose}
+}
+
+// Read runs fn in a read-only transaction.
+func (db *DB) Read(ctx context.Context, fn func(store.Tx) error) error {
+	return db.run(ctx, db.reader, &sql.TxOptions{ReadOnly: true}, fn)
+}
+
+// Write runs fn in a transaction and commits it when fn returns nil.
+func (db *DB) Write(ctx context.Context, fn func(store.Tx) error) error {
+	return db.run(ctx, db.writer, nil, fn)
+}
+
+func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(store.Tx) error) error {
+	sqlTx, err := pool.BeginTx(ctx, opts)
+	if err != nil {
+		return unavailable("begin transaction", err)
+	}
+	if err := fn(&tx{tx: sqlTx, d: db.dialect}); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.writer.PingContext(ctx); err != nil {
+		return unavailable("ping", err)
+	}
+	return nil
+}
+
+// Close closes the pools.
+func (db *DB) Close() error {
+	err := db.writer.Close()
+	if db.reader != db.writer {
+		err = errors.Join(err, db.reader.Close())
+	}
+	if db.onClose != nil {
+		db.onClose()
+	}
+	return err
+}
+
+// unavailable marks a failure to reach the database, which callers answer with 503.
+func unavailable(op string, err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("%s: %w", op, err)
+	}
+	return fmt.Errorf("%s: %w: %w", op, dossier.Errorf(dossier.EUnavailable, "the database is unavailable"), err)
+}
+
+// tx is one transaction; it implements store.Tx.
+type tx struct {
+	tx *sql.Tx
+	d  Dialect
+}
+
+func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.tx.ExecContext(ctx, query, args...)
+}
+
+// notFound turns sql.ErrNoRows into the domain's not-found error.
+func notFound(err error, what, key string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return dossier.Errorf(dossier.ENotFound, "%s %q not found", what, key)
+	}
+	return fmt.Errorf("read %s %s: %w", what, key, err)
+}
+
+// conflictOr turns a unique violation into EConflict with msg.
+func (t *tx) conflictOr(err error, msg string) error {
+	if err != nil && t.d.IsUniqueViolation(err) {
+		return dossier.Errorf(dossier.EConflict, "%s", msg)
+	}
+	return err
+}

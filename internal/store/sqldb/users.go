@@ -1,0 +1,109 @@
+package sqldb
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"dossier/internal/dossier"
+)
+
+const userColumns = `id, username, display_name, roles, approval_level, password_hash, created_at`
+
+func (t *tx) CreateUser(ctx context.Context, u dossier.User) error {
+	roles, err := json.Marshal(nonNil(u.Roles))
+	if err != nil {
+		return fmt.Errorf("encode roles: %w", err)
+	}
+	_, err = t.exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		u.ID, u.Username, u.DisplayName, string(roles), u.ApprovalLevel, u.PasswordHash, u.CreatedAt.UTC())
+	if err = t.conflictOr(err, fmt.Sprintf("the username %q is taken", u.Username)); err != nil {
+		return fmt.Errorf("create user %s: %w", u.Username, err)
+	}
+	return nil
+}
+
+func (t *tx) UserByID(ctx context.Context, id string) (dossier.User, error) {
+	return t.user(ctx, `id`, id)
+}
+
+func (t *tx) UserByName(ctx context.Context, username string) (dossier.User, error) {
+	return t.user(ctx, `username`, username)
+}
+
+func (t *tx) user(ctx context.Context, column, key string) (dossier.User, error) {
+	row := t.tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+column+` = $1`, key)
+	u, err := scanUser(row)
+	if err != nil {
+		return u, notFound(err, "user", key)
+	}
+	return u, nil
+}
+
+func (t *tx) ListUsers(ctx context.Context) ([]dossier.User, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY username`)
+	if err != nil {
+		return nil, fmt.Errorf("list users: %w", err)
+	}
+	defer rows.Close()
+	var users []dossier.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list users: %w", err)
+		}
+		users = append(users, u)
+	}
+	return users, rows.Err()
+}
+
+func scanUser(s scanner) (dossier.User, error) {
+	var u dossier.User
+	var roles string
+	if err := s.Scan(&u.ID, &u.Username, &u.DisplayName, &roles, &u.ApprovalLevel, &u.PasswordHash, &u.CreatedAt); err != nil {
+		return u, err
+	}
+	u.CreatedAt = u.CreatedAt.UTC()
+	if err := json.Unmarshal([]byte(roles), &u.Roles); err != nil {
+		return u, fmt.Errorf("decode roles of %s: %w", u.ID, err)
+	}
+	return u, nil
+}
+
+func (t *tx) CreateSession(ctx context.Context, s dossier.Session) error {
+	_, err := t.exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)`,
+		s.TokenHash, s.UserID, s.CreatedAt.UTC(), s.ExpiresAt.UTC())
+	if err != nil {
+		return fmt.Errorf("create session for %s: %w", s.UserID, err)
+	}
+	return nil
+}
+
+func (t *tx) Session(ctx context.Context, tokenHash string) (dossier.Session, error) {
+	var s dossier.Session
+	err := t.tx.QueryRowContext(ctx, `SELECT token_hash, user_id, created_at, expires_at FROM sessions WHERE token_hash = $1`, tokenHash).
+		Scan(&s.TokenHash, &s.UserID, &s.CreatedAt, &s.ExpiresAt)
+	if err != nil {
+		return s, notFound(err, "session", "(token)")
+	}
+	s.CreatedAt, s.ExpiresAt = s.CreatedAt.UTC(), s.ExpiresAt.UTC()
+	return s, nil
+}
+
+func (t *tx) DeleteSession(ctx context.Context, tokenHash string) error {
+	if _, err := t.exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash); err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+// scanner is what *sql.Row and *sql.Rows have in common.
+type scanner interface{ Scan(dest ...any) error }
+
+// nonNil makes a nil slice encode as [] rather than null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

@@ -1,0 +1,76 @@
+// Package sqlite is the embedded metadata store: a SQLite file opened with the
+// pure-Go modernc.org/sqlite driver, so the service needs no server and no cgo.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+
+	"github.com/pressly/goose/v3"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"dossier/internal/store/sqldb"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Open opens (creating it and its directory when missing) and migrates the
+// database file at path.
+func Open(ctx context.Context, path string) (*sqldb.DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return nil, fmt.Errorf("create database directory: %w", err)
+	}
+	// WAL lets readers go on while the one writer writes; busy_timeout
+	// covers the moment another process (a CLI command) holds the lock.
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	dsn := "file:" + path + "?" + q.Encode()
+
+	// Writers take the lock at BEGIN (immediate) so that two read-then-write
+	// transactions cannot deadlock; one connection keeps them in a queue.
+	writer, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	writer.SetMaxOpenConns(1)
+	// query_only makes a write inside Read fail, as it does on PostgreSQL.
+	reader, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		writer.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	reader.SetMaxOpenConns(max(4, runtime.NumCPU()))
+
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	if err := sqldb.Migrate(ctx, writer, goose.DialectSQLite3, sub, nil); err != nil {
+		writer.Close()
+		reader.Close()
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	d := sqldb.Dialect{Name: "sqlite", IsUniqueViolation: isUniqueViolation}
+	return sqldb.New(reader, writer, d, nil), nil
+}
+
+func isUniqueViolation(err error) bool {
+	var e *sqlite.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	return e.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || e.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+}
