@@ -65,6 +65,7 @@ trap 'exit 143' TERM
 missing=() PG_INSTALLED=''
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
 command -v curl >/dev/null || missing+=(curl)
+command -v "$(go env CC)" >/dev/null || missing+=(gcc libc6-dev) # -race needs cgo
 if [[ -z ${TEST_DATABASE_URL:-} ]]; then
 	command -v psql >/dev/null || missing+=(postgresql-client)
 	if ! command -v pg_ctlcluster >/dev/null && ! compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null; then

@@ -25,7 +25,7 @@ type Config struct {
 // setting ties one environment variable to its flag.
 type setting struct {
 	env, flag, def, usage string
-	dst               *string
+	dst                   *string
 }
 
 // raw holds the settings as strings while they are parsed.

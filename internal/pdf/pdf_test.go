@@ -36,11 +36,17 @@ func TestInspectPageCount(t *testing.T) {
 // is read too, not only the classic layout of pdftest.
 func TestInspectPDFWrittenByPdfcpu(t *testing.T) {
 	t.Parallel()
-	api.DisableConfigDir()
+	in := pdftest.Make(t, 3, "x")
+	// Inspecting first also switches pdfcpu's config dir off before this test
+	// uses pdfcpu directly; calling api.DisableConfigDir here would race with
+	// the other tests' reads of the setting.
+	if _, err := pdf.Inspect(context.Background(), bytes.NewReader(in)); err != nil {
+		t.Fatal(err)
+	}
 	conf := model.NewDefaultConfiguration()
 	conf.WriteObjectStream, conf.WriteXRefStream = true, true
 	var out bytes.Buffer
-	if err := api.Optimize(bytes.NewReader(pdftest.Make(t, 3, "x")), &out, conf); err != nil {
+	if err := api.Optimize(bytes.NewReader(in), &out, conf); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Contains(out.Bytes(), []byte("/XRef")) {

@@ -13,16 +13,18 @@ import (
 // partSize bounds upload memory: with an unknown length minio-go fills one buffer
 // of this size per part, and NumThreads 1 keeps it to a single buffer. 16 MiB
 // parts still allow files up to 160 GiB (10 000 parts).
-const partSize = 16 << 20
+const partSize = 8 << 20
 
 // Stage implements blob.Store.
 func (s *Store) Stage(ctx context.Context, r io.Reader) (blob.Staged, error) {
 	key := blob.NewTempKey()
 	hr := blob.NewHashReader(r)
 	info, err := s.client.PutObject(ctx, s.bucket, key, hr, -1, minio.PutObjectOptions{
-		ContentType: "application/octet-stream",
-		PartSize:    partSize,
-		NumThreads:  1,
+		ContentType:           "application/octet-stream",
+		PartSize:              partSize,
+		NumThreads:            4,
+		ConcurrentStreamParts: true,
+		DisableContentSha256:  true,
 	})
 	if err != nil {
 		// minio-go aborts a failed multipart upload itself; nothing to discard.
