@@ -7,6 +7,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -37,7 +38,7 @@ func Open(ctx context.Context, url string) (*sqldb.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	locker, err := lock.NewPostgresSessionLocker()
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(lockID(cfg)), lock.WithLockTimeout(1, 600))
 	if err != nil {
 		return nil, err
 	}
@@ -48,6 +49,14 @@ func Open(ctx context.Context, url string) (*sqldb.DB, error) {
 	}
 	d := sqldb.Dialect{Name: "postgres", ForUpdate: " FOR UPDATE", IsUniqueViolation: isUniqueViolation}
 	return sqldb.New(db, db, d, pool.Close), nil
+}
+
+// lockID is the advisory lock of one schema: replicas of one deployment
+// share it, deployments in other schemas of the same server do not wait on it.
+func lockID(cfg *pgxpool.Config) int64 {
+	h := fnv.New64a()
+	h.Write([]byte("dossier-migrations:" + cfg.ConnConfig.Database + ":" + cfg.ConnConfig.RuntimeParams["search_path"]))
+	return int64(h.Sum64() >> 1)
 }
 
 func isUniqueViolation(err error) bool {
