@@ -85,8 +85,8 @@ func openBlobs(ctx context.Context, raw string) (blob.Store, error) {
 	return s3.New(ctx, cfg)
 }
 
-// Close releases the backends.
-func (a *App) Close() error { return a.Store.Close() }
+// Close waits for the blob store's background work, then releases the backends.
+func (a *App) Close() error { return errors.Join(a.Blobs.Close(), a.Store.Close()) }
 
 // Handler returns the HTTP handler of the service.
 func (a *App) Handler() http.Handler {

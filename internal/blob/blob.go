@@ -44,6 +44,8 @@ type Store interface {
 	Walk(ctx context.Context, fn func(Entry) error) error
 	// Ping checks the backend answers (used by /readyz).
 	Ping(ctx context.Context) error
+	// Close waits for work the store finishes in the background.
+	Close() error
 }
 
 // Staged is an uploaded but not yet promoted object.

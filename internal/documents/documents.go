@@ -35,6 +35,7 @@ func New(s store.Store, b blob.Store, now func() time.Time, tempDir string) *Ser
 // The staged blob is promoted before the transaction, so a crash in between
 // leaves at most an orphan blob (found by fsck), never a document without bytes.
 func (s *Service) Create(ctx context.Context, actor dossier.User, m dossier.Metadata, f Staged) (dossier.Document, error) {
+	m = m.Normalize()
 	if err := m.Validate(); err != nil {
 		return dossier.Document{}, err
 	}

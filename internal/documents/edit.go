@@ -48,6 +48,7 @@ func (s *Service) Patch(ctx context.Context, actor dossier.User, id string, ifMa
 		if err != nil {
 			return err
 		}
+		m = m.Normalize()
 		if err := m.Validate(); err != nil {
 			return err
 		}

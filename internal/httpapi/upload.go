@@ -82,7 +82,7 @@ func (h *handlers) readUpload(c echo.Context, wantMeta bool) (form uploadForm, e
 			if err := decodeJSON(part, &m); err != nil {
 				return form, dossier.Errorf(dossier.EInvalid, "part metadata: %s", dossier.ErrorMessage(err))
 			}
-			if err := m.Validate(); err != nil {
+			if err := m.Normalize().Validate(); err != nil {
 				return form, err
 			}
 			form.meta = &m

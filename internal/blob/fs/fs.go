@@ -311,3 +311,6 @@ func (s *Store) Ping(_ context.Context) error {
 	}
 	return nil
 }
+
+// Close implements blob.Store; the filesystem store does nothing in the background.
+func (s *Store) Close() error { return nil }

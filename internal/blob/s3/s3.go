@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/minio/minio-go/v7"
@@ -33,6 +34,9 @@ type Config struct {
 	SecretKey string
 	Secure    bool // TLS; defaults to true so credentials never travel in clear by accident
 	Region    string
+	// CopyInline is the size up to which a promotion copies before it returns
+	// (0: 32 MiB); tests lower it to exercise the background path.
+	CopyInline int64
 }
 
 // String omits the secret key, so a Config can be logged at start-up.
@@ -104,6 +108,10 @@ func ParseURL(raw string) (Config, error) {
 type Store struct {
 	client *minio.Client
 	bucket string
+	// copyInline is the size up to which Promote copies before it returns;
+	// larger objects are copied in the background (see Promote).
+	copyInline int64
+	settling   sync.WaitGroup
 }
 
 var _ blob.Store = (*Store)(nil)
@@ -119,13 +127,16 @@ func New(ctx context.Context, c Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("blob s3 %s: %w", c.Endpoint, err)
 	}
-	s := &Store{client: client, bucket: c.Bucket}
+	s := &Store{client: client, bucket: c.Bucket, copyInline: c.CopyInline}
+	if s.copyInline <= 0 {
+		s.copyInline = defaultCopyInline
+	}
 	exists, err := client.BucketExists(ctx, c.Bucket)
 	if err != nil {
 		return nil, wrap("check bucket", c.Bucket, err)
 	}
 	if exists {
-		return s, nil
+		return s, s.resume(ctx)
 	}
 	err = client.MakeBucket(ctx, c.Bucket, minio.MakeBucketOptions{Region: c.Region, ObjectLocking: true})
 	if err != nil {

@@ -48,6 +48,7 @@ func newTestStore(t *testing.T, c Config) *Store {
 		t.Fatalf("New(%s): %v", c, err)
 	}
 	t.Cleanup(func() {
+		s.Close() // background promotions first, or they race the drop
 		// t.Context is already cancelled when clean-up runs.
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
@@ -77,6 +78,64 @@ func dropBucket(ctx context.Context, s *Store) error {
 func TestConformance(t *testing.T) {
 	c := testConfig(t)
 	blobtest.Run(t, func(t *testing.T) blob.Store { return newTestStore(t, c) })
+}
+
+// Every promotion takes the background path: content must be readable
+// through its pointer at once, and land at its content key by Close.
+func TestConformanceDeferredCopy(t *testing.T) {
+	c := testConfig(t)
+	c.CopyInline = 1
+	blobtest.Run(t, func(t *testing.T) blob.Store { return newTestStore(t, c) })
+}
+
+func TestDeferredCopySettles(t *testing.T) {
+	t.Parallel()
+	c := testConfig(t)
+	c.CopyInline = 1
+	s := newTestStore(t, c)
+	st, err := s.Stage(t.Context(), strings.NewReader("a large file, as far as this store knows"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Promote(t.Context(), st); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := s.exists(t.Context(), blob.Key(st.SHA256)); err != nil || !ok {
+		t.Fatalf("after Close the content key exists = %v, %v; want true", ok, err)
+	}
+	for _, key := range []string{st.TempKey, pointerKey(st.SHA256, st.TempKey)} {
+		if ok, err := s.exists(t.Context(), key); err != nil || ok {
+			t.Errorf("after Close %s exists = %v, %v; want it gone", key, ok, err)
+		}
+	}
+}
+
+// A pointer left by a crash is finished when the store is opened again.
+func TestDeferredCopyResumes(t *testing.T) {
+	t.Parallel()
+	c := testConfig(t)
+	c.CopyInline = 1
+	s := newTestStore(t, c)
+	st, err := s.Stage(t.Context(), strings.NewReader("left pending by a crash"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ptr := pointerKey(st.SHA256, st.TempKey)
+	if _, err := s.client.PutObject(t.Context(), s.bucket, ptr, strings.NewReader(st.TempKey), int64(len(st.TempKey)), minio.PutObjectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	c.Bucket = s.bucket
+	again, err := New(t.Context(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again.Close()
+	if ok, err := s.exists(t.Context(), blob.Key(st.SHA256)); err != nil || !ok {
+		t.Fatalf("after reopening the content key exists = %v, %v; want true", ok, err)
+	}
 }
 
 // The archive relies on object lock, which can only be enabled at creation.

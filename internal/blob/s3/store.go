@@ -38,42 +38,6 @@ func (s *Store) Stage(ctx context.Context, r io.Reader) (blob.Staged, error) {
 	return st, nil
 }
 
-// Promote implements blob.Store.
-func (s *Store) Promote(ctx context.Context, st blob.Staged) error {
-	if err := blob.CheckTempKey(st.TempKey); err != nil {
-		return fmt.Errorf("blob promote: %w", err)
-	}
-	if err := blob.CheckSHA256(st.SHA256); err != nil {
-		return fmt.Errorf("blob promote %s: %w", st.TempKey, err)
-	}
-	key := blob.Key(st.SHA256)
-	exists, err := s.exists(ctx, key)
-	if err != nil {
-		return wrap("promote", key, err)
-	}
-	if !exists {
-		// Server-side copy: the bytes do not come back through this process.
-		_, err = s.client.CopyObject(ctx,
-			minio.CopyDestOptions{Bucket: s.bucket, Object: key},
-			minio.CopySrcOptions{Bucket: s.bucket, Object: st.TempKey})
-		if errorCode(err) == minio.NoSuchKey {
-			// Either a repeated Promote whose first call finished (fine), or a
-			// staged object that never existed or was discarded.
-			if exists, serr := s.exists(ctx, key); serr == nil && exists {
-				return nil
-			}
-			return fmt.Errorf("blob promote %s from %s: %w", st.SHA256, st.TempKey, blob.ErrNotFound)
-		}
-		if err != nil {
-			return wrap("promote", key, err)
-		}
-	}
-	if err := s.removeAllVersions(ctx, st.TempKey); err != nil {
-		return fmt.Errorf("blob promote %s: drop staged: %w", st.SHA256, err)
-	}
-	return nil
-}
-
 // exists distinguishes "no such object" from a failed request.
 func (s *Store) exists(ctx context.Context, key string) (bool, error) {
 	_, err := s.client.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{})
@@ -127,7 +91,11 @@ func (s *Store) Open(ctx context.Context, sha string) (io.ReadSeekCloser, error)
 	if err := blob.CheckSHA256(sha); err != nil {
 		return nil, fmt.Errorf("blob open: %w", err)
 	}
-	obj, err := s.client.GetObject(ctx, s.bucket, blob.Key(sha), minio.GetObjectOptions{})
+	key, err := s.locate(ctx, sha)
+	if err != nil {
+		return nil, wrap("open", sha, err)
+	}
+	obj, err := s.client.GetObject(ctx, s.bucket, key, minio.GetObjectOptions{})
 	if err != nil {
 		return nil, wrap("open", sha, err)
 	}
@@ -145,7 +113,11 @@ func (s *Store) Stat(ctx context.Context, sha string) (int64, error) {
 	if err := blob.CheckSHA256(sha); err != nil {
 		return 0, fmt.Errorf("blob stat: %w", err)
 	}
-	info, err := s.client.StatObject(ctx, s.bucket, blob.Key(sha), minio.StatObjectOptions{})
+	key, err := s.locate(ctx, sha)
+	if err != nil {
+		return 0, wrap("stat", sha, err)
+	}
+	info, err := s.client.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{})
 	if err != nil {
 		return 0, wrap("stat", sha, err)
 	}
@@ -158,17 +130,27 @@ func (s *Store) Delete(ctx context.Context, sha string) error {
 	if err := blob.CheckSHA256(sha); err != nil {
 		return fmt.Errorf("blob delete: %w", err)
 	}
+	// A background promotion still running could re-create what is deleted;
+	// deletes are rare (purge, fsck), so they wait for all of them.
+	s.settling.Wait()
 	if err := s.removeAllVersions(ctx, blob.Key(sha)); err != nil {
 		return fmt.Errorf("blob delete %s: %w", sha, err)
 	}
-	return nil
+	return s.dropPending(ctx, sha)
 }
 
 // Walk implements blob.Store. Objects that do not sit where Key or NewTempKey
 // would put them are skipped: fsck must never act on something we did not write.
+// Content still waiting at its staged key (see Promote) counts as content, and
+// its staged object is not listed as staged.
 func (s *Store) Walk(ctx context.Context, fn func(blob.Entry) error) error {
 	ctx, cancel := context.WithCancel(ctx) // stops the lister if fn fails
 	defer cancel()
+	pending, err := s.pending(ctx)
+	if err != nil {
+		return err
+	}
+	seen := map[string]bool{}
 	for _, prefix := range []string{blob.ContentPrefix, blob.TempPrefix} {
 		opts := minio.ListObjectsOptions{Prefix: prefix, Recursive: true}
 		for obj := range s.client.ListObjects(ctx, s.bucket, opts) {
@@ -177,7 +159,12 @@ func (s *Store) Walk(ctx context.Context, fn func(blob.Entry) error) error {
 			}
 			e := blob.Entry{Size: obj.Size, ModTime: obj.LastModified}
 			if sha, ok := blob.SHA256FromKey(obj.Key); ok {
-				e.SHA256 = sha
+				e.SHA256, seen[sha] = sha, true
+			} else if sha, ok := pending[obj.Key]; ok {
+				if seen[sha] {
+					continue
+				}
+				e.SHA256, seen[sha] = sha, true
 			} else if blob.CheckTempKey(obj.Key) == nil {
 				e.TempKey = obj.Key
 			} else {

@@ -1,0 +1,187 @@
+package s3
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+
+	"dossier/internal/blob"
+)
+
+// S3 has no rename: promoting a staged object to its content key is a
+// server-side copy, which for a large file costs about as long as the upload
+// itself. So that a large upload is answered as soon as its bytes are safe,
+// Promote records a small pointer object pending/<sha>/<staged name> and
+// copies in the background; until the copy is done Open and Stat read the
+// staged object through the pointer. A pointer left by a crash is finished
+// when the store is next opened.
+const (
+	pendingPrefix     = "pending/"
+	defaultCopyInline = 32 << 20
+	settleTimeout     = 30 * time.Minute
+)
+
+// Promote implements blob.Store.
+func (s *Store) Promote(ctx context.Context, st blob.Staged) error {
+	if err := blob.CheckTempKey(st.TempKey); err != nil {
+		return fmt.Errorf("blob promote: %w", err)
+	}
+	if err := blob.CheckSHA256(st.SHA256); err != nil {
+		return fmt.Errorf("blob promote %s: %w", st.TempKey, err)
+	}
+	exists, err := s.exists(ctx, blob.Key(st.SHA256))
+	if err != nil {
+		return wrap("promote", st.SHA256, err)
+	}
+	if !exists && st.Size > s.copyInline {
+		staged, err := s.exists(ctx, st.TempKey)
+		if err != nil {
+			return wrap("promote", st.TempKey, err)
+		}
+		if !staged {
+			return fmt.Errorf("blob promote %s from %s: %w", st.SHA256, st.TempKey, blob.ErrNotFound)
+		}
+		ptr := pointerKey(st.SHA256, st.TempKey)
+		_, err = s.client.PutObject(ctx, s.bucket, ptr, strings.NewReader(st.TempKey), int64(len(st.TempKey)), minio.PutObjectOptions{})
+		if err != nil {
+			return wrap("promote", ptr, err)
+		}
+		s.settleLater(st.SHA256, st.TempKey)
+		return nil
+	}
+	return s.settle(ctx, st.SHA256, st.TempKey)
+}
+
+// settle copies the staged object to its content key unless the content is
+// there already, then drops the pointer (if any) and the staged object.
+func (s *Store) settle(ctx context.Context, sha, tempKey string) error {
+	key := blob.Key(sha)
+	exists, err := s.exists(ctx, key)
+	if err != nil {
+		return wrap("promote", key, err)
+	}
+	if !exists {
+		_, err = s.client.CopyObject(ctx,
+			minio.CopyDestOptions{Bucket: s.bucket, Object: key},
+			minio.CopySrcOptions{Bucket: s.bucket, Object: tempKey})
+		if errorCode(err) == minio.NoSuchKey {
+			// A repeated Promote whose first call finished is fine; a staged
+			// object that never existed or was discarded is not.
+			if exists, serr := s.exists(ctx, key); serr == nil && exists {
+				return nil
+			}
+			return fmt.Errorf("blob promote %s from %s: %w", sha, tempKey, blob.ErrNotFound)
+		}
+		if err != nil {
+			return wrap("promote", key, err)
+		}
+	}
+	if err := s.removeAllVersions(ctx, pointerKey(sha, tempKey)); err != nil {
+		return fmt.Errorf("blob promote %s: drop pointer: %w", sha, err)
+	}
+	if err := s.removeAllVersions(ctx, tempKey); err != nil {
+		return fmt.Errorf("blob promote %s: drop staged: %w", sha, err)
+	}
+	return nil
+}
+
+// settleLater runs settle in the background; Close waits for it. A failure
+// leaves the pointer, and the next resume tries again.
+func (s *Store) settleLater(sha, tempKey string) {
+	s.settling.Add(1)
+	go func() {
+		defer s.settling.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), settleTimeout)
+		defer cancel()
+		_ = s.settle(ctx, sha, tempKey)
+	}()
+}
+
+// resume finishes the promotions a previous process left pending.
+func (s *Store) resume(ctx context.Context) error {
+	pending, err := s.pending(ctx)
+	if err != nil {
+		return err
+	}
+	for tempKey, sha := range pending {
+		s.settleLater(sha, tempKey)
+	}
+	return nil
+}
+
+// Close waits for background promotions to finish.
+func (s *Store) Close() error {
+	s.settling.Wait()
+	return nil
+}
+
+// pending maps each staged key waiting for its copy to its content hash.
+func (s *Store) pending(ctx context.Context) (map[string]string, error) {
+	out := map[string]string{}
+	opts := minio.ListObjectsOptions{Prefix: pendingPrefix, Recursive: true}
+	for obj := range s.client.ListObjects(ctx, s.bucket, opts) {
+		if obj.Err != nil {
+			return nil, wrap("list pending", pendingPrefix, obj.Err)
+		}
+		if sha, tempKey, ok := parsePointer(obj.Key); ok {
+			out[tempKey] = sha
+		}
+	}
+	return out, nil
+}
+
+// locate returns where the content of sha is readable now.
+func (s *Store) locate(ctx context.Context, sha string) (string, error) {
+	key := blob.Key(sha)
+	exists, err := s.exists(ctx, key)
+	if err != nil || exists {
+		return key, err
+	}
+	opts := minio.ListObjectsOptions{Prefix: pendingPrefix + sha + "/", Recursive: true}
+	for obj := range s.client.ListObjects(ctx, s.bucket, opts) {
+		if obj.Err != nil {
+			return "", obj.Err
+		}
+		if _, tempKey, ok := parsePointer(obj.Key); ok {
+			return tempKey, nil
+		}
+	}
+	return "", fmt.Errorf("%s: %w", sha, blob.ErrNotFound)
+}
+
+// dropPending removes the pointers of sha and the staged objects they name.
+func (s *Store) dropPending(ctx context.Context, sha string) error {
+	pending, err := s.pending(ctx)
+	if err != nil {
+		return err
+	}
+	for tempKey, p := range pending {
+		if p != sha {
+			continue
+		}
+		if err := s.removeAllVersions(ctx, pointerKey(sha, tempKey)); err != nil {
+			return err
+		}
+		if err := s.removeAllVersions(ctx, tempKey); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func pointerKey(sha, tempKey string) string {
+	return pendingPrefix + sha + "/" + strings.TrimPrefix(tempKey, blob.TempPrefix)
+}
+
+func parsePointer(key string) (sha, tempKey string, ok bool) {
+	rest, _ := strings.CutPrefix(key, pendingPrefix)
+	sha, name, found := strings.Cut(rest, "/")
+	tempKey = blob.TempPrefix + name
+	if !found || blob.CheckSHA256(sha) != nil || blob.CheckTempKey(tempKey) != nil {
+		return "", "", false
+	}
+	return sha, tempKey, true
+}
