@@ -13,6 +13,7 @@ func (h *handlers) routes(e *echo.Echo) {
 		admin   = dossier.RoleAdmin
 		auditor = dossier.RoleAuditor
 	)
+	e.GET("/", h.index)
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
 	e.GET("/metrics", h.metrics())
