@@ -61,6 +61,7 @@ type Document struct {
 	Fields       json.RawMessage   `json:"fields"` // a JSON object
 	State        string            `json:"state"`
 	Version      int               `json:"version"`
+	Round        int               `json:"round"` // review/approval rounds entered so far
 	CreatedBy    string            `json:"created_by"`
 	CreatedAt    time.Time         `json:"created_at"`
 	UpdatedAt    time.Time         `json:"updated_at"`

@@ -65,6 +65,30 @@ type Tx interface {
 
 	// Enqueue adds a job to the outbox; it runs after the transaction commits.
 	Enqueue(ctx context.Context, j Job) error
+	// ClaimJob takes the oldest due job of one of kinds that no other worker
+	// holds, leasing it until leaseUntil; ok is false when there is none.
+	ClaimJob(ctx context.Context, kinds []string, now, leaseUntil time.Time) (j Job, ok bool, err error)
+	// FinishJob removes a job that ran; RetryJob releases it to run again at runAt.
+	FinishJob(ctx context.Context, id int64) error
+	RetryJob(ctx context.Context, id int64, runAt time.Time, lastError string) error
+
+	WorkflowTx
+}
+
+// WorkflowTx is the part of a transaction that the workflow engine uses.
+type WorkflowTx interface {
+	AddHistory(ctx context.Context, h dossier.HistoryEntry) error
+	History(ctx context.Context, documentID string) ([]dossier.HistoryEntry, error)
+	AddApproval(ctx context.Context, a dossier.Approval) error // EConflict when the level is approved in the round
+	Approvals(ctx context.Context, documentID string, round int) ([]dossier.Approval, error)
+	AddReview(ctx context.Context, r dossier.Review) error
+	Reviews(ctx context.Context, documentID string, round int) ([]dossier.Review, error)
+	SetFXRate(ctx context.Context, r dossier.FXRate) error
+	FXRates(ctx context.Context) ([]dossier.FXRate, error)
+	AddDelegation(ctx context.Context, d dossier.Delegation) error
+	DelegationsTo(ctx context.Context, userID string) ([]dossier.Delegation, error)
+	PutRendition(ctx context.Context, r dossier.Rendition) error // replaces the document's rendition of that name
+	Rendition(ctx context.Context, documentID, name string) (dossier.Rendition, error)
 }
 
 // DocumentFilter selects documents for a list; results are ordered by id
@@ -72,9 +96,16 @@ type Tx interface {
 type DocumentFilter struct {
 	Kind     dossier.Kind
 	State    string
+	In       []KindState // when set, only documents in one of these (kind, state) pairs
 	Customer string
 	Cursor   string
 	Limit    int
+}
+
+// KindState names a state of one kind's workflow.
+type KindState struct {
+	Kind  dossier.Kind
+	State string
 }
 
 // AuditFilter selects audit events, in Seq order; zero fields match all.
@@ -95,8 +126,9 @@ type AuditHead struct {
 
 // Job is one unit of background work in the outbox.
 type Job struct {
-	ID      int64
-	Kind    string // e.g. "extract_text", "index"
-	Payload []byte // JSON
-	RunAt   time.Time
+	ID       int64
+	Kind     string // e.g. "extract_text", "index"
+	Payload  []byte // JSON
+	RunAt    time.Time
+	Attempts int // how often it was claimed before, this claim included
 }

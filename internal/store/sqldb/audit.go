@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"dossier/internal/audit"
 	"dossier/internal/dossier"
@@ -128,20 +127,4 @@ func (t *tx) AuditHeads(ctx context.Context) (map[string]store.AuditHead, error)
 		heads[stream] = h
 	}
 	return heads, rows.Err()
-}
-
-func (t *tx) Enqueue(ctx context.Context, j store.Job) error {
-	if j.RunAt.IsZero() {
-		j.RunAt = time.Now()
-	}
-	payload := string(j.Payload)
-	if payload == "" {
-		payload = "{}"
-	}
-	_, err := t.exec(ctx, `INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ($1, $2, $3, $3)`,
-		j.Kind, payload, j.RunAt.UTC())
-	if err != nil {
-		return fmt.Errorf("enqueue %s: %w", j.Kind, err)
-	}
-	return nil
 }

@@ -21,6 +21,9 @@ type Dialect struct {
 	// ForUpdate is appended to a SELECT that must lock the rows it reads
 	// (" FOR UPDATE" on PostgreSQL; SQLite locks the whole database).
 	ForUpdate string
+	// SkipLocked is appended to a SELECT of jobs to claim: rows another
+	// worker holds are passed over (" FOR UPDATE SKIP LOCKED" on PostgreSQL).
+	SkipLocked string
 	// IsUniqueViolation reports whether err is a unique-key violation.
 	IsUniqueViolation func(error) bool
 }

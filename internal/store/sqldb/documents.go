@@ -14,7 +14,7 @@ import (
 
 // documentSelect reads a document joined with its newest file version.
 const documentSelect = `SELECT d.id, d.kind, d.subtype, d.title, d.number, d.customer, d.amount, d.currency,
-	d.dates, d.product_codes, d.tags, d.fields, d.state, d.version, d.created_by, d.created_at, d.updated_at,
+	d.dates, d.product_codes, d.tags, d.fields, d.state, d.version, d.round, d.created_by, d.created_at, d.updated_at,
 	d.legal_hold, d.archived_at,
 	f.version, f.sha256, f.size, f.media_type, f.filename, f.page_count, f.created_by, f.created_at
 FROM documents d
@@ -27,10 +27,10 @@ func (t *tx) CreateDocument(ctx context.Context, d dossier.Document) error {
 		return err
 	}
 	_, err = t.exec(ctx, `INSERT INTO documents (id, kind, subtype, title, number, customer, amount, currency,
-		dates, product_codes, tags, fields, state, version, created_by, created_at, updated_at, legal_hold, archived_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
+		dates, product_codes, tags, fields, state, version, round, created_by, created_at, updated_at, legal_hold, archived_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
 		d.ID, string(d.Kind), d.Subtype, d.Title, d.Number, d.Customer, d.Amount, d.Currency,
-		enc.dates, enc.codes, enc.tags, enc.fields, d.State, d.Version, d.CreatedBy,
+		enc.dates, enc.codes, enc.tags, enc.fields, d.State, d.Version, d.Round, d.CreatedBy,
 		d.CreatedAt.UTC(), d.UpdatedAt.UTC(), d.LegalHold, nullTime(d.ArchivedAt))
 	if err = t.conflictOr(err, fmt.Sprintf("a document with id %s exists", d.ID)); err != nil {
 		return fmt.Errorf("create document %s: %w", d.ID, err)
@@ -63,6 +63,14 @@ func (t *tx) ListDocuments(ctx context.Context, f store.DocumentFilter) ([]dossi
 	}
 	if f.Customer != "" {
 		add("d.customer = $%d", f.Customer)
+	}
+	if len(f.In) > 0 {
+		var pairs []string
+		for _, ks := range f.In {
+			args = append(args, string(ks.Kind), ks.State)
+			pairs = append(pairs, fmt.Sprintf("(d.kind = $%d AND d.state = $%d)", len(args)-1, len(args)))
+		}
+		where = append(where, "("+strings.Join(pairs, " OR ")+")")
 	}
 	if f.Cursor != "" {
 		add("d.id < $%d", f.Cursor)
@@ -98,10 +106,10 @@ func (t *tx) UpdateDocument(ctx context.Context, d dossier.Document, expectVersi
 	}
 	res, err := t.exec(ctx, `UPDATE documents SET subtype = $1, title = $2, number = $3, customer = $4,
 		amount = $5, currency = $6, dates = $7, product_codes = $8, tags = $9, fields = $10, state = $11,
-		version = $12, updated_at = $13, legal_hold = $14, archived_at = $15
-		WHERE id = $16 AND version = $17`,
+		version = $12, updated_at = $13, legal_hold = $14, archived_at = $15, round = $16
+		WHERE id = $17 AND version = $18`,
 		d.Subtype, d.Title, d.Number, d.Customer, d.Amount, d.Currency, enc.dates, enc.codes, enc.tags,
-		enc.fields, d.State, d.Version, d.UpdatedAt.UTC(), d.LegalHold, nullTime(d.ArchivedAt), d.ID, expectVersion)
+		enc.fields, d.State, d.Version, d.UpdatedAt.UTC(), d.LegalHold, nullTime(d.ArchivedAt), d.Round, d.ID, expectVersion)
 	if err != nil {
 		return fmt.Errorf("update document %s: %w", d.ID, err)
 	}
@@ -144,7 +152,7 @@ func scanDocument(s scanner) (dossier.Document, error) {
 	var archived sql.NullTime
 	f := &d.File
 	err := s.Scan(&d.ID, &kind, &d.Subtype, &d.Title, &d.Number, &d.Customer, &d.Amount, &d.Currency,
-		&dates, &codes, &tags, &fields, &d.State, &d.Version, &d.CreatedBy, &d.CreatedAt, &d.UpdatedAt,
+		&dates, &codes, &tags, &fields, &d.State, &d.Version, &d.Round, &d.CreatedBy, &d.CreatedAt, &d.UpdatedAt,
 		&d.LegalHold, &archived,
 		&f.Version, &f.SHA256, &f.Size, &f.MediaType, &f.Filename, &f.PageCount, &f.CreatedBy, &f.CreatedAt)
 	if err != nil {

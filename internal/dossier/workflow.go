@@ -1,0 +1,73 @@
+package dossier
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// HistoryEntry is one fired event of a document's workflow.
+type HistoryEntry struct {
+	ID         int64           `json:"id"`
+	DocumentID string          `json:"document_id"`
+	Event      string          `json:"event"`
+	From       string          `json:"from"`
+	To         string          `json:"to"`
+	Actor      string          `json:"actor"`
+	OnBehalfOf string          `json:"on_behalf_of,omitempty"`
+	Comment    string          `json:"comment"`
+	Payload    json.RawMessage `json:"payload"`
+	Version    int             `json:"version"` // the document's version after the event
+	At         time.Time       `json:"at"`
+}
+
+// Approval is one DOA level approved in one round.
+type Approval struct {
+	DocumentID string    `json:"document_id"`
+	Round      int       `json:"round"`
+	Level      int       `json:"level"`
+	ApproverID string    `json:"approver_id"`
+	OnBehalfOf string    `json:"on_behalf_of,omitempty"` // the delegator, when approved under delegation
+	At         time.Time `json:"at"`
+}
+
+// Review is one department's sign-off (or refusal) in one round.
+type Review struct {
+	ID         int64     `json:"id"`
+	DocumentID string    `json:"document_id"`
+	Round      int       `json:"round"`
+	Department string    `json:"department"`
+	Decision   string    `json:"decision"` // "approve" or "reject"
+	Comment    string    `json:"comment"`
+	ReviewerID string    `json:"reviewer_id"`
+	At         time.Time `json:"at"`
+}
+
+// FXRate converts a currency to the DOA base currency.
+type FXRate struct {
+	Currency  string    `json:"currency"`
+	Rate      string    `json:"rate_to_base"` // exact decimal
+	UpdatedBy string    `json:"updated_by"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Delegation lends an approver's authority to another user for a date range.
+type Delegation struct {
+	ID         string    `json:"id"`
+	FromUserID string    `json:"from_user_id"`
+	ToUserID   string    `json:"to_user_id"`
+	From       string    `json:"from"`  // YYYY-MM-DD, inclusive
+	Until      string    `json:"until"` // YYYY-MM-DD, inclusive
+	CreatedBy  string    `json:"created_by"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// Rendition is a derived file of a document, such as the stamped PDF.
+type Rendition struct {
+	DocumentID  string    `json:"document_id"`
+	Name        string    `json:"name"` // "stamped"
+	FileVersion int       `json:"file_version"`
+	SHA256      string    `json:"sha256"`
+	Size        int64     `json:"size"`
+	State       string    `json:"state"` // the document's state it shows
+	CreatedAt   time.Time `json:"created_at"`
+}

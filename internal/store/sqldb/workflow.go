@@ -1,0 +1,100 @@
+package sqldb
+
+import (
+	"context"
+	"fmt"
+
+	"dossier/internal/dossier"
+)
+
+func (t *tx) AddHistory(ctx context.Context, h dossier.HistoryEntry) error {
+	payload := string(h.Payload)
+	if payload == "" || payload == "null" {
+		payload = "{}"
+	}
+	_, err := t.exec(ctx, `INSERT INTO history (document_id, event, from_state, to_state, actor, on_behalf_of, comment, payload, version, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		h.DocumentID, h.Event, h.From, h.To, h.Actor, h.OnBehalfOf, h.Comment, payload, h.Version, h.At.UTC())
+	if err != nil {
+		return fmt.Errorf("add history %s %s: %w", h.DocumentID, h.Event, err)
+	}
+	return nil
+}
+
+func (t *tx) History(ctx context.Context, documentID string) ([]dossier.HistoryEntry, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT id, document_id, event, from_state, to_state, actor, on_behalf_of, comment, payload, version, at
+		FROM history WHERE document_id = $1 ORDER BY id`, documentID)
+	if err != nil {
+		return nil, fmt.Errorf("history of %s: %w", documentID, err)
+	}
+	defer rows.Close()
+	out := []dossier.HistoryEntry{}
+	for rows.Next() {
+		var h dossier.HistoryEntry
+		var payload string
+		if err := rows.Scan(&h.ID, &h.DocumentID, &h.Event, &h.From, &h.To, &h.Actor, &h.OnBehalfOf, &h.Comment, &payload, &h.Version, &h.At); err != nil {
+			return nil, fmt.Errorf("history of %s: %w", documentID, err)
+		}
+		h.Payload, h.At = []byte(payload), h.At.UTC()
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) AddApproval(ctx context.Context, a dossier.Approval) error {
+	_, err := t.exec(ctx, `INSERT INTO approvals (document_id, round, level, approver_id, on_behalf_of, at) VALUES ($1, $2, $3, $4, $5, $6)`,
+		a.DocumentID, a.Round, a.Level, a.ApproverID, a.OnBehalfOf, a.At.UTC())
+	msg := fmt.Sprintf("level %d of document %s is already approved in this round", a.Level, a.DocumentID)
+	if err = t.conflictOr(err, msg); err != nil {
+		return fmt.Errorf("approve %s level %d: %w", a.DocumentID, a.Level, err)
+	}
+	return nil
+}
+
+func (t *tx) Approvals(ctx context.Context, documentID string, round int) ([]dossier.Approval, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT document_id, round, level, approver_id, on_behalf_of, at
+		FROM approvals WHERE document_id = $1 AND round = $2 ORDER BY level`, documentID, round)
+	if err != nil {
+		return nil, fmt.Errorf("approvals of %s: %w", documentID, err)
+	}
+	defer rows.Close()
+	out := []dossier.Approval{}
+	for rows.Next() {
+		var a dossier.Approval
+		if err := rows.Scan(&a.DocumentID, &a.Round, &a.Level, &a.ApproverID, &a.OnBehalfOf, &a.At); err != nil {
+			return nil, fmt.Errorf("approvals of %s: %w", documentID, err)
+		}
+		a.At = a.At.UTC()
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) AddReview(ctx context.Context, r dossier.Review) error {
+	_, err := t.exec(ctx, `INSERT INTO reviews (document_id, round, department, decision, comment, reviewer_id, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		r.DocumentID, r.Round, r.Department, r.Decision, r.Comment, r.ReviewerID, r.At.UTC())
+	if err != nil {
+		return fmt.Errorf("review %s by %s: %w", r.DocumentID, r.Department, err)
+	}
+	return nil
+}
+
+func (t *tx) Reviews(ctx context.Context, documentID string, round int) ([]dossier.Review, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT id, document_id, round, department, decision, comment, reviewer_id, at
+		FROM reviews WHERE document_id = $1 AND round = $2 ORDER BY id`, documentID, round)
+	if err != nil {
+		return nil, fmt.Errorf("reviews of %s: %w", documentID, err)
+	}
+	defer rows.Close()
+	out := []dossier.Review{}
+	for rows.Next() {
+		var r dossier.Review
+		if err := rows.Scan(&r.ID, &r.DocumentID, &r.Round, &r.Department, &r.Decision, &r.Comment, &r.ReviewerID, &r.At); err != nil {
+			return nil, fmt.Errorf("reviews of %s: %w", documentID, err)
+		}
+		r.At = r.At.UTC()
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
