@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -23,11 +24,16 @@ import (
 	blobfs "dossier/internal/blob/fs"
 	"dossier/internal/blob/s3"
 	"dossier/internal/config"
+	"dossier/internal/doa"
 	"dossier/internal/documents"
+	"dossier/internal/engine"
 	"dossier/internal/httpapi"
+	"dossier/internal/jobs"
 	"dossier/internal/store"
 	"dossier/internal/store/postgres"
 	"dossier/internal/store/sqlite"
+	"dossier/internal/workflow"
+	"dossier/workflows"
 )
 
 // App is the assembled service.
@@ -37,6 +43,8 @@ type App struct {
 	Blobs     blob.Store
 	Auth      *auth.Service
 	Documents *documents.Service
+	Engine    *engine.Engine
+	Jobs      *jobs.Runner
 	Logger    *slog.Logger
 }
 
@@ -45,6 +53,10 @@ type App struct {
 func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) {
 	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("create data directory %s: %w", c.DataDir, err)
+	}
+	defs, matrix, err := LoadWorkflows(c.WorkflowsDir)
+	if err != nil {
+		return nil, err
 	}
 	st, err := openStore(ctx, c.DatabaseURL)
 	if err != nil {
@@ -60,11 +72,37 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 		st.Close()
 		return nil, fmt.Errorf("create %s: %w", tmp, err)
 	}
-	return &App{
+	a := &App{
 		Config: c, Store: st, Blobs: blobs, Logger: log,
 		Auth:      auth.New(st, time.Now),
 		Documents: documents.New(st, blobs, time.Now, tmp),
-	}, nil
+		Engine:    engine.New(st, defs, matrix, time.Now),
+	}
+	a.Jobs = jobs.New(st, map[string]jobs.Handler{"stamp": a.Documents.StampJob}, log, time.Now)
+	return a, nil
+}
+
+// LoadWorkflows reads the workflow definitions and the DOA matrix from dir,
+// or from the embedded copy when dir is "". Anything invalid stops the start.
+func LoadWorkflows(dir string) (*workflow.Set, *doa.Matrix, error) {
+	var fsys fs.FS = workflows.FS
+	where := "the embedded workflows"
+	if dir != "" {
+		fsys, where = os.DirFS(dir), "DOSSIER_WORKFLOWS_DIR "+dir
+	}
+	defs, err := workflow.Load(fsys)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", where, err)
+	}
+	data, err := fs.ReadFile(fsys, "doa.yaml")
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", where, err)
+	}
+	matrix, err := doa.Parse(data)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: doa.yaml: %w", where, err)
+	}
+	return defs, matrix, nil
 }
 
 func openStore(ctx context.Context, raw string) (store.Store, error) {
@@ -93,8 +131,8 @@ func (a *App) Handler() http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return httpapi.New(httpapi.Deps{
-		Store: a.Store, Auth: a.Auth, Documents: a.Documents, Logger: a.Logger, Registry: reg,
-		MaxUpload: a.Config.MaxUpload, Ready: a.ready,
+		Store: a.Store, Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, Logger: a.Logger, Registry: reg,
+		MaxUpload: a.Config.MaxUpload, Ready: a.ready, Wake: a.Jobs.Wake,
 	})
 }
 

@@ -19,6 +19,9 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	workers, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWorkers()
+	go a.Jobs.Run(workers)
 	a.Logger.Info("listening", "addr", ln.Addr().String(),
 		"database", Redact(a.Config.DatabaseURL), "blobs", Redact(a.Config.BlobURL))
 	select {
@@ -29,6 +32,7 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	a.Logger.Info("shutting down")
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	stopWorkers()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		return fmt.Errorf("shutdown: %w", err)
 	}

@@ -6,9 +6,11 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
+	"dossier/internal/documents"
 	"dossier/internal/dossier"
 	"dossier/internal/store"
 )
@@ -24,8 +26,8 @@ func (h *handlers) getDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("ETag", etag(d.Version))
-	return c.JSON(http.StatusOK, documentView{Document: d, AllowedEvents: []string{}})
+	u, _ := currentUser(c)
+	return h.documentResponse(c, http.StatusOK, u, d)
 }
 
 func (h *handlers) listDocuments(c echo.Context) error {
@@ -44,11 +46,7 @@ func (h *handlers) listDocuments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	items := make([]documentView, len(docs))
-	for i, d := range docs {
-		items[i] = documentView{Document: d, AllowedEvents: []string{}}
-	}
-	return c.JSON(http.StatusOK, map[string]any{"items": items, "next_cursor": next})
+	return c.JSON(http.StatusOK, map[string]any{"items": docs, "next_cursor": next})
 }
 
 func (h *handlers) patchDocument(c echo.Context) error {
@@ -69,8 +67,7 @@ func (h *handlers) patchDocument(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("ETag", etag(d.Version))
-	return c.JSON(http.StatusOK, documentView{Document: d, AllowedEvents: []string{}})
+	return h.documentResponse(c, http.StatusOK, u, d)
 }
 
 func (h *handlers) listVersions(c echo.Context) error {
@@ -114,24 +111,32 @@ func (h *handlers) content(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	u, _ := currentUser(c)
+	var rc io.ReadSeekCloser
+	var name, mediaType, sha string
+	var modified time.Time
 	switch c.QueryParam("rendition") {
 	case "", "original":
-	case "stamped":
-		return dossier.Errorf(dossier.ENotFound, "this document has no stamped rendition: one is made on approval and on archive")
+		var f dossier.FileVersion
+		if f, rc, err = h.Documents.Open(c.Request().Context(), u, c.Param("id"), version); err != nil {
+			return err
+		}
+		name, mediaType, sha, modified = f.Filename, f.MediaType, f.SHA256, f.CreatedAt
+	case documents.RenditionStamped:
+		var r dossier.Rendition
+		if r, rc, err = h.Documents.OpenRendition(c.Request().Context(), u, c.Param("id"), documents.RenditionStamped); err != nil {
+			return err
+		}
+		name, mediaType, sha, modified = "stamped-"+r.DocumentID+".pdf", "application/pdf", r.SHA256, r.CreatedAt
 	default:
 		return dossier.Errorf(dossier.EInvalid, "rendition=%q: use original or stamped", c.QueryParam("rendition"))
 	}
-	u, _ := currentUser(c)
-	f, rc, err := h.Documents.Open(c.Request().Context(), u, c.Param("id"), version)
-	if err != nil {
-		return err
-	}
 	defer rc.Close()
 	hdr := c.Response().Header()
-	hdr.Set(echo.HeaderContentType, f.MediaType)
-	hdr.Set("ETag", fmt.Sprintf(`"%s"`, f.SHA256))
+	hdr.Set(echo.HeaderContentType, mediaType)
+	hdr.Set("ETag", fmt.Sprintf(`"%s"`, sha))
 	hdr.Set("X-Content-Type-Options", "nosniff")
-	hdr.Set(echo.HeaderContentDisposition, mime.FormatMediaType("inline", map[string]string{"filename": f.Filename}))
-	http.ServeContent(c.Response(), c.Request(), "", f.CreatedAt, rc)
+	hdr.Set(echo.HeaderContentDisposition, mime.FormatMediaType("inline", map[string]string{"filename": name}))
+	http.ServeContent(c.Response(), c.Request(), "", modified, rc)
 	return nil
 }

@@ -13,9 +13,12 @@ import (
 	"dossier/internal/pdf/pdftest"
 )
 
-// forEachBackend runs fn as a parallel subtest per backend of apptest.Backends.
+// forEachBackend runs fn as a parallel subtest per backend of
+// apptest.Backends; each gets a service of its own, so the tests using it run
+// in parallel too.
 func forEachBackend(t *testing.T, fn func(t *testing.T, b apptest.Backend)) {
 	t.Helper()
+	t.Parallel()
 	for _, b := range apptest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			t.Parallel()

@@ -10,8 +10,10 @@ import (
 // access is decided by role.
 func (h *handlers) routes(e *echo.Echo) {
 	const (
-		admin   = dossier.RoleAdmin
-		auditor = dossier.RoleAuditor
+		admin    = dossier.RoleAdmin
+		auditor  = dossier.RoleAuditor
+		reviewer = dossier.RoleReviewer
+		approver = dossier.RoleApprover
 	)
 	e.GET("/", h.index)
 	e.GET("/healthz", h.healthz)
@@ -26,6 +28,12 @@ func (h *handlers) routes(e *echo.Echo) {
 
 	api.POST("/users", h.createUser, allow(admin))
 	api.GET("/users", h.listUsers, allow(admin))
+	api.POST("/users/:id/delegations", h.delegate, allow(approver, admin))
+	api.PUT("/fx-rates/:currency", h.setFXRate, allow(admin))
+	api.GET("/fx-rates", h.listFXRates, signedIn)
+	api.GET("/workflows", h.listWorkflows, signedIn)
+	api.GET("/workflows/:kind", h.getWorkflow, signedIn)
+	api.GET("/inbox", h.inbox, signedIn)
 
 	api.POST("/documents", h.upload, allow(admin))
 	api.GET("/documents", h.listDocuments, signedIn)
@@ -36,6 +44,12 @@ func (h *handlers) routes(e *echo.Echo) {
 	api.GET("/documents/:id/versions", h.listVersions, signedIn)
 	api.POST("/documents/:id/links", h.addLink, allow(admin))
 	api.GET("/documents/:id/links", h.listLinks, signedIn)
+	// Who may fire an event is the workflow definition's business: the engine decides.
+	api.POST("/documents/:id/events", h.fireEvent, signedIn)
+	api.GET("/documents/:id/history", h.history, signedIn)
+	api.GET("/documents/:id/approvals", h.approvals, signedIn)
+	api.POST("/documents/:id/reviews", h.review, allow(reviewer))
+	api.POST("/documents/:id/legal-hold", h.legalHold, allow(admin))
 
 	api.GET("/audit", h.listAudit, allow(auditor, admin))
 	api.GET("/audit/verify", h.verifyAudit, allow(auditor, admin))

@@ -15,6 +15,7 @@ import (
 
 	"dossier/internal/auth"
 	"dossier/internal/documents"
+	"dossier/internal/engine"
 	"dossier/internal/store"
 )
 
@@ -23,11 +24,14 @@ type Deps struct {
 	Store     store.Store
 	Auth      *auth.Service
 	Documents *documents.Service
+	Engine    *engine.Engine
 	Logger    *slog.Logger
 	Registry  *prometheus.Registry // /metrics; request metrics are registered on it
 	MaxUpload int64
 	// Ready checks every backend for /readyz.
 	Ready func(ctx context.Context) error
+	// Wake, if set, tells the background workers that new jobs are queued.
+	Wake func()
 }
 
 // New returns the HTTP handler of the API.

@@ -27,7 +27,8 @@ func (h *handlers) upload(c echo.Context) error {
 		h.Documents.Discard(c.Request().Context(), form.file)
 		return err
 	}
-	return c.JSON(http.StatusCreated, documentView{Document: d, AllowedEvents: []string{}})
+	h.wakeWorkers()
+	return h.documentResponse(c, http.StatusCreated, u, d)
 }
 
 func (h *handlers) addVersion(c echo.Context) error {
@@ -41,7 +42,8 @@ func (h *handlers) addVersion(c echo.Context) error {
 		h.Documents.Discard(c.Request().Context(), form.file)
 		return err
 	}
-	return c.JSON(http.StatusCreated, documentView{Document: d, AllowedEvents: []string{}})
+	h.wakeWorkers()
+	return h.documentResponse(c, http.StatusCreated, u, d)
 }
 
 type uploadForm struct {

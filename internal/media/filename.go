@@ -32,8 +32,9 @@ func SanitizeFilename(name string) string {
 		r, size := utf8.DecodeRuneInString(name[i:])
 		i += size
 		switch {
-		case r == utf8.RuneError && size <= 1:
-			// an invalid byte: dropped
+		case r == utf8.RuneError && size <= 1, unicode.IsControl(r):
+			// Invalid bytes and control characters (line breaks and tabs
+			// included: no one means them in a name) are dropped.
 		case unicode.IsSpace(r):
 			space = b.Len() > 0
 		case safeRune(r):

@@ -52,25 +52,20 @@ func tiffBytes() []byte {
 		value    uint32
 	}
 	const short, long = 3, 4
+	// Tags in ascending order, as the format requires.
 	entries := []entry{
-		{256, short, 1, 1},  // ImageWidth
-		{257, short, 1, 1},  // ImageLength
-		{258, short, 1, 8},  // BitsPerSample
-		{259, short, 1, 1},  // Compression: none
-		{262, short, 1, 1},  // Photometric: black is zero
-		{273, long, 1, 0},   // StripOffsets, set below
-		{278, short, 1, 1},  // RowsPerStrip
-		{279, long, 1, 1},   // StripByteCounts
-		{284, short, 1, 1},  // PlanarConfiguration
-		{296, short, 1, 1},  // ResolutionUnit: none
-		{277, short, 1, 1},  // SamplesPerPixel
-		{274, short, 1, 1},  // Orientation
-		{339, short, 1, 1},  // SampleFormat: unsigned
-		{322, short, 0, 0}, // placeholder removed below
+		{256, short, 1, 1}, // ImageWidth
+		{257, short, 1, 1}, // ImageLength
+		{258, short, 1, 8}, // BitsPerSample
+		{259, short, 1, 1}, // Compression: none
+		{262, short, 1, 1}, // PhotometricInterpretation: black is zero
+		{273, long, 1, 0},  // StripOffsets, set below
+		{277, short, 1, 1}, // SamplesPerPixel
+		{278, short, 1, 1}, // RowsPerStrip
+		{279, long, 1, 1},  // StripByteCounts
 	}
-	entries = entries[:len(entries)-1]
 	ifdSize := 2 + 12*len(entries) + 4
-	entries[5].value = uint32(8 + ifdSize)
+	entries[5].value = uint32(8 + ifdSize) // the pixel follows the IFD
 	var b bytes.Buffer
 	b.WriteString("II*\x00")
 	_ = binary.Write(&b, binary.LittleEndian, uint32(8))
@@ -79,24 +74,26 @@ func tiffBytes() []byte {
 		_ = binary.Write(&b, binary.LittleEndian, e)
 	}
 	_ = binary.Write(&b, binary.LittleEndian, uint32(0)) // no next IFD
-	b.WriteByte(0x80)                                     // the one pixel
+	b.WriteByte(0x80)                                    // the one pixel
 	return b.Bytes()
 }
 
 // officeBytes builds a minimal Office Open XML package the way Word and Excel
 // lay it out: [Content_Types].xml first, then the relationships and the part
-// directory (word/ or xl/) by which the type is recognised.
+// directory (word/ or xl/) by which the type is recognised. filler bytes of
+// stored (uncompressed) properties push that directory further in, as a
+// thumbnail or long properties do in real files.
 func officeBytes(t *testing.T, mainPart string, filler int) []byte {
 	var b bytes.Buffer
 	zw := zip.NewWriter(&b)
 	files := []struct{ name, body string }{
 		{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`},
 		{"_rels/.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"/>`},
-		{"docProps/app.xml", strings.Repeat("<p/>", filler)},
+		{"docProps/app.xml", strings.Repeat("x", filler)},
 		{mainPart, `<?xml version="1.0" encoding="UTF-8"?><document/>`},
 	}
 	for _, f := range files {
-		w, err := zw.Create(f.name)
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: f.name, Method: zip.Store})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -157,7 +154,7 @@ func TestSniff(t *testing.T) {
 		{"tiff", tiffBytes(), media.TIFF},
 		{"docx", officeBytes(t, "word/document.xml", 0), media.DOCX},
 		{"xlsx", officeBytes(t, "xl/workbook.xml", 0), media.XLSX},
-		{"docx with a large first part", officeBytes(t, "word/document.xml", 500), media.DOCX},
+		{"docx with its part 3 KiB in", officeBytes(t, "word/document.xml", 3000), media.DOCX},
 		{"ascii text", []byte("Purchase order 4711\nqty 12\n"), media.Text},
 		{"utf-8 text", []byte("Größe 5 — 株式会社\n"), media.Text},
 		{"csv is text", []byte("gpn,lpn,qty\nG-1,L-1,12\nG-2,L-2,7\n"), media.Text},

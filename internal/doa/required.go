@@ -1,0 +1,108 @@
+package doa
+
+import (
+	"slices"
+
+	"github.com/cockroachdb/apd/v3"
+
+	"dossier/internal/dossier"
+)
+
+// Rates gives the rate to the base currency of a currency ("1.0834" means
+// 1 unit = 1.0834 base units); ok is false when none is set.
+type Rates func(currency string) (rate string, ok bool)
+
+// Required returns the DOA levels a document needs, in the order they are
+// approved; nil for kinds that need no approval. An amount of "" counts as 0.
+// A rule naming the document's subtype wins over the kind's general rule.
+func (m *Matrix) Required(kind dossier.Kind, subtype, amount, currency string, rates Rates) ([]int, error) {
+	r, err := m.ruleFor(kind, subtype)
+	if err != nil {
+		return nil, err
+	}
+	// The amount is checked even when the rule needs no approval, so that no
+	// path through this function accepts a string that is not a decimal.
+	value, err := parseAmount(amount)
+	if err != nil {
+		return nil, err
+	}
+	if r.noApproval {
+		return nil, nil
+	}
+	base, err := m.toBase(value, currency, rates)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range r.bands {
+		if b.below == nil || base.Cmp(b.below) < 0 {
+			return slices.Clone(b.levels), nil
+		}
+	}
+	// Parse guarantees an unbounded last band, so this is a broken invariant.
+	return nil, dossier.Errorf(dossier.EInternal, "doa %s: no band matches %s %s", r.name, base.Text('f'), m.BaseCurrency)
+}
+
+func (m *Matrix) ruleFor(kind dossier.Kind, subtype string) (*rule, error) {
+	if subtype != "" {
+		if r, ok := m.bySubtype[coverage{kind, subtype}]; ok {
+			return r, nil
+		}
+	}
+	if r, ok := m.general[kind]; ok {
+		return r, nil
+	}
+	if _, known := dossier.Kinds[kind]; !known {
+		return nil, dossier.Errorf(dossier.EUnprocessable, "kind %q is not a document kind: the DOA matrix has no rule for it", kind)
+	}
+	// Parse makes every subtype of a kind without a general rule covered, so
+	// only a missing or foreign subtype gets here.
+	return nil, dossier.Errorf(dossier.EUnprocessable, "the DOA matrix has no rule for %s with subtype %q: set a valid subtype on the document", kind, subtype)
+}
+
+// toBase converts a parsed amount into the base currency. A zero amount needs
+// no rate: it is zero in every currency, and a document without an amount
+// should not wait for an admin to enter a rate it does not use.
+func (m *Matrix) toBase(value *apd.Decimal, currency string, rates Rates) (*apd.Decimal, error) {
+	if value.IsZero() {
+		if currency != "" && !dossier.IsCurrency(currency) {
+			return nil, badCurrency(currency)
+		}
+		return value, nil
+	}
+	switch {
+	case currency == "":
+		return nil, dossier.Errorf(dossier.EUnprocessable, "the document has an amount but no currency: set its currency before approval")
+	case !dossier.IsCurrency(currency):
+		return nil, badCurrency(currency)
+	case currency == m.BaseCurrency:
+		return value, nil
+	}
+	var rate string
+	ok := false
+	if rates != nil {
+		rate, ok = rates(currency)
+	}
+	if !ok {
+		return nil, dossier.Errorf(dossier.EUnprocessable,
+			"no FX rate for %s: an admin sets one with PUT /api/v1/fx-rates/%s or `dossier fx set %s RATE`",
+			currency, currency, currency)
+	}
+	r, err := parseRate(rate)
+	if err != nil {
+		return nil, dossier.Errorf(dossier.EUnprocessable,
+			"the FX rate for %s is not usable (%s): an admin sets a new one with PUT /api/v1/fx-rates/%s or `dossier fx set %s RATE`",
+			currency, dossier.ErrorMessage(err), currency, currency)
+	}
+	product, err := multiply(value, r)
+	if err != nil {
+		return nil, dossier.Errorf(dossier.EUnprocessable, "%s", err)
+	}
+	return product, nil
+}
+
+func badCurrency(code string) error {
+	if len(code) > 16 { // a garbage value is not worth echoing in full
+		code = code[:16] + "…"
+	}
+	return dossier.Errorf(dossier.EUnprocessable, "currency %q is not an ISO 4217 code: the DOA matrix cannot convert it", code)
+}

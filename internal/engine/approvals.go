@@ -1,0 +1,149 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"dossier/internal/doa"
+	"dossier/internal/dossier"
+	"dossier/internal/store"
+)
+
+// approvalState is where a document's current DOA round stands.
+type approvalState struct {
+	required []int
+	done     []doa.Approval
+	stored   []dossier.Approval
+	next     int
+	complete bool
+}
+
+func (e *Engine) approvalState(ctx context.Context, tx store.Tx, d dossier.Document) (approvalState, error) {
+	var st approvalState
+	rates, err := tx.FXRates(ctx)
+	if err != nil {
+		return st, err
+	}
+	byCurrency := map[string]string{}
+	for _, r := range rates {
+		byCurrency[r.Currency] = r.Rate
+	}
+	st.required, err = e.doa.Required(d.Kind, d.Subtype, d.Amount, d.Currency, func(c string) (string, bool) {
+		r, ok := byCurrency[c]
+		return r, ok
+	})
+	if err != nil {
+		return st, err
+	}
+	if st.stored, err = tx.Approvals(ctx, d.ID, d.Round); err != nil {
+		return st, err
+	}
+	for _, a := range st.stored {
+		st.done = append(st.done, doa.Approval{Level: a.Level, ApproverID: a.ApproverID, OnBehalfOf: a.OnBehalfOf, At: a.At})
+	}
+	st.next, st.complete = doa.Next(st.required, st.done)
+	return st, nil
+}
+
+// candidate gathers what segregation of duties and delegation need to know
+// about actor and document d.
+func (e *Engine) candidate(ctx context.Context, tx store.Tx, d dossier.Document, actor dossier.User) (doa.Candidate, error) {
+	c := doa.Candidate{User: actor, Involved: map[string]string{d.CreatedBy: "uploaded"}, Delegators: map[string]dossier.User{}}
+	history, err := tx.History(ctx, d.ID)
+	if err != nil {
+		return c, err
+	}
+	for _, h := range history {
+		switch h.Event {
+		case "submit":
+			c.Involved[h.Actor] = "submitted"
+		case "pass_review", "complete_review":
+			c.Involved[h.Actor] = "reviewed"
+		}
+	}
+	reviews, err := tx.Reviews(ctx, d.ID, d.Round)
+	if err != nil {
+		return c, err
+	}
+	for _, r := range reviews {
+		c.Involved[r.ReviewerID] = "reviewed"
+	}
+	delegations, err := tx.DelegationsTo(ctx, actor.ID)
+	if err != nil {
+		return c, err
+	}
+	for _, dl := range delegations {
+		from, err1 := time.Parse(time.DateOnly, dl.From)
+		until, err2 := time.Parse(time.DateOnly, dl.Until)
+		if err1 != nil || err2 != nil {
+			continue // stored by Delegate, which checks the dates
+		}
+		if _, ok := c.Delegators[dl.FromUserID]; !ok {
+			u, err := tx.UserByID(ctx, dl.FromUserID)
+			if err != nil {
+				return c, err
+			}
+			c.Delegators[dl.FromUserID] = u
+		}
+		c.Delegations = append(c.Delegations, doa.Delegation{FromUserID: dl.FromUserID, ToUserID: dl.ToUserID, From: from, Until: until})
+	}
+	return c, nil
+}
+
+// Approvals is the DOA panel of a document: GET /documents/{id}/approvals.
+type Approvals struct {
+	Round     int                `json:"round"`
+	Required  []int              `json:"required_levels"`
+	Approvals []dossier.Approval `json:"approvals"`
+	NextLevel int                `json:"next_level"` // 0 when complete or none required
+	Complete  bool               `json:"complete"`
+	Eligible  []string           `json:"eligible"` // usernames who may approve the next level now
+	Error     string             `json:"error,omitempty"`
+}
+
+// Approvals returns the DOA state of document id.
+func (e *Engine) Approvals(ctx context.Context, id string) (Approvals, error) {
+	var out Approvals
+	err := e.store.Read(ctx, func(tx store.Tx) error {
+		d, err := tx.Document(ctx, id)
+		if err != nil {
+			return err
+		}
+		out.Round = d.Round
+		st, err := e.approvalState(ctx, tx, d)
+		if err != nil {
+			if dossier.ErrorCode(err) == dossier.EUnprocessable {
+				out.Error = dossier.ErrorMessage(err) // e.g. a missing FX rate: show it, do not fail the page
+				return nil
+			}
+			return err
+		}
+		out.Required, out.Approvals, out.Complete = st.required, st.stored, st.complete
+		if st.complete || d.State != statePendingApproval {
+			return nil
+		}
+		out.NextLevel = st.next
+		users, err := tx.ListUsers(ctx)
+		if err != nil {
+			return err
+		}
+		now := e.now()
+		for _, u := range users {
+			c, err := e.candidate(ctx, tx, d, u)
+			if err != nil {
+				return err
+			}
+			if _, err := doa.Eligible(c, st.next, st.done, now); err == nil {
+				out.Eligible = append(out.Eligible, u.Username)
+			}
+		}
+		return nil
+	})
+	if out.Required == nil {
+		out.Required = []int{}
+	}
+	if out.Approvals == nil {
+		out.Approvals = []dossier.Approval{}
+	}
+	return out, err
+}

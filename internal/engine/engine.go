@@ -1,0 +1,184 @@
+// Package engine moves documents through their workflows: it checks who may
+// fire an event and whether its guards pass, then commits the new state, the
+// history entry, any approval, the audit event and the jobs of the event's
+// effects in one transaction, conditional on the version it read (SPEC §3a, §5).
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"dossier/internal/auditlog"
+	"dossier/internal/doa"
+	"dossier/internal/dossier"
+	"dossier/internal/store"
+	"dossier/internal/workflow"
+)
+
+// Engine is the workflow service.
+type Engine struct {
+	store store.Store
+	defs  *workflow.Set
+	doa   *doa.Matrix
+	now   func() time.Time
+}
+
+// New returns an Engine over the definitions and the DOA matrix.
+func New(s store.Store, defs *workflow.Set, matrix *doa.Matrix, now func() time.Time) *Engine {
+	return &Engine{store: s, defs: defs, doa: matrix, now: now}
+}
+
+// Definitions returns the workflow definitions in force.
+func (e *Engine) Definitions() *workflow.Set { return e.defs }
+
+// Fire is a request to fire one event.
+type Fire struct {
+	Event   string          `json:"event"`
+	Comment string          `json:"comment"`
+	Payload json.RawMessage `json:"payload"`
+	// IfMatch, when not 0, is the version the caller saw; another is a 409.
+	IfMatch int `json:"-"`
+}
+
+// Fire fires an event on document id for actor.
+func (e *Engine) Fire(ctx context.Context, actor dossier.User, id string, f Fire) (dossier.Document, error) {
+	payload, err := decodePayload(f.Payload)
+	if err != nil {
+		return dossier.Document{}, err
+	}
+	if len(f.Comment) > 4000 {
+		return dossier.Document{}, dossier.Errorf(dossier.EUnprocessable, "comment: at most 4000 characters")
+	}
+	var d dossier.Document
+	err = e.store.Write(ctx, func(tx store.Tx) (err error) {
+		if d, err = tx.Document(ctx, id); err != nil {
+			return err
+		}
+		if f.IfMatch != 0 && f.IfMatch != d.Version {
+			return dossier.Errorf(dossier.EConflict, "document %s is at version %d, not %d: reload it and decide again", id, d.Version, f.IfMatch)
+		}
+		d, err = e.fire(ctx, tx, actor, d, f, payload)
+		return err
+	})
+	return d, err
+}
+
+func (e *Engine) fire(ctx context.Context, tx store.Tx, actor dossier.User, d dossier.Document, f Fire, payload map[string]any) (dossier.Document, error) {
+	def, ev, err := e.event(d, f.Event)
+	if err != nil {
+		return d, err
+	}
+	if !mayFire(actor, ev) {
+		return d, dossier.Errorf(dossier.EForbidden, "%s needs one of the roles %v; you have %v", ev.Name, ev.Roles, actor.Roles)
+	}
+	if !def.Machine(d.State).Can(ev.Name) {
+		return d, dossier.Errorf(dossier.EConflict, "%s cannot be fired in state %s: it applies in %v", ev.Name, d.State, ev.From)
+	}
+	now := e.now().UTC().Truncate(time.Microsecond)
+	g := &guardCheck{e: e, tx: tx, doc: d, def: def, ev: ev, actor: actor, payload: payload, now: now}
+	for _, guard := range ev.Guards {
+		if err := g.check(ctx, guard); err != nil {
+			return d, err
+		}
+	}
+	from, to := d.State, ev.To
+	if g.approval != nil && !g.lastLevel {
+		to = from // more levels to go: the document waits in the same state
+	}
+	prev := d.Version
+	d.State, d.Version, d.UpdatedAt = to, d.Version+1, now
+	if to != from && (to == stateDepartmentReview || to == statePendingApproval) {
+		d.Round++ // a new round of reviews or approvals: earlier ones no longer count
+	}
+	if slices.Contains(def.Final, to) && to == stateArchived {
+		d.ArchivedAt = &now
+	}
+	if err := tx.UpdateDocument(ctx, d, prev); err != nil {
+		return d, err
+	}
+	h := dossier.HistoryEntry{DocumentID: d.ID, Event: ev.Name, From: from, To: to, Actor: actor.ID,
+		Comment: f.Comment, Payload: f.Payload, Version: d.Version, At: now}
+	details := map[string]any{"event": ev.Name, "from": from, "to": to, "version": d.Version, "comment": f.Comment}
+	if a := g.approval; a != nil {
+		a.Round, a.At = d.Round, now
+		if err := tx.AddApproval(ctx, *a); err != nil {
+			return d, err
+		}
+		h.OnBehalfOf = a.OnBehalfOf
+		details["level"], details["on_behalf_of"] = a.Level, a.OnBehalfOf
+	}
+	if err := tx.AddHistory(ctx, h); err != nil {
+		return d, err
+	}
+	if err := auditlog.Append(ctx, tx, now, auditlog.Event{Actor: actor.ID, Action: "document.event", DocumentID: d.ID, Details: details}); err != nil {
+		return d, err
+	}
+	return d, e.enqueueEffects(ctx, tx, d, ev, to != from)
+}
+
+// enqueueEffects writes a job per effect; effects that concern the state
+// (stamp, retain) run only when the state changed.
+func (e *Engine) enqueueEffects(ctx context.Context, tx store.Tx, d dossier.Document, ev workflow.Event, moved bool) error {
+	payload, _ := json.Marshal(map[string]any{"document_id": d.ID, "version": d.Version, "state": d.State})
+	for _, effect := range ev.Effects {
+		if !moved && (effect == "stamp" || effect == "retain") {
+			continue
+		}
+		if err := tx.Enqueue(ctx, store.Job{Kind: effect, Payload: payload, RunAt: e.now()}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// event finds the definition and the event of a document's kind.
+func (e *Engine) event(d dossier.Document, name string) (*workflow.Definition, workflow.Event, error) {
+	def, ok := e.defs.Kind(d.Kind)
+	if !ok {
+		return nil, workflow.Event{}, fmt.Errorf("no workflow for kind %s", d.Kind)
+	}
+	ev, ok := def.Event(name)
+	if !ok {
+		var names []string
+		for _, ev := range def.Events {
+			names = append(names, ev.Name)
+		}
+		return def, ev, dossier.Errorf(dossier.EUnprocessable, "event %q does not exist for a %s: use one of %v", name, d.Kind, names)
+	}
+	return def, ev, nil
+}
+
+// mayFire reports whether actor holds one of the event's roles. The
+// pseudo-role "system" (the scheduler) is held by no user.
+func mayFire(actor dossier.User, ev workflow.Event) bool {
+	for _, r := range ev.Roles {
+		if r != roleSystem && actor.HasRole(dossier.Role(r)) {
+			return true
+		}
+	}
+	return false
+}
+
+func decodePayload(raw json.RawMessage) (map[string]any, error) {
+	payload := map[string]any{}
+	if len(raw) == 0 || string(raw) == "null" {
+		return payload, nil
+	}
+	if err := json.Unmarshal(raw, &payload); err != nil {
+		return nil, dossier.Errorf(dossier.EInvalid, "payload must be a JSON object: %v", err)
+	}
+	return payload, nil
+}
+
+const (
+	roleSystem            = "system"
+	stateArchived         = "archived"
+	statePendingApproval  = "pending_approval"
+	stateDepartmentReview = "department_review"
+)
+
+// jsonPayload encodes a small payload for a history entry.
+func jsonPayload(v any) (json.RawMessage, error) { return json.Marshal(v) }

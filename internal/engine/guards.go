@@ -1,0 +1,184 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"dossier/internal/doa"
+	"dossier/internal/dossier"
+	"dossier/internal/store"
+	"dossier/internal/workflow"
+)
+
+// guardCheck evaluates the guards of one event on one document.
+type guardCheck struct {
+	e       *Engine
+	tx      store.Tx
+	doc     dossier.Document
+	def     *workflow.Definition
+	ev      workflow.Event
+	actor   dossier.User
+	payload map[string]any
+	now     time.Time
+
+	// set by the doa guard
+	approval  *dossier.Approval
+	lastLevel bool
+}
+
+func (g *guardCheck) check(ctx context.Context, guard workflow.Guard) error {
+	switch guard.Name {
+	case "required_fields":
+		return g.requiredFields(guard.Args)
+	case "checklist":
+		return g.checklist(guard.Args)
+	case "payload_fields":
+		return g.payloadFields(guard.Args)
+	case "reviews_complete":
+		return g.reviewsComplete(ctx)
+	case "not_actor_of":
+		return g.notActorOf(ctx, guard.Args)
+	case "doa":
+		return g.doa(ctx)
+	}
+	return fmt.Errorf("guard %q has no implementation", guard.Name) // the loader refuses unknown guards
+}
+
+func failed(guard, format string, args ...any) error {
+	return dossier.Errorf(dossier.EUnprocessable, "guard %s failed: %s", guard, fmt.Sprintf(format, args...))
+}
+
+func (g *guardCheck) requiredFields(fields []string) error {
+	var missing []string
+	for _, f := range fields {
+		if !hasField(g.doc, f) {
+			missing = append(missing, f)
+		}
+	}
+	if len(missing) > 0 {
+		return failed("required_fields", "set %s on the document first", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+func hasField(d dossier.Document, name string) bool {
+	switch name {
+	case "title":
+		return d.Title != ""
+	case "number":
+		return d.Number != ""
+	case "customer":
+		return d.Customer != ""
+	case "amount":
+		return d.Amount != ""
+	case "currency":
+		return d.Currency != ""
+	case "subtype":
+		return d.Subtype != ""
+	}
+	if date, ok := strings.CutPrefix(name, "dates."); ok {
+		return d.Dates[date] != ""
+	}
+	if field, ok := strings.CutPrefix(name, "fields."); ok {
+		var fields map[string]any
+		_ = json.Unmarshal(d.Fields, &fields)
+		v, ok := fields[field]
+		return ok && v != nil && v != ""
+	}
+	return false
+}
+
+func (g *guardCheck) checklist(items []string) error {
+	var open []string
+	for _, item := range items {
+		if v, _ := g.payload[item].(bool); !v {
+			open = append(open, item)
+		}
+	}
+	if len(open) > 0 {
+		return failed("checklist", "confirm %s with true in the payload", strings.Join(open, ", "))
+	}
+	return nil
+}
+
+func (g *guardCheck) payloadFields(names []string) error {
+	var missing []string
+	for _, n := range names {
+		if v, ok := g.payload[n]; !ok || v == nil || v == "" {
+			missing = append(missing, n)
+		}
+	}
+	if len(missing) > 0 {
+		return failed("payload_fields", "give %s in the payload", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+func (g *guardCheck) reviewsComplete(ctx context.Context) error {
+	reviews, err := g.tx.Reviews(ctx, g.doc.ID, g.doc.Round)
+	if err != nil {
+		return err
+	}
+	latest := map[string]string{}
+	for _, r := range reviews {
+		latest[r.Department] = r.Decision
+	}
+	var waiting, rejected []string
+	for _, dep := range g.def.Departments {
+		switch latest[dep] {
+		case "approve":
+		case "reject":
+			rejected = append(rejected, dep)
+		default:
+			waiting = append(waiting, dep)
+		}
+	}
+	switch {
+	case len(rejected) > 0:
+		return failed("reviews_complete", "rejected by %s", strings.Join(rejected, ", "))
+	case len(waiting) > 0:
+		return failed("reviews_complete", "waiting for the sign-off of %s", strings.Join(waiting, ", "))
+	}
+	return nil
+}
+
+func (g *guardCheck) notActorOf(ctx context.Context, events []string) error {
+	history, err := g.tx.History(ctx, g.doc.ID)
+	if err != nil {
+		return err
+	}
+	for _, h := range history {
+		if h.Actor == g.actor.ID && slices.Contains(events, h.Event) {
+			return failed("not_actor_of", "you fired %s on this document, so someone else must %s it", h.Event, g.ev.Name)
+		}
+	}
+	return nil
+}
+
+func (g *guardCheck) doa(ctx context.Context) error {
+	st, err := g.e.approvalState(ctx, g.tx, g.doc)
+	if err != nil {
+		return err
+	}
+	if len(st.required) == 0 {
+		return nil // this kind and amount need no approval
+	}
+	if st.complete {
+		return failed("doa", "every required level is approved already")
+	}
+	c, err := g.e.candidate(ctx, g.tx, g.doc, g.actor)
+	if err != nil {
+		return err
+	}
+	onBehalfOf, err := doa.Eligible(c, st.next, st.done, g.now)
+	if err != nil {
+		return failed("doa", "%s", dossier.ErrorMessage(err))
+	}
+	g.approval = &dossier.Approval{DocumentID: g.doc.ID, Level: st.next, ApproverID: g.actor.ID, OnBehalfOf: onBehalfOf}
+	_, g.lastLevel = doa.Next(st.required, append(st.done, doa.Approval{Level: st.next, ApproverID: g.actor.ID}))
+	return nil
+}

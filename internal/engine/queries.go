@@ -1,0 +1,124 @@
+package engine
+
+import (
+	"context"
+
+	"dossier/internal/dossier"
+	"dossier/internal/store"
+	"dossier/internal/workflow"
+)
+
+// Allowed returns the events actor can fire on d now. Guards that depend on
+// the payload (checklists) are left to the firing; role, state, segregation of
+// duties and DOA eligibility are checked here.
+func (e *Engine) Allowed(ctx context.Context, actor dossier.User, d dossier.Document) ([]string, error) {
+	out := []string{}
+	err := e.store.Read(ctx, func(tx store.Tx) (err error) {
+		out, err = e.allowed(ctx, tx, actor, d)
+		return err
+	})
+	return out, err
+}
+
+func (e *Engine) allowed(ctx context.Context, tx store.Tx, actor dossier.User, d dossier.Document) ([]string, error) {
+	out := []string{}
+	def, ok := e.defs.Kind(d.Kind)
+	if !ok {
+		return out, nil
+	}
+	for _, ev := range def.EventsFrom(d.State) {
+		if !mayFire(actor, ev) {
+			continue
+		}
+		g := &guardCheck{e: e, tx: tx, doc: d, def: def, ev: ev, actor: actor, payload: map[string]any{}, now: e.now()}
+		ok, err := g.plausible(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, ev.Name)
+		}
+	}
+	return out, nil
+}
+
+// plausible checks the guards that do not depend on the payload.
+func (g *guardCheck) plausible(ctx context.Context) (bool, error) {
+	for _, guard := range g.ev.Guards {
+		switch guard.Name {
+		case "checklist", "payload_fields":
+			continue
+		}
+		if err := g.check(ctx, guard); err != nil {
+			if dossier.ErrorCode(err) == dossier.EUnprocessable {
+				return false, nil
+			}
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// History returns the fired events of document id, oldest first.
+func (e *Engine) History(ctx context.Context, id string) ([]dossier.HistoryEntry, error) {
+	var out []dossier.HistoryEntry
+	err := e.store.Read(ctx, func(tx store.Tx) (err error) {
+		if _, err := tx.Document(ctx, id); err != nil {
+			return err
+		}
+		out, err = tx.History(ctx, id)
+		return err
+	})
+	return out, err
+}
+
+// inboxLimit bounds the documents looked at for one inbox.
+const inboxLimit = 500
+
+// Inbox returns the documents on which actor can fire an event now, newest first.
+func (e *Engine) Inbox(ctx context.Context, actor dossier.User) ([]dossier.Document, error) {
+	var pairs []store.KindState
+	for _, k := range e.defs.Kinds() {
+		def, _ := e.defs.Kind(k)
+		pairs = append(pairs, statesFor(def, actor)...)
+	}
+	out := []dossier.Document{}
+	if len(pairs) == 0 {
+		return out, nil
+	}
+	err := e.store.Read(ctx, func(tx store.Tx) error {
+		docs, err := tx.ListDocuments(ctx, store.DocumentFilter{In: pairs, Limit: inboxLimit})
+		if err != nil {
+			return err
+		}
+		for _, d := range docs {
+			events, err := e.allowed(ctx, tx, actor, d)
+			if err != nil {
+				return err
+			}
+			if len(events) > 0 {
+				out = append(out, d)
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// statesFor lists the states of def in which actor's roles can fire something.
+func statesFor(def *workflow.Definition, actor dossier.User) []store.KindState {
+	seen := map[string]bool{}
+	var out []store.KindState
+	for _, ev := range def.Events {
+		if !mayFire(actor, ev) {
+			continue
+		}
+		for _, s := range ev.From {
+			if !seen[s] {
+				seen[s] = true
+				out = append(out, store.KindState{Kind: def.Kind, State: s})
+			}
+		}
+	}
+	return out
+}

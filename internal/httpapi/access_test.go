@@ -1,0 +1,234 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"dossier/internal/apptest"
+	"dossier/internal/dossier"
+)
+
+// who may call a route.
+type who int
+
+const (
+	anyone   who = iota // public: no token needed
+	signedIn            // any signed-in user
+	only                // the roles listed
+)
+
+// route is one entry of the access table: SPEC §11's "who" column.
+type route struct {
+	method, path string // {id} stands for an existing document
+	who          who
+	roles        []dossier.Role
+}
+
+var (
+	admin   = dossier.RoleAdmin
+	auditor = dossier.RoleAuditor
+)
+
+// accessTable lists every route of routes.go; TestAccessTableCoversRoutes
+// keeps the two in step.
+var accessTable = []route{
+	{http.MethodGet, "/", anyone, nil},
+	{http.MethodGet, "/healthz", anyone, nil},
+	{http.MethodGet, "/readyz", anyone, nil},
+	{http.MethodGet, "/metrics", anyone, nil},
+	{http.MethodGet, "/api/openapi.json", anyone, nil},
+	{http.MethodPost, "/api/v1/session", anyone, nil},
+	{http.MethodDelete, "/api/v1/session", signedIn, nil},
+	{http.MethodGet, "/api/v1/me", signedIn, nil},
+	{http.MethodPost, "/api/v1/users", only, []dossier.Role{admin}},
+	{http.MethodGet, "/api/v1/users", only, []dossier.Role{admin}},
+	{http.MethodPost, "/api/v1/documents", only, []dossier.Role{admin}},
+	{http.MethodGet, "/api/v1/documents", signedIn, nil},
+	{http.MethodGet, "/api/v1/documents/{id}", signedIn, nil},
+	{http.MethodPatch, "/api/v1/documents/{id}", only, []dossier.Role{admin}},
+	{http.MethodGet, "/api/v1/documents/{id}/content", signedIn, nil},
+	{http.MethodPost, "/api/v1/documents/{id}/versions", only, []dossier.Role{admin}},
+	{http.MethodGet, "/api/v1/documents/{id}/versions", signedIn, nil},
+	{http.MethodPost, "/api/v1/documents/{id}/links", only, []dossier.Role{admin}},
+	{http.MethodGet, "/api/v1/documents/{id}/links", signedIn, nil},
+	{http.MethodGet, "/api/v1/audit", only, []dossier.Role{auditor, admin}},
+	{http.MethodGet, "/api/v1/audit/verify", only, []dossier.Role{auditor, admin}},
+}
+
+// TestAccessTableCoversRoutes reads the routes registered in routes.go, so
+// that a new route cannot escape the access test.
+func TestAccessTableCoversRoutes(t *testing.T) {
+	src, err := os.ReadFile("routes.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	re := regexp.MustCompile(`\b(e|api)\.(GET|POST|PUT|PATCH|DELETE)\("([^"]+)"`)
+	var registered []string
+	for _, m := range re.FindAllStringSubmatch(string(src), -1) {
+		path := m[3]
+		if m[1] == "api" {
+			path = "/api/v1" + path
+		}
+		registered = append(registered, m[2]+" "+strings.ReplaceAll(path, ":id", "{id}"))
+	}
+	if len(registered) < 10 {
+		t.Fatalf("found only %d routes in routes.go: the pattern no longer matches how routes are written", len(registered))
+	}
+	var table []string
+	for _, r := range accessTable {
+		table = append(table, r.method+" "+r.path)
+	}
+	for _, r := range registered {
+		if !slices.Contains(table, r) {
+			t.Errorf("route %s is not in accessTable: add it with who may call it", r)
+		}
+	}
+	for _, r := range table {
+		if !slices.Contains(registered, r) {
+			t.Errorf("accessTable lists %s, which routes.go does not register", r)
+		}
+	}
+}
+
+// TestAccess calls every route as every role and as nobody: anonymous calls
+// of non-public routes get 401, roles without access 403, the others neither.
+func TestAccess(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be apptest.Backend) {
+		b := setup(t, be)
+		d := b.newPO(t, nil)
+		tokens := map[string]string{"anonymous": ""}
+		for _, r := range dossier.AllRoles {
+			name := "as-" + strings.ReplaceAll(string(r), "_", "-")
+			level := 0
+			if r == dossier.RoleApprover {
+				level = 2
+			}
+			b.AddUser(t, name, []dossier.Role{r}, level)
+			tokens[string(r)] = b.SignIn(t, name)
+		}
+		callers := append([]string{"anonymous"}, rolesOf(dossier.AllRoles)...)
+		for _, rt := range accessTable {
+			path := strings.ReplaceAll(rt.path, "{id}", d.ID)
+			for _, caller := range callers {
+				t.Run(fmt.Sprintf("%s %s as %s", rt.method, rt.path, caller), func(t *testing.T) {
+					token := tokens[caller]
+					if rt.method == http.MethodDelete && rt.path == "/api/v1/session" && caller != "anonymous" {
+						token = b.SignIn(t, "as-"+strings.ReplaceAll(caller, "_", "-")) // keep the shared token alive
+					}
+					var resp *http.Response
+					if rt.method == http.MethodGet || rt.method == http.MethodDelete {
+						resp = b.Do(t, rt.method, path, token, nil)
+					} else {
+						resp = b.Do(t, rt.method, path, token, strings.NewReader("{}"))
+					}
+					allowed := rt.who == anyone || (rt.who == signedIn && caller != "anonymous") ||
+						slices.Contains(rt.roles, dossier.Role(caller))
+					switch {
+					case rt.who != anyone && caller == "anonymous":
+						b.RequireProblem(t, resp, http.StatusUnauthorized)
+						if resp.Header.Get("WWW-Authenticate") == "" {
+							t.Errorf("401 without WWW-Authenticate")
+						}
+					case !allowed:
+						b.RequireProblem(t, resp, http.StatusForbidden)
+					default:
+						body := b.Body(t, resp)
+						if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden || resp.StatusCode >= 500 {
+							t.Errorf("status %d for an allowed caller: %s", resp.StatusCode, body)
+						}
+					}
+				})
+			}
+		}
+	})
+}
+
+func rolesOf(roles []dossier.Role) []string {
+	out := make([]string, len(roles))
+	for i, r := range roles {
+		out[i] = string(r)
+	}
+	return out
+}
+
+// TestAuditorsChangeNothing: every state-changing route except signing out is
+// 403 for an auditor, whatever the table says.
+func TestAuditorsChangeNothing(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be apptest.Backend) {
+		b := setup(t, be)
+		d := b.newPO(t, nil)
+		b.AddUser(t, "auditor", []dossier.Role{dossier.RoleAuditor}, 0)
+		token := b.SignIn(t, "auditor")
+		checked := 0
+		for _, rt := range accessTable {
+			if rt.method == http.MethodGet || rt.who == anyone || (rt.method == http.MethodDelete && rt.path == "/api/v1/session") {
+				continue
+			}
+			path := strings.ReplaceAll(rt.path, "{id}", d.ID)
+			var body *strings.Reader
+			switch rt.path {
+			case "/api/v1/documents", "/api/v1/documents/{id}/versions":
+				resp := b.Multipart(t, token, path, "a.pdf", pdfOf(t, 1, "auditor"), poMetadata(t, nil))
+				b.RequireProblem(t, resp, http.StatusForbidden)
+				checked++
+				continue
+			case "/api/v1/users":
+				body = strings.NewReader(`{"username":"mallory","password":"mallory-password","roles":["admin"]}`)
+			case "/api/v1/documents/{id}/links":
+				body = strings.NewReader(fmt.Sprintf(`{"target_id":%q,"relation":"related"}`, d.ID))
+			default:
+				body = strings.NewReader(`{"title":"changed by an auditor"}`)
+			}
+			b.RequireProblem(t, b.Do(t, rt.method, path, token, body, "If-Match", `"1"`), http.StatusForbidden)
+			checked++
+		}
+		if checked < 5 {
+			t.Errorf("only %d state-changing routes checked", checked)
+		}
+		var got document
+		if b.getJSON(t, token, "/api/v1/documents/"+d.ID, &got); got.Version != 1 || got.Title != d.Title {
+			t.Errorf("the document changed: %+v", got)
+		}
+		if resp := b.Do(t, http.MethodDelete, "/api/v1/session", token, nil); resp.StatusCode != http.StatusNoContent {
+			t.Errorf("an auditor signing out: status %d, want 204", resp.StatusCode)
+		}
+	})
+}
+
+// TestBadTokens: a token that is not one, or no longer one, is 401 on a
+// protected route and ignored on a public one.
+func TestBadTokens(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be apptest.Backend) {
+		b := setup(t, be)
+		old := b.SignIn(t, "admin")
+		if resp := b.Do(t, http.MethodDelete, "/api/v1/session", old, nil); resp.StatusCode != http.StatusNoContent {
+			t.Fatalf("sign out: status %d", resp.StatusCode)
+		}
+		for _, tc := range []struct{ name, authorization string }{
+			{"random", "Bearer 3q2-7wAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
+			{"signed out", "Bearer " + old},
+			{"garbage", "Bearer !!not a token!!"},
+			{"very long", "Bearer " + strings.Repeat("A", 4096)},
+			{"token without scheme", b.admin},
+			{"basic auth", "Basic YWRtaW46YWRtaW4tcGFzc3dvcmQ="},
+			{"empty bearer", "Bearer "},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				resp := b.Do(t, http.MethodGet, "/api/v1/me", "", nil, "Authorization", tc.authorization)
+				b.RequireProblem(t, resp, http.StatusUnauthorized)
+				resp = b.Do(t, http.MethodGet, "/healthz", "", nil, "Authorization", tc.authorization)
+				if resp.StatusCode != http.StatusOK {
+					t.Errorf("GET /healthz with a bad token: status %d, want 200", resp.StatusCode)
+				}
+			})
+		}
+		if resp := b.Do(t, http.MethodGet, "/api/v1/me", b.admin, nil); resp.StatusCode != http.StatusOK {
+			t.Errorf("the admin's own token: status %d, want 200", resp.StatusCode)
+		}
+	})
+}

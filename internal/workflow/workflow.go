@@ -1,0 +1,209 @@
+// Package workflow reads the per-kind state machines of SPEC §5 from YAML,
+// checks them, and turns them into looplab/fsm machines and diagrams.
+//
+// A definition is data that administrators may edit without a rebuild
+// (DOSSIER_WORKFLOWS_DIR), so this package is strict: unknown YAML keys,
+// unknown states, roles, guards and effects are all errors, reported together
+// so that one run of `dossier workflows check` shows everything to fix.
+//
+// The package only describes transitions. Evaluating guards against a
+// document and running effects is the engine's job; the meaning each guard
+// and effect must have is written down next to its name below, because the
+// YAML files and the engine both rely on it.
+package workflow
+
+import (
+	"slices"
+
+	"dossier/internal/dossier"
+)
+
+// Guard names. Each event lists the guards that must all pass before it fires.
+const (
+	// GuardRequiredFields: the document's listed metadata must be non-empty.
+	// Arguments are title, number, customer, amount, currency, subtype, or
+	// dates.<name> / fields.<name> for an entry of the dates map or the free
+	// fields object.
+	GuardRequiredFields = "required_fields"
+	// GuardChecklist: the event's payload must hold every listed item set to
+	// JSON true; anything else (missing, false, "yes") does not count.
+	GuardChecklist = "checklist"
+	// GuardReviewsComplete: every department of the definition's
+	// Departments has signed off with decision "approve". No arguments.
+	GuardReviewsComplete = "reviews_complete"
+	// GuardDOA: the delegation-of-authority rules of SPEC §6 allow the actor
+	// to approve the next required level. No arguments.
+	GuardDOA = "doa"
+	// GuardNotActorOf: segregation of duties; the actor must not be a user
+	// who fired any of the listed events on this document.
+	GuardNotActorOf = "not_actor_of"
+	// GuardPayloadFields: each listed key must be present in the event's
+	// payload and not empty (not null, "", [] or {}). It makes the payload
+	// contract of SPEC §5 (present_to_bank needs presentation_date, …) part of
+	// the data, so the engine needs no per-event code.
+	GuardPayloadFields = "payload_fields"
+)
+
+// Effect names: what happens once a transition commits.
+const (
+	EffectStamp  = "stamp"  // make the stamped PDF rendition (SPEC §9)
+	EffectRetain = "retain" // lock the archived blobs for the retention period (SPEC §8)
+	EffectNotify = "notify" // tell the users who can act next
+	EffectIndex  = "index"  // refresh the search index entry
+)
+
+// SystemRole is the pseudo-role of events only the scheduler fires (an LC's
+// expire); no user holds it, so no user can fire such an event by hand.
+const SystemRole = "system"
+
+// Roles lists every role name an event may mention. auditor is known but
+// rejected by Validate: auditors are read-only (SPEC §1, §15).
+var Roles = []string{
+	string(dossier.RoleAdmin),
+	string(dossier.RoleReviewer),
+	string(dossier.RoleApprover),
+	string(dossier.RoleBankLiaison),
+	string(dossier.RoleAuditor),
+	SystemRole,
+}
+
+// guardSpec says whether a guard takes arguments.
+type guardSpec struct {
+	name     string
+	wantArgs bool
+}
+
+// guardSpecs is the one list that validation and KnownGuards agree on.
+var guardSpecs = []guardSpec{
+	{GuardRequiredFields, true},
+	{GuardChecklist, true},
+	{GuardReviewsComplete, false},
+	{GuardDOA, false},
+	{GuardNotActorOf, true},
+	{GuardPayloadFields, true},
+}
+
+func lookupGuard(name string) (guardSpec, bool) {
+	for _, g := range guardSpecs {
+		if g.name == name {
+			return g, true
+		}
+	}
+	return guardSpec{}, false
+}
+
+var knownEffects = []string{EffectStamp, EffectRetain, EffectNotify, EffectIndex}
+
+// KnownGuards returns the guard names a definition may use.
+func KnownGuards() []string {
+	names := make([]string, len(guardSpecs))
+	for i, g := range guardSpecs {
+		names[i] = g.name
+	}
+	return names
+}
+
+// KnownEffects returns the effect names a definition may use.
+func KnownEffects() []string { return slices.Clone(knownEffects) }
+
+// Guard is one condition of an event. In YAML it is a plain name ("doa") or
+// a map with one key whose value is the argument list
+// ({checklist: [price_matches_quotation]}).
+type Guard struct {
+	Name string   `json:"name"`
+	Args []string `json:"args"`
+}
+
+// Event is one named transition. Event names are unique within a
+// definition: an event that leaves several states lists them all in From, so
+// that an action has one set of roles and guards wherever it is offered.
+type Event struct {
+	Name    string   `yaml:"name" json:"name"`
+	From    []string `yaml:"from" json:"from"`
+	To      string   `yaml:"to" json:"to"`
+	Roles   []string `yaml:"roles" json:"roles"`
+	Guards  []Guard  `yaml:"guards" json:"guards"`
+	Effects []string `yaml:"effects" json:"effects"`
+}
+
+// Guard returns the event's guard of that name.
+func (e Event) Guard(name string) (Guard, bool) {
+	for _, g := range e.Guards {
+		if g.Name == name {
+			return g, true
+		}
+	}
+	return Guard{}, false
+}
+
+// HasEffect reports whether the event has the effect.
+func (e Event) HasEffect(name string) bool { return slices.Contains(e.Effects, name) }
+
+// AllowsRole reports whether a holder of any of the roles may fire the event.
+func (e Event) AllowsRole(roles ...dossier.Role) bool {
+	for _, r := range roles {
+		if slices.Contains(e.Roles, string(r)) {
+			return true
+		}
+	}
+	return false
+}
+
+// Definition is the state machine of one document kind.
+type Definition struct {
+	Kind        dossier.Kind `yaml:"kind" json:"kind"`
+	Initial     string       `yaml:"initial" json:"initial"`
+	States      []string     `yaml:"states" json:"states"`
+	Final       []string     `yaml:"final" json:"final"`
+	Departments []string     `yaml:"departments" json:"departments"`
+	Events      []Event      `yaml:"events" json:"events"`
+}
+
+// Event returns the event of that name.
+func (d *Definition) Event(name string) (Event, bool) {
+	for _, e := range d.Events {
+		if e.Name == name {
+			return e, true
+		}
+	}
+	return Event{}, false
+}
+
+// EventsFrom returns the events that may leave state, in the file's order
+// (which is the order the UI shows its buttons in).
+func (d *Definition) EventsFrom(state string) []Event {
+	var out []Event
+	for _, e := range d.Events {
+		if slices.Contains(e.From, state) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// HasState reports whether state belongs to the definition.
+func (d *Definition) HasState(state string) bool { return slices.Contains(d.States, state) }
+
+// IsFinal reports whether state is final: nothing may leave it.
+func (d *Definition) IsFinal(state string) bool { return slices.Contains(d.Final, state) }
+
+// Set holds one valid definition per kind.
+type Set struct {
+	defs map[dossier.Kind]*Definition
+}
+
+// Kind returns the definition of kind k.
+func (s *Set) Kind(k dossier.Kind) (*Definition, bool) {
+	d, ok := s.defs[k]
+	return d, ok
+}
+
+// Kinds returns the kinds the set defines, sorted.
+func (s *Set) Kinds() []dossier.Kind {
+	kinds := make([]dossier.Kind, 0, len(s.defs))
+	for k := range s.defs {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	return kinds
+}
