@@ -64,14 +64,17 @@ func Backends() []Backend {
 
 // Server is the service running on a local port.
 type Server struct {
-	URL    string
-	App    *app.App
-	Config config.Config
-	srv    *httptest.Server
-	closed bool
+	URL         string
+	App         *app.App
+	Config      config.Config
+	srv         *httptest.Server
+	stopWorkers func()
+	workersDone chan struct{}
+	closed      bool
 }
 
-// Start opens the service on c and serves it until the test ends (or Close).
+// Start opens the service on c and serves it, with its background job
+// workers as app.Serve runs them, until the test ends (or Close).
 func Start(t *testing.T, c config.Config) *Server {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -82,20 +85,24 @@ func Start(t *testing.T, c config.Config) *Server {
 	if err != nil {
 		t.Fatalf("app.Open: %v", err)
 	}
-	s := &Server{App: a, Config: c, srv: httptest.NewServer(a.Handler())}
+	workers, stop := context.WithCancel(context.Background())
+	s := &Server{App: a, Config: c, srv: httptest.NewServer(a.Handler()), stopWorkers: stop, workersDone: make(chan struct{})}
+	go func() { defer close(s.workersDone); a.Jobs.Run(workers) }()
 	s.URL = s.srv.URL
 	t.Cleanup(s.Close)
 	return s
 }
 
-// Close stops serving and closes the backends, as a shutdown does; a test
-// that restarts the service calls it and Starts again on s.Config.
+// Close stops serving and the workers and closes the backends, as a
+// shutdown does; a test that restarts the service Starts again on s.Config.
 func (s *Server) Close() {
 	if s.closed {
 		return
 	}
 	s.closed = true
 	s.srv.Close()
+	s.stopWorkers()
+	<-s.workersDone
 	_ = s.App.Close()
 }
 
@@ -197,23 +204,17 @@ func (s *Server) Upload(t *testing.T, token, filename string, content []byte, me
 // content is nil).
 func (s *Server) Multipart(t *testing.T, token, path, filename string, content []byte, metadataJSON string) *http.Response {
 	t.Helper()
+	// Writes into a bytes.Buffer cannot fail.
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	if metadataJSON != "" {
-		if err := w.WriteField("metadata", metadataJSON); err != nil {
-			t.Fatal(err)
-		}
+		_ = w.WriteField("metadata", metadataJSON)
 	}
 	if content != nil {
-		part, err := w.CreateFormFile("file", filename)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, _ = part.Write(content) // a bytes.Buffer does not fail
+		part, _ := w.CreateFormFile("file", filename)
+		_, _ = part.Write(content)
 	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	_ = w.Close()
 	return s.Do(t, http.MethodPost, path, token, &buf, "Content-Type", w.FormDataContentType())
 }
 

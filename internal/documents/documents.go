@@ -96,12 +96,9 @@ func (s *Service) afterFileChange(ctx context.Context, tx store.Tx, actor dossie
 		return err
 	}
 	payload, _ := json.Marshal(map[string]any{"document_id": d.ID, "file_version": d.File.Version})
-	for _, kind := range []string{"extract_text", "index"} {
-		if err := tx.Enqueue(ctx, store.Job{Kind: kind, Payload: payload, RunAt: s.now()}); err != nil {
-			return err
-		}
-	}
-	return nil
+	return tx.Enqueue(ctx,
+		store.Job{Kind: "extract_text", Payload: payload, RunAt: s.now()},
+		store.Job{Kind: "index", Payload: payload, RunAt: s.now()})
 }
 
 // Get returns one document.

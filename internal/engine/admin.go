@@ -121,8 +121,13 @@ func (e *Engine) Delegate(ctx context.Context, actor dossier.User, fromUserID st
 		if !delegator.HasRole(dossier.RoleApprover) || delegator.ApprovalLevel == 0 {
 			return dossier.Errorf(dossier.EUnprocessable, "%s is not an approver and has no authority to delegate", delegator.Username)
 		}
-		if _, err := tx.UserByID(ctx, r.ToUserID); err != nil {
+		delegate, err := tx.UserByID(ctx, r.ToUserID)
+		if err != nil {
 			return dossier.Errorf(dossier.EUnprocessable, "to_user_id %q is not a user", r.ToUserID)
+		}
+		// Firing approve needs the approver role; a delegation lends a level, not the role.
+		if !delegate.HasRole(dossier.RoleApprover) {
+			return dossier.Errorf(dossier.EUnprocessable, "%s is not an approver: give them the approver role before delegating to them", delegate.Username)
 		}
 		if err := tx.AddDelegation(ctx, dl); err != nil {
 			return err

@@ -145,5 +145,8 @@ func (e *Engine) Approvals(ctx context.Context, id string) (Approvals, error) {
 	if out.Approvals == nil {
 		out.Approvals = []dossier.Approval{}
 	}
+	if out.Eligible == nil {
+		out.Eligible = []string{}
+	}
 	return out, err
 }

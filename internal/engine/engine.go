@@ -123,15 +123,14 @@ func (e *Engine) fire(ctx context.Context, tx store.Tx, actor dossier.User, d do
 // (stamp, retain) run only when the state changed.
 func (e *Engine) enqueueEffects(ctx context.Context, tx store.Tx, d dossier.Document, ev workflow.Event, moved bool) error {
 	payload, _ := json.Marshal(map[string]any{"document_id": d.ID, "version": d.Version, "state": d.State})
+	var jobs []store.Job
 	for _, effect := range ev.Effects {
-		if !moved && (effect == "stamp" || effect == "retain") {
+		if !moved && (effect == workflow.EffectStamp || effect == workflow.EffectRetain) {
 			continue
 		}
-		if err := tx.Enqueue(ctx, store.Job{Kind: effect, Payload: payload, RunAt: e.now()}); err != nil {
-			return err
-		}
+		jobs = append(jobs, store.Job{Kind: effect, Payload: payload, RunAt: e.now()})
 	}
-	return nil
+	return tx.Enqueue(ctx, jobs...)
 }
 
 // event finds the definition and the event of a document's kind.
@@ -155,7 +154,7 @@ func (e *Engine) event(d dossier.Document, name string) (*workflow.Definition, w
 // pseudo-role "system" (the scheduler) is held by no user.
 func mayFire(actor dossier.User, ev workflow.Event) bool {
 	for _, r := range ev.Roles {
-		if r != roleSystem && actor.HasRole(dossier.Role(r)) {
+		if r != workflow.SystemRole && actor.HasRole(dossier.Role(r)) {
 			return true
 		}
 	}
@@ -174,7 +173,6 @@ func decodePayload(raw json.RawMessage) (map[string]any, error) {
 }
 
 const (
-	roleSystem            = "system"
 	stateArchived         = "archived"
 	statePendingApproval  = "pending_approval"
 	stateDepartmentReview = "department_review"

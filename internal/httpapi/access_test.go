@@ -22,42 +22,66 @@ const (
 	only                // the roles listed
 )
 
-// route is one entry of the access table: SPEC §11's "who" column.
+// route is one entry of the access table: SPEC §11's "who" column. In
+// paths, {id} is an existing document, {user} an approver, {currency} and
+// {kind} valid values. The table's requests carry bodies that change nothing
+// even for an allowed caller ({} unless body says otherwise).
 type route struct {
-	method, path string // {id} stands for an existing document
+	method, path string
 	who          who
 	roles        []dossier.Role
+	body         string
 }
 
 var (
-	admin   = dossier.RoleAdmin
-	auditor = dossier.RoleAuditor
+	admin    = dossier.RoleAdmin
+	auditor  = dossier.RoleAuditor
+	reviewer = dossier.RoleReviewer
+	approver = dossier.RoleApprover
 )
 
 // accessTable lists every route of routes.go; TestAccessTableCoversRoutes
 // keeps the two in step.
 var accessTable = []route{
-	{http.MethodGet, "/", anyone, nil},
-	{http.MethodGet, "/healthz", anyone, nil},
-	{http.MethodGet, "/readyz", anyone, nil},
-	{http.MethodGet, "/metrics", anyone, nil},
-	{http.MethodGet, "/api/openapi.json", anyone, nil},
-	{http.MethodPost, "/api/v1/session", anyone, nil},
-	{http.MethodDelete, "/api/v1/session", signedIn, nil},
-	{http.MethodGet, "/api/v1/me", signedIn, nil},
-	{http.MethodPost, "/api/v1/users", only, []dossier.Role{admin}},
-	{http.MethodGet, "/api/v1/users", only, []dossier.Role{admin}},
-	{http.MethodPost, "/api/v1/documents", only, []dossier.Role{admin}},
-	{http.MethodGet, "/api/v1/documents", signedIn, nil},
-	{http.MethodGet, "/api/v1/documents/{id}", signedIn, nil},
-	{http.MethodPatch, "/api/v1/documents/{id}", only, []dossier.Role{admin}},
-	{http.MethodGet, "/api/v1/documents/{id}/content", signedIn, nil},
-	{http.MethodPost, "/api/v1/documents/{id}/versions", only, []dossier.Role{admin}},
-	{http.MethodGet, "/api/v1/documents/{id}/versions", signedIn, nil},
-	{http.MethodPost, "/api/v1/documents/{id}/links", only, []dossier.Role{admin}},
-	{http.MethodGet, "/api/v1/documents/{id}/links", signedIn, nil},
-	{http.MethodGet, "/api/v1/audit", only, []dossier.Role{auditor, admin}},
-	{http.MethodGet, "/api/v1/audit/verify", only, []dossier.Role{auditor, admin}},
+	{http.MethodGet, "/", anyone, nil, ""},
+	{http.MethodGet, "/healthz", anyone, nil, ""},
+	{http.MethodGet, "/readyz", anyone, nil, ""},
+	{http.MethodGet, "/metrics", anyone, nil, ""},
+	{http.MethodGet, "/api/openapi.json", anyone, nil, ""},
+	{http.MethodPost, "/api/v1/session", anyone, nil, ""},
+	{http.MethodDelete, "/api/v1/session", signedIn, nil, ""},
+	{http.MethodGet, "/api/v1/me", signedIn, nil, ""},
+	{http.MethodPost, "/api/v1/users", only, []dossier.Role{admin}, ""},
+	{http.MethodGet, "/api/v1/users", only, []dossier.Role{admin}, ""},
+	{http.MethodPost, "/api/v1/users/{user}/delegations", only, []dossier.Role{approver, admin}, ""},
+	{http.MethodPut, "/api/v1/fx-rates/{currency}", only, []dossier.Role{admin}, ""},
+	{http.MethodGet, "/api/v1/fx-rates", signedIn, nil, ""},
+	{http.MethodGet, "/api/v1/workflows", signedIn, nil, ""},
+	{http.MethodGet, "/api/v1/workflows/{kind}", signedIn, nil, ""},
+	{http.MethodGet, "/api/v1/inbox", signedIn, nil, ""},
+	{http.MethodPost, "/api/v1/documents", only, []dossier.Role{admin}, ""},
+	{http.MethodGet, "/api/v1/documents", signedIn, nil, ""},
+	{http.MethodGet, "/api/v1/documents/{id}", signedIn, nil, ""},
+	{http.MethodPatch, "/api/v1/documents/{id}", only, []dossier.Role{admin}, ""},
+	{http.MethodGet, "/api/v1/documents/{id}/content", signedIn, nil, ""},
+	{http.MethodPost, "/api/v1/documents/{id}/versions", only, []dossier.Role{admin}, ""},
+	{http.MethodGet, "/api/v1/documents/{id}/versions", signedIn, nil, ""},
+	{http.MethodPost, "/api/v1/documents/{id}/links", only, []dossier.Role{admin}, ""},
+	{http.MethodGet, "/api/v1/documents/{id}/links", signedIn, nil, ""},
+	// Who may fire which event is the workflow's business; an event that does
+	// not exist is refused to everyone who is signed in, and changes nothing.
+	{http.MethodPost, "/api/v1/documents/{id}/events", signedIn, nil, `{"event":"no_such_event"}`},
+	{http.MethodGet, "/api/v1/documents/{id}/history", signedIn, nil, ""},
+	{http.MethodGet, "/api/v1/documents/{id}/approvals", signedIn, nil, ""},
+	{http.MethodPost, "/api/v1/documents/{id}/reviews", only, []dossier.Role{reviewer}, ""},
+	{http.MethodPost, "/api/v1/documents/{id}/legal-hold", only, []dossier.Role{admin}, ""},
+	{http.MethodGet, "/api/v1/audit", only, []dossier.Role{auditor, admin}, ""},
+	{http.MethodGet, "/api/v1/audit/verify", only, []dossier.Role{auditor, admin}, ""},
+}
+
+// pathOf fills in the placeholders of a table path.
+func pathOf(path, docID, userID string) string {
+	return strings.NewReplacer("{id}", docID, "{user}", userID, "{currency}", "USD", "{kind}", "purchase_order").Replace(path)
 }
 
 // TestAccessTableCoversRoutes reads the routes registered in routes.go, so
@@ -74,14 +98,15 @@ func TestAccessTableCoversRoutes(t *testing.T) {
 		if m[1] == "api" {
 			path = "/api/v1" + path
 		}
-		registered = append(registered, m[2]+" "+strings.ReplaceAll(path, ":id", "{id}"))
+		path = regexp.MustCompile(`:(\w+)`).ReplaceAllString(path, "{$1}")
+		registered = append(registered, m[2]+" "+path)
 	}
 	if len(registered) < 10 {
 		t.Fatalf("found only %d routes in routes.go: the pattern no longer matches how routes are written", len(registered))
 	}
 	var table []string
 	for _, r := range accessTable {
-		table = append(table, r.method+" "+r.path)
+		table = append(table, r.method+" "+strings.Replace(r.path, "users/{user}", "users/{id}", 1))
 	}
 	for _, r := range registered {
 		if !slices.Contains(table, r) {
@@ -102,18 +127,19 @@ func TestAccess(t *testing.T) {
 		b := setup(t, be)
 		d := b.newPO(t, nil)
 		tokens := map[string]string{"anonymous": ""}
+		users := map[string]string{}
 		for _, r := range dossier.AllRoles {
 			name := "as-" + strings.ReplaceAll(string(r), "_", "-")
 			level := 0
 			if r == dossier.RoleApprover {
 				level = 2
 			}
-			b.AddUser(t, name, []dossier.Role{r}, level)
+			users[string(r)] = b.AddUser(t, name, []dossier.Role{r}, level).ID
 			tokens[string(r)] = b.SignIn(t, name)
 		}
 		callers := append([]string{"anonymous"}, rolesOf(dossier.AllRoles)...)
 		for _, rt := range accessTable {
-			path := strings.ReplaceAll(rt.path, "{id}", d.ID)
+			path := pathOf(rt.path, d.ID, users[string(dossier.RoleApprover)])
 			for _, caller := range callers {
 				t.Run(fmt.Sprintf("%s %s as %s", rt.method, rt.path, caller), func(t *testing.T) {
 					token := tokens[caller]
@@ -121,9 +147,12 @@ func TestAccess(t *testing.T) {
 						token = b.SignIn(t, "as-"+strings.ReplaceAll(caller, "_", "-")) // keep the shared token alive
 					}
 					var resp *http.Response
-					if rt.method == http.MethodGet || rt.method == http.MethodDelete {
+					switch {
+					case rt.body != "":
+						resp = b.Do(t, rt.method, path, token, strings.NewReader(rt.body))
+					case rt.method == http.MethodGet || rt.method == http.MethodDelete:
 						resp = b.Do(t, rt.method, path, token, nil)
-					} else {
+					default:
 						resp = b.Do(t, rt.method, path, token, strings.NewReader("{}"))
 					}
 					allowed := rt.who == anyone || (rt.who == signedIn && caller != "anonymous") ||
@@ -145,6 +174,11 @@ func TestAccess(t *testing.T) {
 				})
 			}
 		}
+		// The requests changed nothing: the document is as uploaded.
+		var got document
+		if b.getJSON(t, b.admin, "/api/v1/documents/"+d.ID, &got); got.Version != 1 || got.State != "received" || got.LegalHold {
+			t.Errorf("the access requests changed the document: %+v", got)
+		}
 	})
 }
 
@@ -156,43 +190,59 @@ func rolesOf(roles []dossier.Role) []string {
 	return out
 }
 
+// auditorAttempts are requests that would change something if an allowed
+// caller sent them; path placeholders as in accessTable.
+var auditorAttempts = map[string]string{
+	"POST /api/v1/users":                     `{"username":"mallory","password":"mallory-password","roles":["admin"]}`,
+	"POST /api/v1/users/{user}/delegations":  `{"to_user_id":"{auditor}","from":"2026-01-01","until":"2026-12-31"}`,
+	"PUT /api/v1/fx-rates/{currency}":        `{"rate_to_base":"1.0834"}`,
+	"PATCH /api/v1/documents/{id}":           `{"title":"changed by an auditor"}`,
+	"POST /api/v1/documents/{id}/links":      `{"target_id":"{id}","relation":"related"}`,
+	"POST /api/v1/documents/{id}/events":     `{"event":"submit","comment":"an auditor submits"}`,
+	"POST /api/v1/documents/{id}/reviews":    `{"department":"finance","decision":"approve","comment":"ok"}`,
+	"POST /api/v1/documents/{id}/legal-hold": `{"on":true,"reason":"an auditor holds"}`,
+	"POST /api/v1/documents":                 "multipart",
+	"POST /api/v1/documents/{id}/versions":   "multipart",
+}
+
 // TestAuditorsChangeNothing: every state-changing route except signing out is
-// 403 for an auditor, whatever the table says.
+// 403 for an auditor, even with a request that would succeed for an admin,
+// and the trail shows nothing done by the auditor but signing in.
 func TestAuditorsChangeNothing(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, be apptest.Backend) {
 		b := setup(t, be)
 		d := b.newPO(t, nil)
-		b.AddUser(t, "auditor", []dossier.Role{dossier.RoleAuditor}, 0)
+		approverID := b.AddUser(t, "approver", []dossier.Role{dossier.RoleApprover}, 1).ID
+		aud := b.AddUser(t, "auditor", []dossier.Role{dossier.RoleAuditor}, 0)
 		token := b.SignIn(t, "auditor")
-		checked := 0
 		for _, rt := range accessTable {
 			if rt.method == http.MethodGet || rt.who == anyone || (rt.method == http.MethodDelete && rt.path == "/api/v1/session") {
 				continue
 			}
-			path := strings.ReplaceAll(rt.path, "{id}", d.ID)
-			var body *strings.Reader
-			switch rt.path {
-			case "/api/v1/documents", "/api/v1/documents/{id}/versions":
-				resp := b.Multipart(t, token, path, "a.pdf", pdfOf(t, 1, "auditor"), poMetadata(t, nil))
-				b.RequireProblem(t, resp, http.StatusForbidden)
-				checked++
+			key := rt.method + " " + rt.path
+			body, ok := auditorAttempts[key]
+			if !ok {
+				t.Errorf("%s changes state but auditorAttempts has no request for it", key)
 				continue
-			case "/api/v1/users":
-				body = strings.NewReader(`{"username":"mallory","password":"mallory-password","roles":["admin"]}`)
-			case "/api/v1/documents/{id}/links":
-				body = strings.NewReader(fmt.Sprintf(`{"target_id":%q,"relation":"related"}`, d.ID))
-			default:
-				body = strings.NewReader(`{"title":"changed by an auditor"}`)
 			}
-			b.RequireProblem(t, b.Do(t, rt.method, path, token, body, "If-Match", `"1"`), http.StatusForbidden)
-			checked++
-		}
-		if checked < 5 {
-			t.Errorf("only %d state-changing routes checked", checked)
+			path := pathOf(rt.path, d.ID, approverID)
+			var resp *http.Response
+			if body == "multipart" {
+				resp = b.Multipart(t, token, path, "a.pdf", pdfOf(t, 1, "auditor"), poMetadata(t, nil))
+			} else {
+				body = strings.NewReplacer("{id}", d.ID, "{auditor}", aud.ID).Replace(body)
+				resp = b.Do(t, rt.method, path, token, strings.NewReader(body), "If-Match", `"1"`)
+			}
+			b.RequireProblem(t, resp, http.StatusForbidden)
 		}
 		var got document
-		if b.getJSON(t, token, "/api/v1/documents/"+d.ID, &got); got.Version != 1 || got.Title != d.Title {
+		if b.getJSON(t, token, "/api/v1/documents/"+d.ID, &got); got.Version != 1 || got.Title != d.Title || got.State != "received" || got.LegalHold {
 			t.Errorf("the document changed: %+v", got)
+		}
+		var trail auditPage
+		b.getJSON(t, b.admin, "/api/v1/audit?actor="+aud.ID, &trail)
+		if got := actionsOf(trail.Items); !slices.Equal(got, []string{"session.create"}) {
+			t.Errorf("the auditor's trail is %v, want only [session.create]", got)
 		}
 		if resp := b.Do(t, http.MethodDelete, "/api/v1/session", token, nil); resp.StatusCode != http.StatusNoContent {
 			t.Errorf("an auditor signing out: status %d, want 204", resp.StatusCode)

@@ -51,8 +51,8 @@ func TestUploadAndDownload(t *testing.T) {
 			{"file.size", d.File.Size, int64(len(content))},
 			{"file.media_type", d.File.MediaType, "application/pdf"},
 			{"file.filename", d.File.Filename, "PO 4500012345.pdf"},
-			{"allowed_events is a list", d.AllowedEvents != nil, true},
-			{"allowed_events", len(d.AllowedEvents), 0},
+			// The admin who uploaded may submit it (workflows/purchase_order.yaml).
+			{"allowed_events", fmt.Sprint(d.AllowedEvents), "[submit]"},
 		}
 		for _, c := range checks {
 			if c.got != c.want {
@@ -103,6 +103,14 @@ func TestUploadAndDownload(t *testing.T) {
 		}
 		if got.ID != d.ID || got.File.SHA256 != wantSHA || got.Title != d.Title || got.AllowedEvents == nil {
 			t.Errorf("GET document = %+v, want the uploaded one %+v", got, d)
+		}
+
+		// A reviewer has nothing to do on a received PO: an empty list, not null.
+		b.AddUser(t, "rita", []dossier.Role{dossier.RoleReviewer}, 0)
+		var asReviewer document
+		b.getJSON(t, b.SignIn(t, "rita"), path, &asReviewer)
+		if asReviewer.AllowedEvents == nil || len(asReviewer.AllowedEvents) != 0 {
+			t.Errorf("allowed_events for a reviewer = %#v, want []", asReviewer.AllowedEvents)
 		}
 
 		b.RequireProblem(t, b.Do(t, http.MethodGet, "/api/v1/documents/01J0000000000000000000NONE", b.admin, nil), http.StatusNotFound)

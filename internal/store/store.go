@@ -63,8 +63,8 @@ type Tx interface {
 	// AuditHeads returns the recorded head (last StreamSeq and Hash) of every stream.
 	AuditHeads(ctx context.Context) (map[string]AuditHead, error)
 
-	// Enqueue adds a job to the outbox; it runs after the transaction commits.
-	Enqueue(ctx context.Context, j Job) error
+	// Enqueue adds jobs to the outbox; they run after the transaction commits.
+	Enqueue(ctx context.Context, jobs ...Job) error
 	// ClaimJob takes the oldest due job of one of kinds that no other worker
 	// holds, leasing it until leaseUntil; ok is false when there is none.
 	ClaimJob(ctx context.Context, kinds []string, now, leaseUntil time.Time) (j Job, ok bool, err error)

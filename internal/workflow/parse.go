@@ -48,7 +48,7 @@ func (p *Problem) Error() string {
 // call Validate (Load does both).
 func Parse(kind dossier.Kind, data []byte) (*Definition, error) {
 	var d Definition
-	if err := yaml.UnmarshalWithOptions(data, &d, yaml.Strict()); err != nil {
+	if err := decode(data, &d); err != nil {
 		return nil, parseProblem(kind, err)
 	}
 	switch {
@@ -59,6 +59,19 @@ func Parse(kind dossier.Kind, data []byte) (*Definition, error) {
 	}
 	d.normalise()
 	return &d, nil
+}
+
+// decode runs the strict decoder and turns a panic into an error. go-yaml
+// v1.19.2 panics on a tag over a list field ("roles: !x", goccy/go-yaml
+// issue #735, fixed upstream after that release); these files are edited by
+// hand and read by the server, so a typo must not take the process down.
+func decode(data []byte, d *Definition) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the YAML parser failed on this file (%v); look for a stray tag such as !x", r)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(data, d, yaml.Strict())
 }
 
 // parseProblem turns a decoder error into a Problem with the line and

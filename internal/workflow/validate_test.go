@@ -143,6 +143,7 @@ func TestParseErrors(t *testing.T) {
 		{"missing kind", strings.Replace(base, "kind: other\n", "", 1), "kind is missing"},
 		{"empty file", "", "kind is missing"},
 		{"syntax error", "kind: other\nstates: [received\n", "other:"},
+		{"tag over a list (go-yaml #735 panics)", strings.Replace(base, "roles: [reviewer]", "roles: !x", 1), "the YAML parser failed"},
 		{"from not a list", strings.Replace(base, "from: [received]", "from: {a: b}", 1), "other:"},
 	}
 	for _, tt := range tests {

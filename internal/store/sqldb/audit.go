@@ -24,12 +24,11 @@ func (t *tx) AppendAudit(ctx context.Context, e dossier.AuditEvent) (dossier.Aud
 	if len(e.Details) == 0 {
 		e.Details = []byte("{}")
 	}
-	if _, err := t.exec(ctx, `INSERT INTO audit_heads (stream, stream_seq, hash) VALUES ($1, 0, '')
-		ON CONFLICT (stream) DO NOTHING`, e.Stream); err != nil {
-		return e, fmt.Errorf("append audit %s: create head: %w", e.Action, err)
-	}
+	// One statement creates the head if needed, locks it and reads it: the
+	// no-op update takes the row lock on PostgreSQL; SQLite holds the database.
 	var head store.AuditHead
-	err := t.tx.QueryRowContext(ctx, `SELECT stream_seq, hash FROM audit_heads WHERE stream = $1`+t.d.ForUpdate, e.Stream).
+	err := t.tx.QueryRowContext(ctx, `INSERT INTO audit_heads (stream, stream_seq, hash) VALUES ($1, 0, '')
+		ON CONFLICT (stream) DO UPDATE SET stream = excluded.stream RETURNING stream_seq, hash`, e.Stream).
 		Scan(&head.StreamSeq, &head.Hash)
 	if err != nil {
 		return e, fmt.Errorf("append audit %s: lock head: %w", e.Action, err)

@@ -9,18 +9,26 @@ import (
 	"dossier/internal/store"
 )
 
-func (t *tx) Enqueue(ctx context.Context, j store.Job) error {
-	if j.RunAt.IsZero() {
-		j.RunAt = time.Now()
+func (t *tx) Enqueue(ctx context.Context, jobs ...store.Job) error {
+	if len(jobs) == 0 {
+		return nil
 	}
-	payload := string(j.Payload)
-	if payload == "" {
-		payload = "{}"
+	var rows []string
+	var args []any
+	for _, j := range jobs {
+		if j.RunAt.IsZero() {
+			j.RunAt = time.Now()
+		}
+		payload := string(j.Payload)
+		if payload == "" {
+			payload = "{}"
+		}
+		args = append(args, j.Kind, payload, j.RunAt.UTC())
+		n := len(args)
+		rows = append(rows, fmt.Sprintf("($%d, $%d, $%d, $%d)", n-2, n-1, n, n))
 	}
-	_, err := t.exec(ctx, `INSERT INTO jobs (kind, payload, run_at, created_at) VALUES ($1, $2, $3, $3)`,
-		j.Kind, payload, j.RunAt.UTC())
-	if err != nil {
-		return fmt.Errorf("enqueue %s: %w", j.Kind, err)
+	if _, err := t.exec(ctx, `INSERT INTO jobs (kind, payload, run_at, created_at) VALUES `+strings.Join(rows, ", "), args...); err != nil {
+		return fmt.Errorf("enqueue %s: %w", jobs[0].Kind, err)
 	}
 	return nil
 }

@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"slices"
+	"strings"
+
+	"dossier/internal/config"
+	"dossier/internal/dossier"
+	"dossier/internal/workflow"
+	"dossier/workflows"
+)
+
+// workflowSource is where the definitions come from: the directory an
+// administrator set, or the copy built into the binary. The name goes into
+// messages so that nobody edits the wrong copy.
+func workflowSource(c config.Config) (fs.FS, string) {
+	if c.WorkflowsDir != "" {
+		return os.DirFS(c.WorkflowsDir), c.WorkflowsDir
+	}
+	return workflows.FS, "the embedded workflows"
+}
+
+// sortedKinds returns every kind in a stable order for the output.
+func sortedKinds() []dossier.Kind {
+	kinds := make([]dossier.Kind, 0, len(dossier.Kinds))
+	for k := range dossier.Kinds {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	return kinds
+}
+
+// workflowsCheck validates every kind's definition without touching the
+// database, so it can run in CI or before a deployment. It checks the kinds
+// one by one rather than calling workflow.Load, to say which files are fine
+// as well as every problem of the others.
+func workflowsCheck(_ context.Context, env Env, c config.Config, fs *flag.FlagSet) error {
+	if fs.NArg() > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
+	}
+	fsys, source := workflowSource(c)
+	kinds := sortedKinds()
+	bad := 0
+	for _, k := range kinds {
+		d, err := workflow.LoadKind(fsys, k)
+		if err != nil {
+			bad++
+			// One problem per line, each already naming its file.
+			for _, line := range strings.Split(err.Error(), "\n") {
+				fmt.Fprintln(env.Stderr, line)
+			}
+			continue
+		}
+		fmt.Fprintf(env.Stdout, "ok %s: %d states, %d events\n", k, len(d.States), len(d.Events))
+	}
+	if bad > 0 {
+		return fmt.Errorf("%d of %d workflow definitions in %s are invalid", bad, len(kinds), source)
+	}
+	return nil
+}
+
+func workflowsGraphFlags(fs *flag.FlagSet) {
+	fs.String("format", "dot", "output format: dot (Graphviz) or mermaid")
+}
+
+// workflowsGraph prints one kind's state machine for Graphviz or Mermaid.
+func workflowsGraph(_ context.Context, env Env, c config.Config, fs *flag.FlagSet) error {
+	if fs.NArg() != 1 {
+		return fmt.Errorf("%w: give exactly one KIND (%s)", errUsage, kindList())
+	}
+	k := dossier.Kind(fs.Arg(0))
+	if _, ok := dossier.Kinds[k]; !ok {
+		return fmt.Errorf("%w: unknown kind %q (%s)", errUsage, k, kindList())
+	}
+	format := fs.Lookup("format").Value.String()
+	if format != "dot" && format != "mermaid" {
+		return fmt.Errorf("%w: unknown --format %q: use dot or mermaid", errUsage, format)
+	}
+	fsys, _ := workflowSource(c)
+	d, err := workflow.LoadKind(fsys, k)
+	if err != nil {
+		return err
+	}
+	out, err := d.Graph(format)
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprint(env.Stdout, out)
+	return errors.Join(err)
+}
+
+func kindList() string {
+	names := make([]string, 0, len(dossier.Kinds))
+	for _, k := range sortedKinds() {
+		names = append(names, string(k))
+	}
+	return strings.Join(names, ", ")
+}
