@@ -78,7 +78,11 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 		Documents: documents.New(st, blobs, time.Now, tmp),
 		Engine:    engine.New(st, defs, matrix, time.Now),
 	}
-	a.Jobs = jobs.New(st, map[string]jobs.Handler{"stamp": a.Documents.StampJob}, log, time.Now)
+	a.Documents.RetentionYears = c.RetentionYears
+	a.Jobs = jobs.New(st, map[string]jobs.Handler{
+		workflow.EffectStamp:  a.Documents.StampJob,
+		workflow.EffectRetain: a.Documents.LockJob,
+	}, log, time.Now)
 	return a, nil
 }
 

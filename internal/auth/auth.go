@@ -35,6 +35,9 @@ func New(s store.Store, now func() time.Time) *Service {
 	return &Service{store: s, limiter: NewLimiter(10, 15*time.Minute, now), now: now}
 }
 
+// dummyHash is compared against when the user name is unknown.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("no user has this password"), bcrypt.DefaultCost)
+
 // errBadCredentials is deliberately the same for an unknown user and a wrong password.
 var errBadCredentials = dossier.Errorf(dossier.EUnauthorized, "the username or password is wrong")
 
@@ -51,7 +54,11 @@ func (s *Service) SignIn(ctx context.Context, username, password, clientAddr str
 	if err != nil && dossier.ErrorCode(err) != dossier.ENotFound {
 		return "", u, err
 	}
-	if err != nil || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+	stored := []byte(u.PasswordHash)
+	if err != nil {
+		stored = dummyHash // same work for an unknown user, so timing does not tell which names exist
+	}
+	if bcrypt.CompareHashAndPassword(stored, []byte(password)) != nil || err != nil {
 		s.limiter.Fail(username, clientAddr)
 		s.record(ctx, auditlog.Event{Action: "session.failed", Details: map[string]any{"username": username, "client": clientAddr}})
 		return "", dossier.User{}, errBadCredentials

@@ -36,8 +36,21 @@ type Store interface {
 	Open(ctx context.Context, sha256 string) (io.ReadSeekCloser, error)
 	// Stat returns the stored size; missing → ErrNotFound.
 	Stat(ctx context.Context, sha256 string) (int64, error)
-	// Delete removes promoted content (purge, fsck). Missing is not an error.
+	// Delete removes promoted content (purge, fsck). Missing is not an error. Content
+	// under retention or legal hold is left whole and the error wraps ErrLocked.
 	Delete(ctx context.Context, sha256 string) error
+	// Retain protects the content of sha from deletion until `until` (S3: object lock
+	// COMPLIANCE retention on the content object; the filesystem store records it and
+	// enforces it itself). A retention is never shortened: an earlier `until` than the
+	// one in force is a no-op. `until` is rounded up to a whole second, the finest
+	// precision every backend keeps. Missing content → ErrNotFound.
+	Retain(ctx context.Context, sha256 string, until time.Time) error
+	// Hold sets (on) or clears a legal hold on the content of sha; while held it cannot
+	// be deleted whatever its retention. Missing content → ErrNotFound.
+	Hold(ctx context.Context, sha256 string, on bool) error
+	// Lock reports the retention and hold in force: a zero until when none was set or
+	// it has lapsed. Missing content → ErrNotFound.
+	Lock(ctx context.Context, sha256 string) (until time.Time, held bool, err error)
 	// Walk calls fn for every promoted content hash and, separately, every staged
 	// (temporary) object with its last-modified time, for `dossier fsck` (orphans).
 	// An error from fn stops the walk and is returned.
@@ -74,7 +87,22 @@ var (
 	// ErrInvalidKey is wrapped when a hash or temporary key is malformed. Nothing
 	// built from such a value ever reaches a path or an object name.
 	ErrInvalidKey = errors.New("invalid blob key")
+	// ErrLocked is wrapped by Delete when a retention or legal hold forbids it, so
+	// a purge can tell "not yet allowed" from a failure.
+	ErrLocked = errors.New("blob is under retention or legal hold")
 )
+
+// RetainUntil rounds a retention date up to a whole second in UTC: S3 keeps
+// retention dates to the millisecond at best, and rounding down would end the
+// protection before the date asked for. Stores apply it so that Lock reports the
+// same date on every backend.
+func RetainUntil(t time.Time) time.Time {
+	r := t.UTC().Truncate(time.Second)
+	if r.Before(t) {
+		r = r.Add(time.Second)
+	}
+	return r
+}
 
 // Key prefixes: staged objects and content live apart so that listings (Walk) and
 // bucket lifecycle rules can address each set on its own.

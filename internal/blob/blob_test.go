@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
+	"time"
 
 	"dossier/internal/blob"
 )
@@ -106,5 +107,30 @@ func TestHashReader(t *testing.T) {
 	boom := errors.New("boom")
 	if _, err := io.ReadAll(blob.NewHashReader(iotest.ErrReader(boom))); !errors.Is(err, boom) {
 		t.Errorf("source error = %v, want it passed through", err)
+	}
+}
+
+func TestRetainUntil(t *testing.T) {
+	t.Parallel()
+	paris := time.FixedZone("CET", 3600)
+	whole := time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)
+	tests := []struct {
+		in, want time.Time
+	}{
+		{whole, whole},
+		{whole.Add(time.Nanosecond), whole.Add(time.Second)},
+		{whole.Add(999 * time.Millisecond), whole.Add(time.Second)},
+		{whole.In(paris), whole},
+		{whole.Add(-time.Nanosecond), whole},
+	}
+	for _, tc := range tests {
+		got := blob.RetainUntil(tc.in)
+		if !got.Equal(tc.want) || got.Location() != time.UTC {
+			t.Errorf("RetainUntil(%s) = %s, want %s in UTC", tc.in, got, tc.want)
+		}
+	}
+	// A date rounded once must stay put, or "never shorten" checks would drift.
+	if now := blob.RetainUntil(time.Now()); !blob.RetainUntil(now).Equal(now) {
+		t.Errorf("RetainUntil is not idempotent at %s", now)
 	}
 }

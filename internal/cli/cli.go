@@ -38,11 +38,14 @@ type command struct {
 
 func commands() map[string]command {
 	return map[string]command{
-		"serve":        {help: "serve the web UI and the API", run: serve},
-		"migrate":      {help: "create or migrate the database, then exit", run: migrate},
-		"user add":     {usage: "--username NAME (--password PASS | --password-stdin) --roles admin,approver [--level N] [--display-name TEXT]", help: "add a user", run: userAdd, flags: userAddFlags},
-		"user list":    {help: "list the users", run: userList},
-		"audit verify": {help: "verify the audit trail's hash chains", run: auditVerify},
+		"serve":           {help: "serve the web UI and the API", run: serve},
+		"migrate":         {help: "create or migrate the database, then exit", run: migrate},
+		"user add":        {usage: "--username NAME (--password PASS | --password-stdin) --roles admin,approver [--level N] [--display-name TEXT]", help: "add a user", run: userAdd, flags: userAddFlags},
+		"user list":       {help: "list the users", run: userList},
+		"audit verify":    {help: "verify the audit trail's hash chains", run: auditVerify},
+		"fx set":          {usage: "CURRENCY RATE", help: "set the rate of a currency to the DOA base currency", run: fxSet},
+		"workflows check": {help: "validate the workflow definitions", run: workflowsCheck},
+		"workflows graph": {usage: "KIND", help: "print a kind's state machine as Graphviz DOT or Mermaid", run: workflowsGraph, flags: workflowsGraphFlags},
 	}
 }
 

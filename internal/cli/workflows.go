@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -92,7 +91,7 @@ func workflowsGraph(_ context.Context, env Env, c config.Config, fs *flag.FlagSe
 		return err
 	}
 	_, err = fmt.Fprint(env.Stdout, out)
-	return errors.Join(err)
+	return err
 }
 
 func kindList() string {

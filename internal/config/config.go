@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/dustin/go-humanize"
@@ -20,6 +21,17 @@ type Config struct {
 	Listen       string
 	MaxUpload    int64
 	WorkflowsDir string
+	// Retention is how many years archived documents are kept locked, by
+	// kind; the entry "" is the default for kinds not named.
+	Retention map[string]int
+}
+
+// RetentionYears returns the retention of a kind in years.
+func (c Config) RetentionYears(kind string) int {
+	if y, ok := c.Retention[kind]; ok {
+		return y
+	}
+	return c.Retention[""]
 }
 
 // setting ties one environment variable to its flag.
@@ -30,7 +42,7 @@ type setting struct {
 
 // raw holds the settings as strings while they are parsed.
 type raw struct {
-	dataDir, databaseURL, blobURL, searchURL, listen, maxUpload, workflowsDir string
+	dataDir, databaseURL, blobURL, searchURL, listen, maxUpload, workflowsDir, retention string
 }
 
 func (r *raw) settings() []setting {
@@ -42,6 +54,7 @@ func (r *raw) settings() []setting {
 		{"DOSSIER_LISTEN", "listen", "127.0.0.1:8080", "HTTP listen address", &r.listen},
 		{"DOSSIER_MAX_UPLOAD", "max-upload", "512MiB", "largest accepted upload, e.g. 512MiB", &r.maxUpload},
 		{"DOSSIER_WORKFLOWS_DIR", "workflows-dir", "", "directory overriding the embedded workflow definitions", &r.workflowsDir},
+		{"DOSSIER_RETENTION_YEARS", "retention-years", "10", "years archived documents stay locked: N, or N,kind=N,… per kind", &r.retention},
 	}
 }
 
@@ -82,6 +95,9 @@ func (r *raw) build() (Config, error) {
 		return c, fmt.Errorf("DOSSIER_MAX_UPLOAD %q is not a size: use e.g. 512MiB or 2GB", r.maxUpload)
 	}
 	c.MaxUpload = int64(n)
+	if c.Retention, err = parseRetention(r.retention); err != nil {
+		return c, err
+	}
 	if !strings.HasPrefix(c.DatabaseURL, "sqlite://") && !strings.HasPrefix(c.DatabaseURL, "postgres://") &&
 		!strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		return c, fmt.Errorf("DOSSIER_DATABASE_URL %q: use sqlite://PATH or postgres://…", c.DatabaseURL)
@@ -93,4 +109,21 @@ func (r *raw) build() (Config, error) {
 		return c, fmt.Errorf("DOSSIER_SEARCH_URL %q: use db or meili://host:7700?…", c.SearchURL)
 	}
 	return c, nil
+}
+
+// parseRetention reads "10" or "10,letter_of_credit=6,customs=7".
+func parseRetention(raw string) (map[string]int, error) {
+	out := map[string]int{}
+	for i, part := range strings.Split(raw, ",") {
+		kind, years, named := strings.Cut(strings.TrimSpace(part), "=")
+		if !named {
+			kind, years = "", kind
+		}
+		n, err := strconv.Atoi(years)
+		if err != nil || n < 1 || n > 100 || (i == 0) == named {
+			return nil, fmt.Errorf("DOSSIER_RETENTION_YEARS %q: use years from 1 to 100, first the default, then kind=years, e.g. 10,letter_of_credit=6", raw)
+		}
+		out[kind] = n
+	}
+	return out, nil
 }

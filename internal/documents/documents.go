@@ -23,6 +23,9 @@ type Service struct {
 	blobs   blob.Store
 	now     func() time.Time
 	tempDir string // where PDFs are spooled for validation
+	// RetentionYears gives the years an archived document of a kind stays
+	// locked (SPEC §8); nil means 10 for every kind.
+	RetentionYears func(kind string) int
 }
 
 // New returns a Service. tempDir holds short-lived copies of uploaded PDFs

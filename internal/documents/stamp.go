@@ -58,13 +58,18 @@ func (s *Service) StampJob(ctx context.Context, payload []byte) error {
 	}
 	r := dossier.Rendition{DocumentID: d.ID, Name: RenditionStamped, FileVersion: d.File.Version, SHA256: staged.SHA256,
 		Size: staged.Size, State: d.State, CreatedAt: footer.At}
-	return s.store.Write(ctx, func(tx store.Tx) error {
+	err = s.store.Write(ctx, func(tx store.Tx) error {
 		if err := tx.PutRendition(ctx, r); err != nil {
 			return err
 		}
 		return auditlog.Append(ctx, tx, s.now(), auditlog.Event{Action: "document.stamp", DocumentID: d.ID,
 			Details: map[string]any{"state": d.State, "sha256": r.SHA256, "file_version": r.FileVersion}})
 	})
+	if err != nil || d.ArchivedAt == nil {
+		return err
+	}
+	// The archive's lock job may have run before this rendition existed.
+	return s.lockBlob(ctx, r.SHA256)
 }
 
 // footer reads what the stamp shows.

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"slices"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"dossier/internal/doa"
 	"dossier/internal/dossier"
 	"dossier/internal/store"
+	"dossier/internal/workflow"
 )
 
 // ReviewRequest is one department's sign-off.
@@ -155,8 +157,12 @@ func (e *Engine) LegalHold(ctx context.Context, actor dossier.User, id string, o
 		if err := tx.UpdateDocument(ctx, d, prev); err != nil {
 			return err
 		}
-		return auditlog.Append(ctx, tx, d.UpdatedAt, auditlog.Event{Actor: actor.ID, Action: "document.legal_hold", DocumentID: id,
-			Details: map[string]any{"on": on, "reason": reason}})
+		if err := auditlog.Append(ctx, tx, d.UpdatedAt, auditlog.Event{Actor: actor.ID, Action: "document.legal_hold", DocumentID: id,
+			Details: map[string]any{"on": on, "reason": reason}}); err != nil {
+			return err
+		}
+		payload, _ := json.Marshal(map[string]any{"document_id": id})
+		return tx.Enqueue(ctx, store.Job{Kind: workflow.EffectRetain, Payload: payload, RunAt: e.now()})
 	})
 	return d, err
 }

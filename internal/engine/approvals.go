@@ -119,10 +119,14 @@ func (e *Engine) Approvals(ctx context.Context, id string) (Approvals, error) {
 			return err
 		}
 		out.Required, out.Approvals, out.Complete = st.required, st.stored, st.complete
-		if st.complete || d.State != statePendingApproval {
+		if len(st.required) == 0 || d.State != statePendingApproval {
 			return nil
 		}
 		out.NextLevel = st.next
+		level := st.next
+		if st.complete {
+			level = st.required[len(st.required)-1] // who may move it on (see the doa guard)
+		}
 		users, err := tx.ListUsers(ctx)
 		if err != nil {
 			return err
@@ -133,7 +137,7 @@ func (e *Engine) Approvals(ctx context.Context, id string) (Approvals, error) {
 			if err != nil {
 				return err
 			}
-			if _, err := doa.Eligible(c, st.next, st.done, now); err == nil {
+			if _, err := doa.Eligible(c, level, st.done, now); err == nil {
 				out.Eligible = append(out.Eligible, u.Username)
 			}
 		}

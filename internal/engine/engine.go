@@ -90,8 +90,8 @@ func (e *Engine) fire(ctx context.Context, tx store.Tx, actor dossier.User, d do
 	}
 	prev := d.Version
 	d.State, d.Version, d.UpdatedAt = to, d.Version+1, now
-	if to != from && (to == stateDepartmentReview || to == statePendingApproval) {
-		d.Round++ // a new round of reviews or approvals: earlier ones no longer count
+	if to != from && (to == stateDepartmentReview || to == statePendingApproval && from != stateDepartmentReview) {
+		d.Round++ // a new review-and-approval round: earlier sign-offs no longer count
 	}
 	if slices.Contains(def.Final, to) && to == stateArchived {
 		d.ArchivedAt = &now

@@ -108,7 +108,7 @@ func (g *guardCheck) checklist(items []string) error {
 func (g *guardCheck) payloadFields(names []string) error {
 	var missing []string
 	for _, n := range names {
-		if v, ok := g.payload[n]; !ok || v == nil || v == "" {
+		if empty(g.payload[n]) {
 			missing = append(missing, n)
 		}
 	}
@@ -161,18 +161,28 @@ func (g *guardCheck) notActorOf(ctx context.Context, events []string) error {
 
 func (g *guardCheck) doa(ctx context.Context) error {
 	st, err := g.e.approvalState(ctx, g.tx, g.doc)
+	if dossier.ErrorCode(err) == dossier.EUnprocessable {
+		return failed("doa", "%s", dossier.ErrorMessage(err)) // e.g. no FX rate for the currency
+	}
 	if err != nil {
 		return err
 	}
 	if len(st.required) == 0 {
 		return nil // this kind and amount need no approval
 	}
-	if st.complete {
-		return failed("doa", "every required level is approved already")
-	}
 	c, err := g.e.candidate(ctx, g.tx, g.doc, g.actor)
 	if err != nil {
 		return err
+	}
+	if st.complete {
+		// The required levels fell during the round (an FX rate changed):
+		// the levels given suffice, and someone entitled to the highest one
+		// moves the document on without a further level.
+		if _, err := doa.Eligible(c, st.required[len(st.required)-1], st.done, g.now); err != nil {
+			return failed("doa", "every required level is approved; %s", dossier.ErrorMessage(err))
+		}
+		g.lastLevel = true
+		return nil
 	}
 	onBehalfOf, err := doa.Eligible(c, st.next, st.done, g.now)
 	if err != nil {
@@ -181,4 +191,19 @@ func (g *guardCheck) doa(ctx context.Context) error {
 	g.approval = &dossier.Approval{DocumentID: g.doc.ID, Level: st.next, ApproverID: g.actor.ID, OnBehalfOf: onBehalfOf}
 	_, g.lastLevel = doa.Next(st.required, append(st.done, doa.Approval{Level: st.next, ApproverID: g.actor.ID}))
 	return nil
+}
+
+// empty reports whether a payload value is absent: missing, null, "", [] or {}.
+func empty(v any) bool {
+	switch v := v.(type) {
+	case nil:
+		return true
+	case string:
+		return v == ""
+	case []any:
+		return len(v) == 0
+	case map[string]any:
+		return len(v) == 0
+	}
+	return false
 }

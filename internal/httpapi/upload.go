@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"io"
 	"mime/multipart"
@@ -76,7 +77,12 @@ func (h *handlers) readUpload(c echo.Context, wantMeta bool) (form uploadForm, e
 			break
 		}
 		if err != nil {
-			return form, h.bodyError(err, "the multipart body is malformed")
+			// Anything NextPart cannot parse is the client's doing.
+			if err := h.bodyError(err, "the multipart body is malformed"); dossier.ErrorCode(err) != dossier.EInternal ||
+				errors.Is(err, context.Canceled) {
+				return form, err
+			}
+			return form, dossier.Errorf(dossier.EInvalid, "the multipart body is malformed: %v", err)
 		}
 		switch {
 		case part.FormName() == "metadata" && wantMeta && form.meta == nil:

@@ -89,6 +89,10 @@ type WorkflowTx interface {
 	DelegationsTo(ctx context.Context, userID string) ([]dossier.Delegation, error)
 	PutRendition(ctx context.Context, r dossier.Rendition) error // replaces the document's rendition of that name
 	Rendition(ctx context.Context, documentID, name string) (dossier.Rendition, error)
+	Renditions(ctx context.Context, documentID string) ([]dossier.Rendition, error)
+	// DocumentsUsingBlob returns the documents whose file versions or
+	// renditions are stored under sha (identical bytes are stored once).
+	DocumentsUsingBlob(ctx context.Context, sha string) ([]dossier.Document, error)
 }
 
 // DocumentFilter selects documents for a list; results are ordered by id

@@ -41,6 +41,9 @@ func Run(t *testing.T, newStore func(t *testing.T) blob.Store) {
 		{"Walk", testWalk},
 		{"Delete", testDelete},
 		{"ConcurrentSameBytes", testConcurrent},
+		{"Retain", testRetain},
+		{"Hold", testHold},
+		{"LockMissing", testLockMissing},
 		{"Ping", func(t *testing.T, s blob.Store) {
 			if err := s.Ping(t.Context()); err != nil {
 				t.Fatalf("Ping: %v", err)
@@ -207,6 +210,15 @@ func testInvalidKeys(t *testing.T, s blob.Store) {
 		}
 		if err := s.Delete(t.Context(), sha); !errors.Is(err, blob.ErrInvalidKey) {
 			t.Errorf("Delete(%q) = %v, want ErrInvalidKey", sha, err)
+		}
+		if err := s.Retain(t.Context(), sha, time.Now().Add(time.Second)); !errors.Is(err, blob.ErrInvalidKey) {
+			t.Errorf("Retain(%q) = %v, want ErrInvalidKey", sha, err)
+		}
+		if err := s.Hold(t.Context(), sha, true); !errors.Is(err, blob.ErrInvalidKey) {
+			t.Errorf("Hold(%q) = %v, want ErrInvalidKey", sha, err)
+		}
+		if _, _, err := s.Lock(t.Context(), sha); !errors.Is(err, blob.ErrInvalidKey) {
+			t.Errorf("Lock(%q) = %v, want ErrInvalidKey", sha, err)
 		}
 	}
 	st := stage(t, s, []byte("staged"))

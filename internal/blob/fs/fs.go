@@ -5,6 +5,10 @@
 // for content. Staging lives inside the same directory tree so that Promote is a
 // rename within one filesystem, which is atomic: a reader sees either no file or
 // the complete one, never a partial write.
+//
+// The filesystem has no object lock, so retention and legal holds are kept in a
+// sidecar <content>.lock next to each content file and enforced by Delete itself
+// (see lock.go).
 package fs
 
 import (
@@ -16,6 +20,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"time"
 
 	"dossier/internal/blob"
 )
@@ -23,6 +29,10 @@ import (
 // Store implements blob.Store on a local directory.
 type Store struct {
 	dir string
+	// lockMu serialises the read-modify-write of lock records and Delete's
+	// check-then-remove, so a concurrent Retain can neither be lost nor shorten
+	// another, and a Delete cannot slip between a Retain and its content.
+	lockMu sync.Mutex
 }
 
 var _ blob.Store = (*Store)(nil)
@@ -242,15 +252,27 @@ func (s *Store) Stat(_ context.Context, sha string) (int64, error) {
 	return fi.Size(), nil
 }
 
-// Delete implements blob.Store. Retention and legal holds are enforced by the
-// application before it calls Delete; the filesystem has no lock of its own.
+// Delete implements blob.Store. The lock record goes after the content, so a
+// crash in between leaves a record without content (harmless: it has lapsed or
+// Delete would have refused) rather than content without its record.
 func (s *Store) Delete(_ context.Context, sha string) error {
 	p, err := s.contentPath("delete", sha)
 	if err != nil {
 		return err
 	}
-	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	s.lockMu.Lock()
+	defer s.lockMu.Unlock()
+	rec, err := readLock(p)
+	if err != nil {
 		return fmt.Errorf("blob delete %s: %w", sha, err)
+	}
+	if rec.forbidsDelete(time.Now()) {
+		return fmt.Errorf("blob delete %s: %s: %w", sha, rec, blob.ErrLocked)
+	}
+	for _, name := range []string{p, p + lockSuffix} {
+		if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("blob delete %s: %w", sha, err)
+		}
 	}
 	return nil
 }

@@ -1,9 +1,12 @@
 package fs_test
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"dossier/internal/blob"
 	"dossier/internal/blob/blobtest"
@@ -61,6 +64,8 @@ func TestWalkSkipsStrayFiles(t *testing.T) {
 		"tmp/Not-A-Key~",
 		"sha256/aa/bb/" + sha + ".bak",
 		"sha256/ab/bb/" + sha, // wrong fan-out for this hash
+		"sha256/aa/bb/" + sha + ".lock",
+		"sha256/aa/bb/" + sha + ".lock.123456", // a lock record being written
 	}
 	for _, p := range strays {
 		full := filepath.Join(dir, filepath.FromSlash(p))
@@ -77,5 +82,45 @@ func TestWalkSkipsStrayFiles(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatalf("Walk: %v", err)
+	}
+}
+
+// The lock record is the only thing standing between archived content and a
+// purge: it must survive a restart, and a damaged one must refuse deletion.
+func TestLockRecordDurableAndFailsClosed(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, err := blobfs.New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	st, err := s.Stage(ctx, strings.NewReader("archived"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Promote(ctx, st); err != nil {
+		t.Fatal(err)
+	}
+	until := blob.RetainUntil(time.Now().Add(time.Hour))
+	if err := s.Retain(ctx, st.SHA256, until); err != nil {
+		t.Fatal(err)
+	}
+	again, err := blobfs.New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, held, err := again.Lock(ctx, st.SHA256); err != nil || !got.Equal(until) || held {
+		t.Fatalf("Lock after reopening = %s, %t, %v; want %s, not held", got, held, err, until)
+	}
+	record := filepath.Join(dir, filepath.FromSlash(blob.Key(st.SHA256))+".lock")
+	if err := os.WriteFile(record, []byte(`{"until":`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := again.Delete(ctx, st.SHA256); err == nil || errors.Is(err, blob.ErrLocked) {
+		t.Fatalf("Delete with a corrupt lock record = %v, want a failure that is not ErrLocked", err)
+	}
+	if _, err := again.Stat(ctx, st.SHA256); err != nil {
+		t.Fatalf("content gone after Delete with a corrupt lock record: %v", err)
 	}
 }

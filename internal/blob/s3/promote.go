@@ -91,13 +91,64 @@ func (s *Store) settle(ctx context.Context, sha, tempKey string) error {
 // settleLater runs settle in the background; Close waits for it. A failure
 // leaves the pointer, and the next resume tries again.
 func (s *Store) settleLater(sha, tempKey string) {
+	done := make(chan struct{})
+	s.mu.Lock()
+	s.flights[done] = sha
+	s.mu.Unlock()
 	s.settling.Add(1)
 	go func() {
 		defer s.settling.Done()
+		defer func() {
+			s.mu.Lock()
+			delete(s.flights, done)
+			s.mu.Unlock()
+			close(done)
+		}()
 		ctx, cancel := context.WithTimeout(context.Background(), settleTimeout)
 		defer cancel()
 		_ = s.settle(ctx, sha, tempKey)
 	}()
+}
+
+// settlePending finishes a pending promotion of sha before it returns. Retain
+// and Hold need it: a lock can only be set on the content key, and a background
+// copy landing after the lock would add a current version without it. Copies
+// this process runs in the background are awaited rather than repeated; the
+// pointers still left (a crash, a failed copy) are settled here.
+func (s *Store) settlePending(ctx context.Context, sha string) error {
+	s.mu.Lock()
+	var running []chan struct{}
+	for done, flight := range s.flights {
+		if flight == sha {
+			running = append(running, done)
+		}
+	}
+	s.mu.Unlock()
+	for _, done := range running {
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return fmt.Errorf("blob settle %s: %w", sha, ctx.Err())
+		}
+	}
+	lctx, cancel := context.WithCancel(ctx) // stops the lister if we return early
+	defer cancel()
+	var tempKeys []string
+	opts := minio.ListObjectsOptions{Prefix: pendingPrefix + sha + "/", Recursive: true}
+	for obj := range s.client.ListObjects(lctx, s.bucket, opts) {
+		if obj.Err != nil {
+			return wrap("list pending", sha, obj.Err)
+		}
+		if _, tempKey, ok := parsePointer(obj.Key); ok {
+			tempKeys = append(tempKeys, tempKey)
+		}
+	}
+	for _, tempKey := range tempKeys {
+		if err := s.settle(ctx, sha, tempKey); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // resume finishes the promotions a previous process left pending.
@@ -140,6 +191,8 @@ func (s *Store) locate(ctx context.Context, sha string) (string, error) {
 	if err != nil || exists {
 		return key, err
 	}
+	ctx, cancel := context.WithCancel(ctx) // stops the lister once a pointer is found
+	defer cancel()
 	opts := minio.ListObjectsOptions{Prefix: pendingPrefix + sha + "/", Recursive: true}
 	for obj := range s.client.ListObjects(ctx, s.bucket, opts) {
 		if obj.Err != nil {

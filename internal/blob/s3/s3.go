@@ -4,7 +4,8 @@
 // Staged uploads go to tmp/<random> in the same bucket and are promoted with a
 // server-side copy, so the bytes cross the network once. The bucket is created
 // with object lock so that archived documents can get COMPLIANCE retention later
-// (object lock can only be switched on when a bucket is created).
+// (object lock can only be switched on when a bucket is created); Retain and Hold
+// set it on the content object (see lock.go).
 package s3
 
 import (
@@ -112,6 +113,13 @@ type Store struct {
 	// larger objects are copied in the background (see Promote).
 	copyInline int64
 	settling   sync.WaitGroup
+	// locking is false on a bucket made without object lock (by an operator, or
+	// before Dossier asked for it): Retain and Hold then refuse rather than pretend.
+	locking bool
+	// flights maps the done channel of each background settle to its content
+	// hash, so Retain and Hold wait for that content's copy only.
+	mu      sync.Mutex
+	flights map[chan struct{}]string
 }
 
 var _ blob.Store = (*Store)(nil)
@@ -127,7 +135,7 @@ func New(ctx context.Context, c Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("blob s3 %s: %w", c.Endpoint, err)
 	}
-	s := &Store{client: client, bucket: c.Bucket, copyInline: c.CopyInline}
+	s := &Store{client: client, bucket: c.Bucket, copyInline: c.CopyInline, flights: map[chan struct{}]string{}}
 	if s.copyInline <= 0 {
 		s.copyInline = defaultCopyInline
 	}
@@ -136,6 +144,9 @@ func New(ctx context.Context, c Config) (*Store, error) {
 		return nil, wrap("check bucket", c.Bucket, err)
 	}
 	if exists {
+		if s.locking, err = s.lockEnabled(ctx); err != nil {
+			return nil, err
+		}
 		return s, s.resume(ctx)
 	}
 	err = client.MakeBucket(ctx, c.Bucket, minio.MakeBucketOptions{Region: c.Region, ObjectLocking: true})
@@ -149,7 +160,12 @@ func New(ctx context.Context, c Config) (*Store, error) {
 		if ok, err := client.BucketExists(ctx, c.Bucket); err != nil || !ok {
 			return nil, wrap("create bucket", c.Bucket, errors.Join(errors.New("created concurrently but not accessible"), err))
 		}
+		if s.locking, err = s.lockEnabled(ctx); err != nil {
+			return nil, err
+		}
+		return s, nil
 	}
+	s.locking = true
 	return s, nil
 }
 

@@ -67,6 +67,9 @@ func (s *Store) removeAllVersions(ctx context.Context, key string) error {
 			continue // a longer key sharing the prefix
 		}
 		err := s.client.RemoveObject(ctx, s.bucket, key, minio.RemoveObjectOptions{VersionID: obj.VersionID})
+		if lockRefusal(err) {
+			return fmt.Errorf("blob remove %s version %s: %w: %w", key, obj.VersionID, blob.ErrLocked, err)
+		}
 		if err != nil && errorCode(err) != minio.NoSuchKey && errorCode(err) != minio.NoSuchVersion {
 			return wrap("remove", key, err)
 		}
@@ -125,7 +128,8 @@ func (s *Store) Stat(ctx context.Context, sha string) (int64, error) {
 }
 
 // Delete implements blob.Store. Versions under COMPLIANCE retention or legal
-// hold make it fail: the bucket, not the application, has the last word.
+// hold make it fail with ErrLocked, all versions left in place: the bucket, not
+// the application, has the last word.
 func (s *Store) Delete(ctx context.Context, sha string) error {
 	if err := blob.CheckSHA256(sha); err != nil {
 		return fmt.Errorf("blob delete: %w", err)
@@ -133,7 +137,11 @@ func (s *Store) Delete(ctx context.Context, sha string) error {
 	// A background promotion still running could re-create what is deleted;
 	// deletes are rare (purge, fsck), so they wait for all of them.
 	s.settling.Wait()
-	if err := s.removeAllVersions(ctx, blob.Key(sha)); err != nil {
+	key := blob.Key(sha)
+	if err := s.checkUnlocked(ctx, key); err != nil {
+		return fmt.Errorf("blob delete %s: %w", sha, err)
+	}
+	if err := s.removeAllVersions(ctx, key); err != nil {
 		return fmt.Errorf("blob delete %s: %w", sha, err)
 	}
 	return s.dropPending(ctx, sha)

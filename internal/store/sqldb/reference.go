@@ -76,13 +76,54 @@ func (t *tx) PutRendition(ctx context.Context, r dossier.Rendition) error {
 }
 
 func (t *tx) Rendition(ctx context.Context, documentID, name string) (dossier.Rendition, error) {
-	var r dossier.Rendition
-	err := t.tx.QueryRowContext(ctx, `SELECT document_id, name, file_version, sha256, size, state, created_at
-		FROM renditions WHERE document_id = $1 AND name = $2`, documentID, name).
-		Scan(&r.DocumentID, &r.Name, &r.FileVersion, &r.SHA256, &r.Size, &r.State, &r.CreatedAt)
+	rs, err := t.renditions(ctx, ` AND name = $2`, documentID, name)
 	if err != nil {
-		return r, notFound(err, "rendition", documentID+"/"+name)
+		return dossier.Rendition{}, err
 	}
-	r.CreatedAt = r.CreatedAt.UTC()
-	return r, nil
+	if len(rs) == 0 {
+		return dossier.Rendition{}, dossier.Errorf(dossier.ENotFound, "rendition %s/%s not found", documentID, name)
+	}
+	return rs[0], nil
+}
+
+func (t *tx) Renditions(ctx context.Context, documentID string) ([]dossier.Rendition, error) {
+	return t.renditions(ctx, ``, documentID)
+}
+
+func (t *tx) renditions(ctx context.Context, cond string, args ...any) ([]dossier.Rendition, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT document_id, name, file_version, sha256, size, state, created_at
+		FROM renditions WHERE document_id = $1`+cond+` ORDER BY name`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("renditions of %v: %w", args[0], err)
+	}
+	defer rows.Close()
+	out := []dossier.Rendition{}
+	for rows.Next() {
+		var r dossier.Rendition
+		if err := rows.Scan(&r.DocumentID, &r.Name, &r.FileVersion, &r.SHA256, &r.Size, &r.State, &r.CreatedAt); err != nil {
+			return nil, fmt.Errorf("renditions of %v: %w", args[0], err)
+		}
+		r.CreatedAt = r.CreatedAt.UTC()
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) DocumentsUsingBlob(ctx context.Context, sha string) ([]dossier.Document, error) {
+	rows, err := t.tx.QueryContext(ctx, documentSelect+` WHERE d.id IN (
+		SELECT document_id FROM file_versions WHERE sha256 = $1
+		UNION SELECT document_id FROM renditions WHERE sha256 = $1) ORDER BY d.id`, sha)
+	if err != nil {
+		return nil, fmt.Errorf("documents using %s: %w", sha, err)
+	}
+	defer rows.Close()
+	docs := []dossier.Document{}
+	for rows.Next() {
+		d, err := scanDocument(rows)
+		if err != nil {
+			return nil, fmt.Errorf("documents using %s: %w", sha, err)
+		}
+		docs = append(docs, d)
+	}
+	return docs, rows.Err()
 }

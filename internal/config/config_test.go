@@ -1,0 +1,66 @@
+package config
+
+import (
+	"flag"
+	"testing"
+)
+
+func build(t *testing.T, env map[string]string, args ...string) (Config, error) {
+	t.Helper()
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	b := Register(fs, func(k string) string { return env[k] })
+	if err := fs.Parse(args); err != nil {
+		t.Fatal(err)
+	}
+	return b()
+}
+
+func TestDefaults(t *testing.T) {
+	c, err := build(t, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Config{DataDir: "./data", DatabaseURL: "sqlite://data/dossier.db", BlobURL: "file://data/blobs", SearchURL: "db",
+		Listen: "127.0.0.1:8080", MaxUpload: 512 << 20}
+	if c.DataDir != want.DataDir || c.DatabaseURL != want.DatabaseURL || c.BlobURL != want.BlobURL ||
+		c.SearchURL != want.SearchURL || c.Listen != want.Listen || c.MaxUpload != want.MaxUpload {
+		t.Fatalf("defaults = %+v, want %+v", c, want)
+	}
+	if c.RetentionYears("contract") != 10 {
+		t.Fatalf("default retention = %d, want 10", c.RetentionYears("contract"))
+	}
+}
+
+func TestEnvironmentAndFlags(t *testing.T) {
+	env := map[string]string{"DOSSIER_DATA_DIR": "/srv/d", "DOSSIER_MAX_UPLOAD": "2GiB", "DOSSIER_LISTEN": ":9000",
+		"DOSSIER_RETENTION_YEARS": "10,letter_of_credit=6"}
+	c, err := build(t, env, "--listen", "127.0.0.1:7000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Listen != "127.0.0.1:7000" {
+		t.Errorf("a flag must win over the environment: listen = %q", c.Listen)
+	}
+	if c.DatabaseURL != "sqlite:///srv/d/dossier.db" || c.MaxUpload != 2<<30 {
+		t.Errorf("database %q, max upload %d", c.DatabaseURL, c.MaxUpload)
+	}
+	if c.RetentionYears("letter_of_credit") != 6 || c.RetentionYears("contract") != 10 {
+		t.Errorf("retention lc %d, contract %d", c.RetentionYears("letter_of_credit"), c.RetentionYears("contract"))
+	}
+}
+
+func TestInvalid(t *testing.T) {
+	for _, env := range []map[string]string{
+		{"DOSSIER_MAX_UPLOAD": "lots"},
+		{"DOSSIER_DATABASE_URL": "mysql://x"},
+		{"DOSSIER_BLOB_URL": "ftp://x"},
+		{"DOSSIER_SEARCH_URL": "elastic://x"},
+		{"DOSSIER_RETENTION_YEARS": "forever"},
+		{"DOSSIER_RETENTION_YEARS": "letter_of_credit=6"},
+		{"DOSSIER_RETENTION_YEARS": "10,0"},
+	} {
+		if _, err := build(t, env); err == nil {
+			t.Errorf("%v: accepted, want an error", env)
+		}
+	}
+}

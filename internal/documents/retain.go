@@ -1,0 +1,94 @@
+package documents
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"dossier/internal/dossier"
+	"dossier/internal/store"
+)
+
+// defaultRetentionYears applies when the service was built without a retention table.
+const defaultRetentionYears = 10
+
+// LockJob brings the blob-store locks of the document named in payload in
+// line with the database: every file version and rendition of an archived
+// document is retained until archived_at plus its kind's retention, and held
+// while any document using those bytes is on legal hold. Identical bytes are
+// stored once, so each blob's lock is decided over all documents using it.
+func (s *Service) LockJob(ctx context.Context, payload []byte) error {
+	var p struct {
+		DocumentID string `json:"document_id"`
+	}
+	if err := json.Unmarshal(payload, &p); err != nil || p.DocumentID == "" {
+		return fmt.Errorf("lock: bad payload %q", payload)
+	}
+	shas, err := s.blobsOf(ctx, p.DocumentID)
+	if err != nil {
+		return err
+	}
+	for _, sha := range shas {
+		if err := s.lockBlob(ctx, sha); err != nil {
+			return fmt.Errorf("lock %s of %s: %w", sha, p.DocumentID, err)
+		}
+	}
+	return nil
+}
+
+func (s *Service) blobsOf(ctx context.Context, id string) ([]string, error) {
+	var shas []string
+	err := s.store.Read(ctx, func(tx store.Tx) error {
+		files, err := tx.FileVersions(ctx, id)
+		if err != nil {
+			return err
+		}
+		renditions, err := tx.Renditions(ctx, id)
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			shas = append(shas, f.SHA256)
+		}
+		for _, r := range renditions {
+			shas = append(shas, r.SHA256)
+		}
+		return nil
+	})
+	return shas, err
+}
+
+func (s *Service) lockBlob(ctx context.Context, sha string) error {
+	var docs []dossier.Document
+	err := s.store.Read(ctx, func(tx store.Tx) (err error) {
+		docs, err = tx.DocumentsUsingBlob(ctx, sha)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	var until time.Time
+	held := false
+	for _, d := range docs {
+		held = held || d.LegalHold
+		if d.ArchivedAt != nil {
+			if t := d.ArchivedAt.AddDate(s.retentionYears(d.Kind), 0, 0); t.After(until) {
+				until = t
+			}
+		}
+	}
+	if !until.IsZero() {
+		if err := s.blobs.Retain(ctx, sha, until); err != nil {
+			return err
+		}
+	}
+	return s.blobs.Hold(ctx, sha, held)
+}
+
+func (s *Service) retentionYears(k dossier.Kind) int {
+	if s.RetentionYears == nil {
+		return defaultRetentionYears
+	}
+	return s.RetentionYears(string(k))
+}
