@@ -38,7 +38,7 @@ func TestWorkflowsCheckEmbedded(t *testing.T) {
 			t.Errorf("output lacks %s:\n%s", k, out)
 		}
 	}
-	if !strings.Contains(out, "ok purchase_order: 6 states, 6 events\n") {
+	if !strings.Contains(out, "ok purchase_order: 6 states, 7 events\n") {
 		t.Errorf("purchase_order line wrong:\n%s", out)
 	}
 }

@@ -31,8 +31,14 @@ func (c Config) RetentionYears(kind string) int {
 	if y, ok := c.Retention[kind]; ok {
 		return y
 	}
-	return c.Retention[""]
+	if y, ok := c.Retention[""]; ok {
+		return y
+	}
+	return DefaultRetentionYears
 }
+
+// DefaultRetentionYears applies when DOSSIER_RETENTION_YEARS names no default.
+const DefaultRetentionYears = 10
 
 // setting ties one environment variable to its flag.
 type setting struct {
@@ -54,7 +60,7 @@ func (r *raw) settings() []setting {
 		{"DOSSIER_LISTEN", "listen", "127.0.0.1:8080", "HTTP listen address", &r.listen},
 		{"DOSSIER_MAX_UPLOAD", "max-upload", "512MiB", "largest accepted upload, e.g. 512MiB", &r.maxUpload},
 		{"DOSSIER_WORKFLOWS_DIR", "workflows-dir", "", "directory overriding the embedded workflow definitions", &r.workflowsDir},
-		{"DOSSIER_RETENTION_YEARS", "retention-years", "10", "years archived documents stay locked: N, or N,kind=N,… per kind", &r.retention},
+		{"DOSSIER_RETENTION_YEARS", "retention-years", strconv.Itoa(DefaultRetentionYears), "years archived documents stay locked: N, or N,kind=N,… per kind", &r.retention},
 	}
 }
 

@@ -90,8 +90,8 @@ func (e *Engine) fire(ctx context.Context, tx store.Tx, actor dossier.User, d do
 	}
 	prev := d.Version
 	d.State, d.Version, d.UpdatedAt = to, d.Version+1, now
-	if to != from && (to == stateDepartmentReview || to == statePendingApproval && from != stateDepartmentReview) {
-		d.Round++ // a new review-and-approval round: earlier sign-offs no longer count
+	if startsRound(from, to) {
+		d.Round++ // earlier sign-offs and approvals no longer count
 	}
 	if slices.Contains(def.Final, to) && to == stateArchived {
 		d.ArchivedAt = &now
@@ -150,6 +150,18 @@ func (e *Engine) event(d dossier.Document, name string) (*workflow.Definition, w
 	return def, ev, nil
 }
 
+// startsRound reports whether moving from one state to another ends the
+// current review-and-approval round: entering review, entering approval
+// other than from department review (which is part of the same round), and
+// a rejection, after which a resubmission starts afresh.
+func startsRound(from, to string) bool {
+	if from == to {
+		return false
+	}
+	return to == stateDepartmentReview || to == stateRejected ||
+		to == statePendingApproval && from != stateDepartmentReview
+}
+
 // mayFire reports whether actor holds one of the event's roles. The
 // pseudo-role "system" (the scheduler) is held by no user.
 func mayFire(actor dossier.User, ev workflow.Event) bool {
@@ -174,6 +186,7 @@ func decodePayload(raw json.RawMessage) (map[string]any, error) {
 
 const (
 	stateArchived         = "archived"
+	stateRejected         = "rejected"
 	statePendingApproval  = "pending_approval"
 	stateDepartmentReview = "department_review"
 )

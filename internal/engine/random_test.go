@@ -54,6 +54,7 @@ func TestRandomWalk(t *testing.T) {
 				}
 			}
 			w.e.verifyAudit(t)
+			t.Logf("events fired by kind: %v", w.reached)
 			t.Logf("%d steps in %v: %d fired, refusals by code %v", steps[b.name], time.Since(start).Round(time.Millisecond), w.fired, w.refusals)
 			if w.fired < steps[b.name]/20 {
 				t.Errorf("only %d of %d steps fired an event: the walk explores too little", w.fired, steps[b.name])
@@ -75,6 +76,7 @@ type walk struct {
 	failures    int
 	fired       int
 	refusals    map[dossier.Code]int
+	reached     map[string]int // kind/event fired, for the log
 }
 
 // rates are the FX rates the walk sets; GBP deliberately has none.
@@ -82,7 +84,7 @@ var walkRates = map[string]string{"EUR": "1", "USD": "0.9"}
 
 func newWalk(t *testing.T, e *env, seed uint64) *walk {
 	w := &walk{e: e, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), byID: map[string]dossier.User{},
-		delegations: map[string]map[string]bool{}, required: map[string][]int{}, refusals: map[dossier.Code]int{}}
+		delegations: map[string]map[string]bool{}, required: map[string][]int{}, refusals: map[dossier.Code]int{}, reached: map[string]int{}}
 	add := func(name string, level int, roles ...dossier.Role) dossier.User {
 		u := e.user(t, name, level, roles...)
 		w.users = append(w.users, u)
@@ -188,7 +190,7 @@ func (w *walk) step(t *testing.T, i int) {
 	hBefore := len(h)
 	def, _ := e.defs.Kind(before.Kind)
 
-	if len(def.Departments) > 0 && w.rng.IntN(4) == 0 {
+	if len(def.Departments) > 0 && (w.rng.IntN(8) == 0 || before.State == "department_review" && w.rng.IntN(2) == 0) {
 		w.review(t, i, before, def)
 		return
 	}
@@ -197,9 +199,8 @@ func (w *walk) step(t *testing.T, i int) {
 	switch r := w.rng.IntN(20); {
 	case r == 0:
 		ev = workflow.Event{Name: "teleport"}
-	case r < 12 && len(def.EventsFrom(before.State)) > 0:
-		from := def.EventsFrom(before.State)
-		ev = from[w.rng.IntN(len(from))]
+	case r < 14 && len(def.EventsFrom(before.State)) > 0:
+		ev = w.forward(def.EventsFrom(before.State))
 	default:
 		ev = def.Events[w.rng.IntN(len(def.Events))]
 	}
@@ -234,6 +235,7 @@ func (w *walk) step(t *testing.T, i int) {
 		}
 	} else {
 		w.fired++
+		w.reached[string(before.Kind)+"/"+ev.Name]++
 	}
 	if stale && err == nil {
 		w.fail(t, "%s: a stale If-Match was accepted", what)
@@ -274,6 +276,30 @@ func (w *walk) step(t *testing.T, i int) {
 	}
 }
 
+// setbacks are the events that send a document back or out; the walk
+// picks them less often so that documents get far along their workflows.
+var setbacks = []string{"return", "reject", "cancel", "request_amendment", "reopen"}
+
+// forward picks one of events, a setback with a quarter of the weight.
+func (w *walk) forward(events []workflow.Event) workflow.Event {
+	weights, total := make([]int, len(events)), 0
+	for i, ev := range events {
+		weights[i] = 4
+		if slices.Contains(setbacks, ev.Name) {
+			weights[i] = 1
+		}
+		total += weights[i]
+	}
+	n := w.rng.IntN(total)
+	for i, wt := range weights {
+		if n < wt {
+			return events[i]
+		}
+		n -= wt
+	}
+	return events[len(events)-1]
+}
+
 // holders lists the users holding one of the event's roles.
 func (w *walk) holders(ev workflow.Event) []dossier.User {
 	var out []dossier.User
@@ -294,7 +320,7 @@ func (w *walk) review(t *testing.T, i int, d dossier.Document, def *workflow.Def
 	if w.rng.IntN(10) == 0 {
 		dep = "marketing"
 	}
-	decision := []string{"approve", "approve", "approve", "reject", "maybe"}[w.rng.IntN(5)]
+	decision := []string{"approve", "approve", "approve", "approve", "approve", "approve", "reject", "maybe"}[w.rng.IntN(8)]
 	_, err := w.e.eng.Review(w.e.ctx, u, d.ID, engine.ReviewRequest{Department: dep, Decision: decision})
 	what := fmt.Sprintf("step %d: review %s/%s by %s on %s (%s)", i, dep, decision, u.Username, d.ID, d.State)
 	wantOK := d.State == "department_review" && dep != "marketing" && decision != "maybe"
@@ -391,15 +417,36 @@ func (w *walk) invariants(t *testing.T, what string, d dossier.Document, def *wo
 		w.fail(t, "%s: state %s with archived_at %v", what, d.State, d.ArchivedAt)
 	}
 
-	// Whoever uploaded, submitted or reviewed the document (in any round).
-	involved := map[string]string{d.CreatedBy: "uploaded"}
-	for _, h := range hist {
-		switch h.Event {
-		case "submit":
-			involved[h.Actor] = "submitted"
-		case "pass_review", "complete_review", "review":
-			involved[h.Actor] = "reviewed (" + h.Event + ")"
+	// The current round began when the document last entered review or
+	// approval; the approve entries since are its approvals, in order.
+	start := -1
+	for i, h := range hist {
+		if h.From != h.To && (h.To == "pending_approval" || h.To == "department_review") {
+			start = i
 		}
+	}
+	var approves []int // indexes into hist
+	for i := start + 1; i < len(hist); i++ {
+		if hist[i].Event == "approve" {
+			approves = append(approves, i)
+		}
+	}
+	if start >= 0 && len(approves) != len(apps) {
+		w.fail(t, "%s: round %d holds %d approvals, the history %d approve events since it began", what, d.Round, len(apps), len(approves))
+	}
+	// involvedBefore says who uploaded, submitted or reviewed the document
+	// (in any round) before history entry n.
+	involvedBefore := func(n int) map[string]string {
+		involved := map[string]string{d.CreatedBy: "uploaded"}
+		for _, h := range hist[:n] {
+			switch h.Event {
+			case "submit":
+				involved[h.Actor] = "submitted"
+			case "pass_review", "complete_review", "review":
+				involved[h.Actor] = "reviewed (" + h.Event + ")"
+			}
+		}
+		return involved
 	}
 	required := w.required[d.ID]
 	if len(apps) > len(required) {
@@ -407,6 +454,14 @@ func (w *walk) invariants(t *testing.T, what string, d dossier.Document, def *wo
 	}
 	authority := map[string]int{}
 	for i, a := range apps {
+		involved := map[string]string{}
+		if i < len(approves) {
+			h := hist[approves[i]]
+			if h.Actor != a.ApproverID || h.OnBehalfOf != a.OnBehalfOf {
+				w.fail(t, "%s: approval %+v, but the history's approve %d is by %s for %q", what, a, i, h.Actor, h.OnBehalfOf)
+			}
+			involved = involvedBefore(approves[i])
+		}
 		if i < len(required) && a.Level != required[i] {
 			w.fail(t, "%s: approval %d is of level %d, want %d (levels %v in order)", what, i, a.Level, required[i], required)
 		}
