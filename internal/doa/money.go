@@ -35,29 +35,15 @@ func parsePlain(what, s string) (*apd.Decimal, int, error) {
 	if len(s) > maxDecimalLen {
 		return nil, 0, fmt.Errorf("%s is %d characters long: at most %d are allowed", what, len(s), maxDecimalLen)
 	}
-	intPart, frac, hasDot := strings.Cut(s, ".")
-	if !digitsOnly(intPart) || (hasDot && !digitsOnly(frac)) {
+	if !dossier.IsPlainDecimal(s) {
 		return nil, 0, fmt.Errorf("%s %q is not a decimal number: use digits with an optional \".\" and fraction, e.g. \"100000\" or \"1.0834\"", what, s)
 	}
 	d, _, err := apd.NewFromString(s)
 	if err != nil { // unreachable after the syntax check, kept as a guard
 		return nil, 0, fmt.Errorf("%s %q: %w", what, s, err)
 	}
+	_, frac, _ := strings.Cut(s, ".")
 	return d, len(frac), nil
-}
-
-// digitsOnly reports whether s is one or more ASCII digits, so that ".5" and
-// "5." are refused: each side of the point needs a digit.
-func digitsOnly(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // ValidRate checks an FX rate as an admin enters it: a positive decimal with

@@ -198,6 +198,13 @@ func checkAmount(s string) error {
 	return nil
 }
 
+// IsPlainDecimal reports whether s is a non-negative decimal written as
+// digits with an optional fraction: "12500", "0.9"; not "1e5", "-1", ".5".
+func IsPlainDecimal(s string) bool {
+	intPart, frac, hasDot := strings.Cut(s, ".")
+	return allDigits(intPart) && (!hasDot || allDigits(frac))
+}
+
 // allDigits reports whether s is one or more ASCII digits (so "", ".5" and
 // "5." are rejected by the caller: each side of the point needs a digit).
 func allDigits(s string) bool {
