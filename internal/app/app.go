@@ -28,10 +28,15 @@ import (
 	"dossier/internal/documents"
 	"dossier/internal/engine"
 	"dossier/internal/httpapi"
+	"dossier/internal/indexer"
 	"dossier/internal/jobs"
+	"dossier/internal/search"
+	"dossier/internal/search/meili"
 	"dossier/internal/store"
 	"dossier/internal/store/postgres"
+	"dossier/internal/store/sqldb"
 	"dossier/internal/store/sqlite"
+	"dossier/internal/textract"
 	"dossier/internal/workflow"
 	"dossier/workflows"
 )
@@ -44,6 +49,7 @@ type App struct {
 	Auth      *auth.Service
 	Documents *documents.Service
 	Engine    *engine.Engine
+	Indexer   *indexer.Service
 	Jobs      *jobs.Runner
 	Logger    *slog.Logger
 }
@@ -79,9 +85,18 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 		Engine:    engine.New(st, defs, matrix, time.Now),
 	}
 	a.Documents.RetentionYears = c.RetentionYears
+	index, err := openIndex(ctx, c.SearchURL, st)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.Indexer = indexer.New(st, blobs, index, textract.New(c.OCR, tmp), tmp, time.Now)
 	a.Jobs = jobs.New(st, map[string]jobs.Handler{
 		workflow.EffectStamp:  a.Documents.StampJob,
 		workflow.EffectRetain: a.Documents.LockJob,
+		workflow.EffectIndex:  a.Indexer.IndexJob,
+		indexer.JobExtract:    a.Indexer.ExtractJob,
+		workflow.EffectNotify: a.notify,
 	}, log, time.Now)
 	return a, nil
 }
@@ -109,7 +124,7 @@ func LoadWorkflows(dir string) (*workflow.Set, *doa.Matrix, error) {
 	return defs, matrix, nil
 }
 
-func openStore(ctx context.Context, raw string) (store.Store, error) {
+func openStore(ctx context.Context, raw string) (*sqldb.DB, error) {
 	if path, ok := strings.CutPrefix(raw, "sqlite://"); ok {
 		return sqlite.Open(ctx, path)
 	}
@@ -127,6 +142,25 @@ func openBlobs(ctx context.Context, raw string) (blob.Store, error) {
 	return s3.New(ctx, cfg)
 }
 
+// openIndex opens the search index DOSSIER_SEARCH_URL names.
+func openIndex(ctx context.Context, raw string, db *sqldb.DB) (search.Index, error) {
+	if raw == "db" {
+		return db.Search(), nil
+	}
+	cfg, err := meili.ParseURL(raw)
+	if err != nil {
+		return nil, fmt.Errorf("DOSSIER_SEARCH_URL: %w", err)
+	}
+	return meili.New(ctx, cfg)
+}
+
+// notify records a notification in the log; delivery by webhook or e-mail
+// comes with the reminders of the letter-of-credit work.
+func (a *App) notify(ctx context.Context, payload []byte) error {
+	a.Logger.InfoContext(ctx, "notify", "payload", string(payload))
+	return nil
+}
+
 // Close waits for the blob store's background work, then releases the backends.
 func (a *App) Close() error { return errors.Join(a.Blobs.Close(), a.Store.Close()) }
 
@@ -135,7 +169,7 @@ func (a *App) Handler() http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return httpapi.New(httpapi.Deps{
-		Store: a.Store, Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, Logger: a.Logger, Registry: reg,
+		Store: a.Store, Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, Search: a.Indexer.Index(), Logger: a.Logger, Registry: reg,
 		MaxUpload: a.Config.MaxUpload, Ready: a.ready, Wake: a.Jobs.Wake,
 	})
 }
@@ -150,6 +184,9 @@ func (a *App) ready(ctx context.Context) error {
 	}
 	if err := a.Blobs.Ping(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("object store: %w", err))
+	}
+	if err := a.Indexer.Index().Ping(ctx); err != nil {
+		errs = append(errs, fmt.Errorf("search index: %w", err))
 	}
 	return errors.Join(errs...)
 }

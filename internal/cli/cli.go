@@ -43,6 +43,7 @@ func commands() map[string]command {
 		"user add":        {usage: "--username NAME (--password PASS | --password-stdin) --roles admin,approver [--level N] [--display-name TEXT]", help: "add a user", run: userAdd, flags: userAddFlags},
 		"user list":       {help: "list the users", run: userList},
 		"audit verify":    {help: "verify the audit trail's hash chains", run: auditVerify},
+		"reindex":         {usage: "[--restart]", help: "rebuild the search index (resumes an interrupted run)", run: reindex, flags: reindexFlags},
 		"fx set":          {usage: "CURRENCY RATE", help: "set the rate of a currency to the DOA base currency", run: fxSet},
 		"workflows check": {help: "validate the workflow definitions", run: workflowsCheck},
 		"workflows graph": {usage: "KIND", help: "print a kind's state machine as Graphviz DOT or Mermaid", run: workflowsGraph, flags: workflowsGraphFlags},

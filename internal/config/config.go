@@ -24,6 +24,8 @@ type Config struct {
 	// Retention is how many years archived documents are kept locked, by
 	// kind; the entry "" is the default for kinds not named.
 	Retention map[string]int
+	// OCR runs tesseract on pages without a text layer (DOSSIER_OCR=1).
+	OCR bool
 }
 
 // RetentionYears returns the retention of a kind in years.
@@ -48,7 +50,7 @@ type setting struct {
 
 // raw holds the settings as strings while they are parsed.
 type raw struct {
-	dataDir, databaseURL, blobURL, searchURL, listen, maxUpload, workflowsDir, retention string
+	dataDir, databaseURL, blobURL, searchURL, listen, maxUpload, workflowsDir, retention, ocr string
 }
 
 func (r *raw) settings() []setting {
@@ -60,6 +62,7 @@ func (r *raw) settings() []setting {
 		{"DOSSIER_LISTEN", "listen", "127.0.0.1:8080", "HTTP listen address", &r.listen},
 		{"DOSSIER_MAX_UPLOAD", "max-upload", "512MiB", "largest accepted upload, e.g. 512MiB", &r.maxUpload},
 		{"DOSSIER_WORKFLOWS_DIR", "workflows-dir", "", "directory overriding the embedded workflow definitions", &r.workflowsDir},
+		{"DOSSIER_OCR", "ocr", "0", "1 to OCR pages without a text layer with tesseract", &r.ocr},
 		{"DOSSIER_RETENTION_YEARS", "retention-years", strconv.Itoa(DefaultRetentionYears), "years archived documents stay locked: N, or N,kind=N,… per kind", &r.retention},
 	}
 }
@@ -101,6 +104,13 @@ func (r *raw) build() (Config, error) {
 		return c, fmt.Errorf("DOSSIER_MAX_UPLOAD %q is not a size: use e.g. 512MiB or 2GB", r.maxUpload)
 	}
 	c.MaxUpload = int64(n)
+	switch r.ocr {
+	case "0", "false", "":
+	case "1", "true":
+		c.OCR = true
+	default:
+		return c, fmt.Errorf("DOSSIER_OCR %q: use 1 or 0", r.ocr)
+	}
 	if c.Retention, err = parseRetention(r.retention); err != nil {
 		return c, err
 	}

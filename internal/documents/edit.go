@@ -40,6 +40,9 @@ func (s *Service) Patch(ctx context.Context, actor dossier.User, id string, ifMa
 		if err := editable(d); err != nil {
 			return err
 		}
+		if err := basisFixed(d, members); err != nil {
+			return err
+		}
 		if d.Version != ifMatch {
 			return dossier.Errorf(dossier.EPreconditionFailed,
 				"document %s is at version %d, not %d: reload it and apply your change again", id, d.Version, ifMatch)
@@ -56,6 +59,11 @@ func (s *Service) Patch(ctx context.Context, actor dossier.User, id string, ifMa
 		d.Version++
 		d.UpdatedAt = s.now().UTC().Truncate(time.Microsecond)
 		if err := tx.UpdateDocument(ctx, d, ifMatch); err != nil {
+			if dossier.ErrorCode(err) == dossier.EConflict {
+				// Lost a race after the version check: to the caller that is
+				// a stale If-Match like any other.
+				return dossier.Errorf(dossier.EPreconditionFailed, "document %s changed meanwhile: reload it and apply your change again", id)
+			}
 			return err
 		}
 		return auditlog.Append(ctx, tx, s.now(), auditlog.Event{
@@ -63,12 +71,24 @@ func (s *Service) Patch(ctx context.Context, actor dossier.User, id string, ifMa
 			Details: map[string]any{"patch": json.RawMessage(patch), "version": d.Version},
 		})
 	})
-	if dossier.ErrorCode(err) == dossier.EConflict && d.ArchivedAt == nil {
-		// The conditional update lost a race after the version check: to the
-		// caller that is a stale If-Match like any other.
-		return d, dossier.Errorf(dossier.EPreconditionFailed, "document %s changed meanwhile: reload it and apply your change again", id)
-	}
 	return d, err
+}
+
+// basisFixed refuses to change what the DOA levels were decided on once a
+// document has left its initial state: approvals given for 50,000 EUR must
+// not stand for 5,000,000. Returning it (or reopening after a rejection)
+// makes these editable again.
+func basisFixed(d dossier.Document, members map[string]json.RawMessage) error {
+	initial := dossier.Kinds[d.Kind].InitialState
+	if d.State == initial {
+		return nil
+	}
+	for _, k := range []string{"amount", "currency", "subtype"} {
+		if _, ok := members[k]; ok {
+			return dossier.Errorf(dossier.EConflict, "%s can change only while the document is %s (it is %s): return or reopen it first", k, initial, d.State)
+		}
+	}
+	return nil
 }
 
 func mergeMetadata(m dossier.Metadata, patch []byte) (dossier.Metadata, error) {

@@ -47,6 +47,13 @@ func (e *Engine) Review(ctx context.Context, actor dossier.User, id string, r Re
 		now := e.now().UTC().Truncate(time.Microsecond)
 		rev = dossier.Review{DocumentID: id, Round: d.Round, Department: r.Department, Decision: r.Decision,
 			Comment: r.Comment, ReviewerID: actor.ID, At: now}
+		// A review changes the document: bumping its version makes a
+		// complete_review that read it before this review lose with 409.
+		prev := d.Version
+		d.Version, d.UpdatedAt = d.Version+1, now
+		if err := tx.UpdateDocument(ctx, d, prev); err != nil {
+			return err
+		}
 		if err := tx.AddReview(ctx, rev); err != nil {
 			return err
 		}

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"slices"
 	"time"
+	"unicode/utf8"
 
 	"dossier/internal/auditlog"
 	"dossier/internal/doa"
@@ -49,7 +50,7 @@ func (e *Engine) Fire(ctx context.Context, actor dossier.User, id string, f Fire
 	if err != nil {
 		return dossier.Document{}, err
 	}
-	if len(f.Comment) > 4000 {
+	if utf8.RuneCountInString(f.Comment) > 4000 {
 		return dossier.Document{}, dossier.Errorf(dossier.EUnprocessable, "comment: at most 4000 characters")
 	}
 	var d dossier.Document
@@ -81,7 +82,7 @@ func (e *Engine) fire(ctx context.Context, tx store.Tx, actor dossier.User, d do
 	g := &guardCheck{e: e, tx: tx, doc: d, def: def, ev: ev, actor: actor, payload: payload, now: now}
 	for _, guard := range ev.Guards {
 		if err := g.check(ctx, guard); err != nil {
-			return d, err
+			return d, e.staleOr(ctx, tx, d, err)
 		}
 	}
 	from, to := d.State, ev.To
@@ -117,6 +118,19 @@ func (e *Engine) fire(ctx context.Context, tx store.Tx, actor dossier.User, d do
 		return d, err
 	}
 	return d, e.enqueueEffects(ctx, tx, d, ev, to != from)
+}
+
+// staleOr returns a conflict instead of err when the document changed since
+// it was read: the guards may have seen another transaction's newer data,
+// and the caller should reload rather than read a guard failure.
+func (e *Engine) staleOr(ctx context.Context, tx store.Tx, d dossier.Document, err error) error {
+	if dossier.ErrorCode(err) != dossier.EUnprocessable {
+		return err
+	}
+	if cur, rerr := tx.Document(ctx, d.ID); rerr == nil && cur.Version != d.Version {
+		return dossier.Errorf(dossier.EConflict, "document %s changed while this event was checked: reload it and decide again", d.ID)
+	}
+	return err
 }
 
 // enqueueEffects writes a job per effect; effects that concern the state

@@ -1,11 +1,15 @@
 package engine_test
 
 import (
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
 
+	"github.com/oklog/ulid/v2"
+
 	"dossier/internal/dossier"
+	"dossier/internal/store"
 )
 
 // TestAllowed: the events each user is offered on a document follow role,
@@ -147,5 +151,43 @@ func TestInbox(t *testing.T) {
 				t.Errorf("admin's inbox lacks the framework agreement whose reviews are complete")
 			}
 		})
+	})
+}
+
+// TestInboxSeesPastManyOthers: the inbox must not lose an actionable
+// document behind many newer ones in the same states that the caller
+// cannot act on (here 500 purchase orders the approver reviewed himself).
+func TestInboxSeesPastManyOthers(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, e *env) {
+		c := e.cast(t)
+		actionable := e.toPendingApproval(t, e.doc(t, dossier.KindPurchaseOrder, c.admin), c.admin, c.reviewer)
+		template := e.get(t, actionable.ID)
+		e.write(t, func(tx store.Tx) error {
+			for i := range 500 {
+				d := template
+				d.ID = ulid.Make().String()
+				d.Number = fmt.Sprintf("OWN-%03d", i)
+				d.File.DocumentID, d.File.SHA256 = d.ID, fmt.Sprintf("%064x", 1_000_000+i)
+				if err := tx.CreateDocument(e.ctx, d); err != nil {
+					return err
+				}
+				if err := tx.AddHistory(e.ctx, dossier.HistoryEntry{DocumentID: d.ID, Event: "pass_review", From: "in_review",
+					To: "pending_approval", Actor: c.appr1.ID, Version: d.Version, At: d.UpdatedAt}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		docs, err := e.eng.Inbox(e.ctx, c.appr1)
+		if err != nil {
+			t.Fatalf("Inbox: %v", err)
+		}
+		if len(docs) != 1 || docs[0].ID != actionable.ID {
+			t.Errorf("Inbox of %s holds %d documents, want just %s, the one document they may approve or reject", c.appr1.Username, len(docs), actionable.ID)
+		}
+		if got := e.allowed(t, c.appr1, actionable.ID); !slices.Equal(got, []string{"approve", "reject"}) {
+			t.Errorf("Allowed on the actionable document = %v", got)
+		}
 	})
 }

@@ -72,10 +72,16 @@ func (e *Engine) History(ctx context.Context, id string) ([]dossier.HistoryEntry
 	return out, err
 }
 
-// inboxLimit bounds the documents looked at for one inbox.
-const inboxLimit = 500
+// inboxBatch is how many candidate documents are read at a time, and
+// inboxMax how many documents an inbox shows at most.
+const (
+	inboxBatch = 500
+	inboxMax   = 200
+)
 
-// Inbox returns the documents on which actor can fire an event now, newest first.
+// Inbox returns the documents on which actor can fire an event now, newest
+// first. Candidates are the documents in states where the actor's roles can
+// fire something; each is then checked as Allowed does.
 func (e *Engine) Inbox(ctx context.Context, actor dossier.User) ([]dossier.Document, error) {
 	var pairs []store.KindState
 	for _, k := range e.defs.Kinds() {
@@ -87,18 +93,22 @@ func (e *Engine) Inbox(ctx context.Context, actor dossier.User) ([]dossier.Docum
 		return out, nil
 	}
 	err := e.store.Read(ctx, func(tx store.Tx) error {
-		docs, err := tx.ListDocuments(ctx, store.DocumentFilter{In: pairs, Limit: inboxLimit})
-		if err != nil {
-			return err
-		}
-		for _, d := range docs {
-			events, err := e.allowed(ctx, tx, actor, d)
-			if err != nil {
+		f := store.DocumentFilter{In: pairs, Limit: inboxBatch}
+		for len(out) < inboxMax {
+			docs, err := tx.ListDocuments(ctx, f)
+			if err != nil || len(docs) == 0 {
 				return err
 			}
-			if len(events) > 0 {
-				out = append(out, d)
+			for _, d := range docs {
+				events, err := e.allowed(ctx, tx, actor, d)
+				if err != nil {
+					return err
+				}
+				if len(events) > 0 && len(out) < inboxMax {
+					out = append(out, d)
+				}
 			}
+			f.Cursor = docs[len(docs)-1].ID
 		}
 		return nil
 	})

@@ -12,6 +12,7 @@ import (
 
 	"dossier/internal/dossier"
 	"dossier/internal/engine"
+	"dossier/internal/store"
 )
 
 const racers = 16
@@ -272,5 +273,103 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 			t.Fatalf("timed out waiting for %s", what)
 		}
 		runtime.Gosched()
+	}
+}
+
+// TestRaceReviewAgainstCompleteReview: on PostgreSQL, a department's
+// rejection committed while complete_review runs must not be lost: the
+// agreement may not go on to approval with a department's latest word a
+// rejection. The test holds a SHARE lock on reviews, which lets
+// complete_review read the sign-offs but stops the rejection's INSERT after
+// it has read the document in department_review.
+func TestRaceReviewAgainstCompleteReview(t *testing.T) {
+	t.Parallel()
+	for _, b := range backends() {
+		if b.name != "postgres" {
+			continue
+		}
+		t.Run(b.name, func(t *testing.T) {
+			e := setup(t, b)
+			c := e.cast(t)
+			d := e.doc(t, dossier.KindFrameworkAgreement, c.admin)
+			e.mustFire(t, d.ID, fire{by: c.admin, event: "submit", to: "department_review"})
+			deps := e.departments(t, dossier.KindFrameworkAgreement)
+			for _, dep := range deps {
+				e.review(t, d.ID, c.reviewer, dep, "approve")
+			}
+
+			db, err := sql.Open("pgx", e.url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			lock, err := db.BeginTx(e.ctx, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer lock.Rollback()
+			if _, err := lock.ExecContext(e.ctx, `LOCK TABLE reviews IN SHARE MODE`); err != nil {
+				t.Fatal(err)
+			}
+			count := func(q string) int {
+				var n int
+				if err := db.QueryRowContext(e.ctx, q).Scan(&n); err != nil {
+					t.Fatalf("pg_locks: %v", err)
+				}
+				return n
+			}
+
+			reviewed := make(chan error, 1)
+			go func() {
+				_, err := e.eng.Review(e.ctx, c.reviewer2, d.ID, engine.ReviewRequest{Department: deps[0], Decision: "reject", Comment: "tooling cost not covered"})
+				reviewed <- err
+			}()
+			waitFor(t, "the rejection to wait for the reviews table", func() bool {
+				return count(`SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'reviews'::regclass`) > 0
+			})
+			completed := make(chan error, 1)
+			go func() {
+				_, err := e.eng.Fire(e.ctx, c.admin2, d.ID, engine.Fire{Event: "complete_review"})
+				completed <- err
+			}()
+			// complete_review either commits, or queues behind a lock the rejection holds.
+			var completeErr error
+			done := false
+			waitFor(t, "complete_review to commit or queue", func() bool {
+				select {
+				case completeErr = <-completed:
+					done = true
+					return true
+				default:
+					return count(`SELECT count(*) FROM pg_locks w WHERE NOT w.granted AND w.pid IN
+						(SELECT pid FROM pg_locks WHERE relation = 'documents'::regclass AND locktype = 'tuple')`) > 0
+				}
+			})
+			if err := lock.Rollback(); err != nil {
+				t.Fatal(err)
+			}
+			reviewErr := <-reviewed
+			if !done {
+				completeErr = <-completed
+			}
+			if code := dossier.ErrorCode(reviewErr); reviewErr != nil && code != dossier.EConflict {
+				t.Errorf("rejection: %v, want success or 409", reviewErr)
+			}
+			if code := dossier.ErrorCode(completeErr); completeErr != nil && code != dossier.EConflict && code != dossier.EUnprocessable {
+				t.Errorf("complete_review: %v, want success, 409 or 422", completeErr)
+			}
+
+			after := e.get(t, d.ID)
+			var reviews []dossier.Review
+			e.read(t, func(tx store.Tx) (err error) { reviews, err = tx.Reviews(e.ctx, d.ID, after.Round); return err })
+			latest := map[string]string{}
+			for _, r := range reviews {
+				latest[r.Department] = r.Decision
+			}
+			if after.State == "pending_approval" && latest[deps[0]] != "approve" {
+				t.Errorf("the agreement went on to approval (complete_review: %v) while %s's latest word in round %d is %q (rejection: %v)",
+					completeErr, deps[0], after.Round, latest[deps[0]], reviewErr)
+			}
+		})
 	}
 }

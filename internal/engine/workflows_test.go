@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"encoding/json"
 	"reflect"
 	"testing"
 
@@ -152,22 +153,29 @@ func TestHappyPaths(t *testing.T) {
 				if got := e.jobStates(t, "retain", d.ID); !reflect.DeepEqual(got, []string{"archived"}) {
 					t.Errorf("retain jobs queued in states %v, want [archived]", got)
 				}
-				// Every transition was audited, in order, with its versions.
-				var transitions []string
+				// Every fired event was audited, in order, with its states and version.
+				type step struct {
+					Event, From, To string
+					Version         int
+				}
+				var audited, fired []step
 				for _, ev := range e.auditActions(t, d.ID) {
-					if ev.Action == "document.event" {
-						transitions = append(transitions, ev.Action)
+					if ev.Action != "document.event" {
+						continue
 					}
+					var s step
+					if err := json.Unmarshal(ev.Details, &s); err != nil {
+						t.Fatalf("audit details %s: %v", ev.Details, err)
+					}
+					audited = append(audited, s)
 				}
-				hist := e.history(t, d.ID)
-				fired := 0
-				for _, h := range hist {
+				for _, h := range e.history(t, d.ID) {
 					if h.Event != "review" {
-						fired++
+						fired = append(fired, step{h.Event, h.From, h.To, h.Version})
 					}
 				}
-				if len(transitions) != fired {
-					t.Errorf("%d document.event audit events for %d fired events", len(transitions), fired)
+				if !reflect.DeepEqual(audited, fired) {
+					t.Errorf("audited transitions:\n%v\nwant the history's:\n%v", audited, fired)
 				}
 				e.verifyAudit(t)
 			})

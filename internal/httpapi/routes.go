@@ -34,6 +34,7 @@ func (h *handlers) routes(e *echo.Echo) {
 	api.GET("/workflows", h.listWorkflows, signedIn)
 	api.GET("/workflows/:kind", h.getWorkflow, signedIn)
 	api.GET("/inbox", h.inbox, signedIn)
+	api.GET("/search", h.search, signedIn)
 
 	api.POST("/documents", h.upload, allow(admin))
 	api.GET("/documents", h.listDocuments, signedIn)

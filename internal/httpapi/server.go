@@ -16,6 +16,7 @@ import (
 	"dossier/internal/auth"
 	"dossier/internal/documents"
 	"dossier/internal/engine"
+	"dossier/internal/search"
 	"dossier/internal/store"
 )
 
@@ -25,6 +26,7 @@ type Deps struct {
 	Auth      *auth.Service
 	Documents *documents.Service
 	Engine    *engine.Engine
+	Search    search.Index
 	Logger    *slog.Logger
 	Registry  *prometheus.Registry // /metrics; request metrics are registered on it
 	MaxUpload int64

@@ -57,6 +57,11 @@ func TestPurchaseOrderThroughTheAPI(t *testing.T) {
 			t.Fatalf("after submit: %s v%d", d.State, d.Version)
 		}
 		b.RequireProblem(t, b.fire(t, b.admin, po.ID, `{"event":"submit"}`), http.StatusConflict)
+		resp := b.Do(t, http.MethodPatch, "/api/v1/documents/"+po.ID, b.admin, strings.NewReader(`{"amount":"5000000.00"}`),
+			"Content-Type", "application/merge-patch+json", "If-Match", `"2"`)
+		if p := b.RequireProblem(t, resp, http.StatusConflict); !strings.Contains(p.Detail, "amount") {
+			t.Errorf("changing the amount after submission: detail %q", p.Detail)
+		}
 		p := b.RequireProblem(t, b.fire(t, rita, po.ID, `{"event":"pass_review","payload":{"price_matches_quotation":true}}`), http.StatusUnprocessableEntity)
 		if !strings.Contains(p.Detail, "checklist") || !strings.Contains(p.Detail, "gpn_lpn_verified") {
 			t.Errorf("checklist failure detail %q names neither the guard nor the item", p.Detail)
@@ -97,7 +102,7 @@ func TestPurchaseOrderThroughTheAPI(t *testing.T) {
 			t.Fatalf("after archive: %s, archived_at %v", d.State, d.ArchivedAt)
 		}
 		b.waitForStamp(t, po.ID, "archived")
-		resp := b.Do(t, http.MethodPatch, "/api/v1/documents/"+po.ID, b.admin, strings.NewReader(`{"title":"changed"}`),
+		resp = b.Do(t, http.MethodPatch, "/api/v1/documents/"+po.ID, b.admin, strings.NewReader(`{"title":"changed"}`),
 			"Content-Type", "application/merge-patch+json", "If-Match", `"`+itoa(d.Version)+`"`)
 		b.RequireProblem(t, resp, http.StatusConflict)
 		b.RequireProblem(t, b.Multipart(t, b.admin, "/api/v1/documents/"+po.ID+"/versions", "v2.pdf", pdfOf(t, 1, "v2"), ""), http.StatusConflict)

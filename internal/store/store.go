@@ -73,6 +73,21 @@ type Tx interface {
 	RetryJob(ctx context.Context, id int64, runAt time.Time, lastError string) error
 
 	WorkflowTx
+	SearchTx
+}
+
+// SearchTx is the part of a transaction that text extraction and indexing use.
+type SearchTx interface {
+	// PutText replaces the extracted text of one file version, one entry per page.
+	PutText(ctx context.Context, documentID string, fileVersion int, pages []string) error
+	// Text returns the extracted text of a file version; ENotFound when none was stored.
+	Text(ctx context.Context, documentID string, fileVersion int) ([]string, error)
+	// Setting returns a named value, "" when unset; SetSetting sets it.
+	Setting(ctx context.Context, key string) (string, error)
+	SetSetting(ctx context.Context, key, value string) error
+	// DocumentIDsAfter returns up to limit document ids greater than after, ascending.
+	DocumentIDsAfter(ctx context.Context, after string, limit int) ([]string, error)
+	CountDocumentsAfter(ctx context.Context, after string) (int, error)
 }
 
 // WorkflowTx is the part of a transaction that the workflow engine uses.

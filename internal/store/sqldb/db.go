@@ -26,6 +26,8 @@ type Dialect struct {
 	SkipLocked string
 	// IsUniqueViolation reports whether err is a unique-key violation.
 	IsUniqueViolation func(error) bool
+	// Search is how the database indexes and matches text.
+	Search SearchDialect
 }
 
 // DB is a store.Store. Writes go through writer, reads through reader; on
@@ -53,11 +55,15 @@ func (db *DB) Write(ctx context.Context, fn func(store.Tx) error) error {
 }
 
 func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(store.Tx) error) error {
+	return db.runSQL(ctx, pool, opts, func(sqlTx *sql.Tx) error { return fn(&tx{tx: sqlTx, d: db.dialect}) })
+}
+
+func (db *DB) runSQL(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
 	sqlTx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
 		return unavailable("begin transaction", err)
 	}
-	if err := fn(&tx{tx: sqlTx, d: db.dialect}); err != nil {
+	if err := fn(sqlTx); err != nil {
 		_ = sqlTx.Rollback()
 		return err
 	}

@@ -63,7 +63,7 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 		reader.Close()
 		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
-	d := sqldb.Dialect{Name: "sqlite", IsUniqueViolation: isUniqueViolation}
+	d := sqldb.Dialect{Name: "sqlite", IsUniqueViolation: isUniqueViolation, Search: searchDialect}
 	return sqldb.New(reader, writer, d, nil), nil
 }
 

@@ -1,0 +1,182 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"dossier/internal/search"
+	"dossier/internal/store/postgres"
+	"dossier/internal/store/sqldb"
+	"dossier/internal/store/sqlite"
+	"dossier/internal/testenv"
+)
+
+// searchDocs is the corpus size; DOSSIER_BENCH_SEARCH_DOCS overrides the
+// 1,000,000 of SPEC §14 for a quicker run.
+func searchDocs() int {
+	if n, err := strconv.Atoi(os.Getenv("DOSSIER_BENCH_SEARCH_DOCS")); err == nil && n > 0 {
+		return n
+	}
+	return 1_000_000
+}
+
+// BenchmarkSearchSQLite and BenchmarkSearchPostgres build the database index
+// over a generated corpus and time a fixed mix of filtered full-text queries.
+func BenchmarkSearchSQLite(b *testing.B) {
+	db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	benchSearch(b, db)
+}
+
+func BenchmarkSearchPostgres(b *testing.B) {
+	db, err := postgres.Open(context.Background(), testenv.PostgresURL(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	benchSearch(b, db)
+}
+
+type batchIndex interface {
+	UpsertBatch(ctx context.Context, docs []search.Doc) error
+}
+
+func benchSearch(b *testing.B, db *sqldb.DB) {
+	ctx := context.Background()
+	idx := db.Search()
+	n := searchDocs()
+	gen := newCorpus(42)
+	start := time.Now()
+	batch := make([]search.Doc, 0, 1000)
+	for i := range n {
+		batch = append(batch, gen.doc(i))
+		if len(batch) == cap(batch) || i == n-1 {
+			if err := idx.(batchIndex).UpsertBatch(ctx, batch); err != nil {
+				b.Fatal(err)
+			}
+			batch = batch[:0]
+		}
+	}
+	build := time.Since(start)
+	for i := 0; i < b.N; i++ {
+		var lat []time.Duration
+		queries := gen.queries()
+		for round := 0; round < 10; round++ {
+			for _, q := range queries {
+				t0 := time.Now()
+				res, err := idx.Search(ctx, q)
+				if err != nil {
+					b.Fatalf("%+v: %v", q, err)
+				}
+				lat = append(lat, time.Since(t0))
+				if round == 0 && res.Total == 0 && q.Q == "caliper" {
+					b.Fatalf("%+v found nothing", q)
+				}
+			}
+		}
+		if os.Getenv("DOSSIER_BENCH_VERBOSE") != "" {
+			for j, q := range queries {
+				b.Logf("%v %+v", lat[j], q)
+			}
+		}
+		slices.Sort(lat)
+		p := func(q float64) time.Duration { return lat[int(q*float64(len(lat)-1))] }
+		b.ReportMetric(build.Seconds(), "build-s")
+		b.ReportMetric(float64(p(0.50).Microseconds())/1000, "p50-ms")
+		b.ReportMetric(float64(p(0.95).Microseconds())/1000, "p95-ms")
+		b.ReportMetric(float64(p(0.99).Microseconds())/1000, "p99-ms")
+		b.Logf("%d documents indexed in %v (%.0f docs/s); %d queries: p50 %v, p95 %v (target < 100ms), p99 %v",
+			n, build.Round(time.Second), float64(n)/build.Seconds(), len(lat), p(0.50), p(0.95), p(0.99))
+	}
+}
+
+// corpus generates realistic documents: kinds, customers, amounts,
+// currencies, dates and a few hundred words of text from a skewed vocabulary.
+type corpus struct {
+	rng   *rand.Rand
+	vocab []string
+	zipf  *rand.Zipf
+}
+
+var (
+	kinds     = []string{"purchase_order", "purchase_order", "purchase_order", "contract", "framework_agreement", "letter_of_credit", "tooling_invoice", "customs", "other"}
+	states    = []string{"received", "in_review", "pending_approval", "approved", "archived", "archived", "archived"}
+	customers = []string{"ACME Automotive", "Bosch Mobility", "Continental", "Valeo", "ZF Friedrichshafen", "Magna", "Denso", "Aisin", "Hyundai Mobis", "Faurecia", "Lear", "Autoliv"}
+	domain    = strings.Fields(`brake disc caliper housing bracket tooling prototype serial delivery quotation price
+		incoterm FCA DAP invoice payment letter credit bank shipment container port Hamburg Shanghai Wolfsburg
+		steel aluminium casting machining coating tolerance drawing revision approval quality audit PPAP sample
+		logistics packaging pallet forecast schedule volume annual contract framework warranty liability`)
+)
+
+func newCorpus(seed uint64) *corpus {
+	rng := rand.New(rand.NewPCG(seed, seed))
+	c := &corpus{rng: rng}
+	// The most frequent words of real text are function words nobody
+	// searches for; the domain words sit further down the Zipf curve.
+	for len(c.vocab) < 20000 {
+		if len(c.vocab) == 300 {
+			c.vocab = append(c.vocab, domain...)
+			continue
+		}
+		var sb strings.Builder
+		for range 4 + rng.IntN(6) {
+			sb.WriteByte(byte('a' + rng.IntN(26)))
+		}
+		c.vocab = append(c.vocab, sb.String())
+	}
+	c.zipf = rand.NewZipf(rng, 1.07, 2, uint64(len(c.vocab)-1))
+	return c
+}
+
+func (c *corpus) doc(i int) search.Doc {
+	r := c.rng
+	words := make([]string, 200+r.IntN(200))
+	for j := range words {
+		words[j] = c.vocab[c.zipf.Uint64()]
+	}
+	kind := kinds[r.IntN(len(kinds))]
+	day := time.Date(2022, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, r.IntN(5*365))
+	amount := fmt.Sprintf("%d.%02d", r.IntN(2_000_000), r.IntN(100))
+	return search.Doc{
+		ID: fmt.Sprintf("%026d", i), Kind: kind, State: states[r.IntN(len(states))],
+		Title:  fmt.Sprintf("%s %d %s", strings.ReplaceAll(kind, "_", " "), 4500000000+i, words[0]),
+		Number: fmt.Sprintf("%d", 4500000000+i), Customer: customers[r.IntN(len(customers))],
+		Amount: amount, Currency: []string{"EUR", "EUR", "EUR", "USD", "CNY"}[r.IntN(5)],
+		Date: day.Format(time.DateOnly), Tags: []string{domain[r.IntN(len(domain))]},
+		Pages: []string{strings.Join(words, " ")}, UpdatedAt: day,
+	}
+}
+
+// queries is the fixed mix of what people search: a domain word or two,
+// words of middling and low frequency, a PO number, each with and without
+// filters. Function words at the top of the curve are not searched for.
+func (c *corpus) queries() []search.Query {
+	mid, low, rare := c.vocab[1000], c.vocab[3000], c.vocab[9000]
+	return []search.Query{
+		{Q: "caliper", Limit: 20},
+		{Q: mid, Limit: 20},
+		{Q: low, Limit: 20},
+		{Q: rare, Limit: 20},
+		{Q: "4500012345", Limit: 20},
+		{Q: "brake disc", Customer: []string{"ACME Automotive"}, Limit: 20},
+		{Q: mid + " " + low, Limit: 20},
+		{Q: mid, Kind: []string{"purchase_order"}, Limit: 20},
+		{Q: low, State: []string{"archived"}, Customer: []string{"Valeo"}, Limit: 20},
+		{Q: rare, Currency: []string{"USD"}, Limit: 20},
+		{Q: mid, DateFrom: "2024-01-01", DateTo: "2024-06-30", Limit: 20},
+		{Q: low, AmountMin: "100000", AmountMax: "999999.99", Limit: 20},
+		{Q: "tooling", Kind: []string{"tooling_invoice"}, State: []string{"approved"}, Sort: search.SortDateDesc, Limit: 20},
+		{Q: "shipment", Kind: []string{"letter_of_credit"}, DateFrom: "2025-01-01", Limit: 20},
+	}
+}

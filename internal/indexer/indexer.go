@@ -1,0 +1,166 @@
+// Package indexer feeds the search index: the extract_text job reads the text
+// of an uploaded file (pdftotext, a pure-Go fallback, optional OCR) and keeps
+// it per file version and page; the index job writes a document's metadata
+// and text to the index. Both run from the outbox after the change that
+// caused them has committed, so an index outage loses nothing: the jobs are
+// retried until the index is back. Reindex rebuilds the whole index.
+package indexer
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"dossier/internal/blob"
+	"dossier/internal/dossier"
+	"dossier/internal/search"
+	"dossier/internal/store"
+	"dossier/internal/textract"
+)
+
+// Service extracts and indexes.
+type Service struct {
+	store   store.Store
+	blobs   blob.Store
+	index   search.Index
+	extract *textract.Extractor
+	tempDir string
+	now     func() time.Time
+}
+
+// New returns a Service writing to index.
+func New(s store.Store, b blob.Store, index search.Index, x *textract.Extractor, tempDir string, now func() time.Time) *Service {
+	return &Service{store: s, blobs: b, index: index, extract: x, tempDir: tempDir, now: now}
+}
+
+// Index is the search index the service writes to.
+func (s *Service) Index() search.Index { return s.index }
+
+type jobPayload struct {
+	DocumentID  string `json:"document_id"`
+	FileVersion int    `json:"file_version"`
+}
+
+func decode(payload []byte) (jobPayload, error) {
+	var p jobPayload
+	if err := json.Unmarshal(payload, &p); err != nil || p.DocumentID == "" {
+		return p, fmt.Errorf("bad job payload %q", payload)
+	}
+	return p, nil
+}
+
+// ExtractJob extracts the text of one file version, keeps it and queues the
+// document's indexing.
+func (s *Service) ExtractJob(ctx context.Context, payload []byte) error {
+	p, err := decode(payload)
+	if err != nil {
+		return err
+	}
+	var f dossier.FileVersion
+	err = s.store.Read(ctx, func(tx store.Tx) (err error) {
+		f, err = tx.FileVersion(ctx, p.DocumentID, p.FileVersion)
+		return err
+	})
+	if dossier.ErrorCode(err) == dossier.ENotFound {
+		return nil // nothing left to extract
+	}
+	if err != nil {
+		return err
+	}
+	pages, err := s.extractFile(ctx, f)
+	if err != nil {
+		return fmt.Errorf("extract %s version %d: %w", f.DocumentID, f.Version, err)
+	}
+	next, _ := json.Marshal(jobPayload{DocumentID: f.DocumentID})
+	return s.store.Write(ctx, func(tx store.Tx) error {
+		if err := tx.PutText(ctx, f.DocumentID, f.Version, pages); err != nil {
+			return err
+		}
+		return tx.Enqueue(ctx, store.Job{Kind: JobIndex, Payload: next, RunAt: s.now()})
+	})
+}
+
+// extractFile copies the bytes to a local file for the extraction tools.
+func (s *Service) extractFile(ctx context.Context, f dossier.FileVersion) ([]string, error) {
+	rc, err := s.blobs.Open(ctx, f.SHA256)
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	tmp, err := os.CreateTemp(s.tempDir, "extract-*")
+	if err != nil {
+		return nil, err
+	}
+	defer func() { tmp.Close(); os.Remove(tmp.Name()) }()
+	if _, err := io.Copy(tmp, rc); err != nil {
+		return nil, err
+	}
+	if err := tmp.Close(); err != nil {
+		return nil, err
+	}
+	return s.extract.Extract(ctx, tmp.Name(), f.MediaType)
+}
+
+// Job kinds this package runs.
+const (
+	JobExtract = "extract_text"
+	JobIndex   = "index"
+)
+
+// IndexJob writes one document to the index.
+func (s *Service) IndexJob(ctx context.Context, payload []byte) error {
+	p, err := decode(payload)
+	if err != nil {
+		return err
+	}
+	return s.IndexDocument(ctx, p.DocumentID)
+}
+
+// IndexDocument writes the document's current metadata and the text of its
+// newest file version (none yet if extraction has not run) to the index.
+func (s *Service) IndexDocument(ctx context.Context, id string) error {
+	var d dossier.Document
+	var pages []string
+	err := s.store.Read(ctx, func(tx store.Tx) (err error) {
+		if d, err = tx.Document(ctx, id); err != nil {
+			return err
+		}
+		pages, err = tx.Text(ctx, id, d.File.Version)
+		if dossier.ErrorCode(err) == dossier.ENotFound {
+			return nil // indexed again once the text is extracted
+		}
+		return err
+	})
+	if dossier.ErrorCode(err) == dossier.ENotFound {
+		return s.index.Delete(ctx, id)
+	}
+	if err != nil {
+		return err
+	}
+	return s.index.Upsert(ctx, Doc(d, pages))
+}
+
+// Doc is a document as the index sees it.
+func Doc(d dossier.Document, pages []string) search.Doc {
+	date := d.Dates["issue_date"]
+	if date == "" {
+		date = d.CreatedAt.UTC().Format(time.DateOnly)
+	}
+	fields := map[string]string{}
+	var raw map[string]any
+	if json.Unmarshal(d.Fields, &raw) == nil {
+		for k, v := range raw {
+			if s, ok := v.(string); ok {
+				fields[k] = s
+			}
+		}
+	}
+	return search.Doc{
+		ID: d.ID, Kind: string(d.Kind), Subtype: d.Subtype, State: d.State, Title: d.Title, Number: d.Number,
+		Customer: d.Customer, Amount: d.Amount, Currency: d.Currency, Date: date, Dates: d.Dates, Tags: d.Tags,
+		Fields: fields, Pages: pages, UpdatedAt: d.UpdatedAt,
+	}
+}

@@ -1,0 +1,203 @@
+package indexer_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+
+	blobfs "dossier/internal/blob/fs"
+	"dossier/internal/documents"
+	"dossier/internal/dossier"
+	"dossier/internal/indexer"
+	"dossier/internal/jobs"
+	"dossier/internal/pdf/pdftest"
+	"dossier/internal/search"
+	"dossier/internal/store"
+	"dossier/internal/store/postgres"
+	"dossier/internal/store/sqldb"
+	"dossier/internal/store/sqlite"
+	"dossier/internal/testenv"
+	"dossier/internal/textract"
+)
+
+// flakyIndex is the real database index with a switch that makes every
+// write fail, as an index server that is down would.
+type flakyIndex struct {
+	search.Index
+	mu   sync.Mutex
+	down bool
+}
+
+var errDown = errors.New("index is down")
+
+func (f *flakyIndex) setDown(down bool) { f.mu.Lock(); f.down = down; f.mu.Unlock() }
+
+func (f *flakyIndex) Upsert(ctx context.Context, d search.Doc) error {
+	f.mu.Lock()
+	down := f.down
+	f.mu.Unlock()
+	if down {
+		return errDown
+	}
+	return f.Index.Upsert(ctx, d)
+}
+
+// clock is a settable clock, so that retries with backoff can be reached
+// without waiting.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+type bundle struct {
+	store  store.Store
+	index  *flakyIndex
+	docs   *documents.Service
+	runner *jobs.Runner
+	clock  *clock
+}
+
+func setup(t *testing.T, open func(t *testing.T) *sqldb.DB) *bundle {
+	dir := t.TempDir()
+	db := open(t)
+	blobs, err := blobfs.New(filepath.Join(dir, "blobs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{t: time.Now()}
+	b := &bundle{store: db, index: &flakyIndex{Index: db.Search()}, clock: c}
+	b.docs = documents.New(db, blobs, c.now, dir)
+	ix := indexer.New(db, blobs, b.index, textract.New(false, dir), dir, c.now)
+	b.runner = jobs.New(db, map[string]jobs.Handler{indexer.JobExtract: ix.ExtractJob, indexer.JobIndex: ix.IndexJob},
+		slog.New(slog.DiscardHandler), c.now)
+	return b
+}
+
+func backends() map[string]func(t *testing.T) *sqldb.DB {
+	return map[string]func(t *testing.T) *sqldb.DB{
+		"sqlite": func(t *testing.T) *sqldb.DB {
+			db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "d.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db
+		},
+		"postgres": func(t *testing.T) *sqldb.DB {
+			db, err := postgres.Open(context.Background(), testenv.PostgresURL(t))
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db
+		},
+	}
+}
+
+func (b *bundle) upload(t *testing.T, text string) dossier.Document {
+	t.Helper()
+	ctx := context.Background()
+	f, err := b.docs.Stage(ctx, bytes.NewReader(pdftest.Make(t, 2, text)), "scan.pdf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor := dossier.User{ID: ulid.Make().String()}
+	d, err := b.docs.Create(ctx, actor, dossier.Metadata{Kind: "other", Title: "Scanned letter"}, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// drain runs due jobs until none is left; it returns how many ran.
+func (b *bundle) drain(t *testing.T) int {
+	t.Helper()
+	n := 0
+	for {
+		ran, err := b.runner.RunOne(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ran {
+			return n
+		}
+		n++
+	}
+}
+
+func (b *bundle) find(t *testing.T, word string) []string {
+	t.Helper()
+	res, err := b.index.Search(context.Background(), search.Query{Q: word})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, h := range res.Hits {
+		ids = append(ids, h.ID)
+	}
+	return ids
+}
+
+// TestWordInsidePDFIsFound: a word that is only in a PDF's text finds the
+// document once the extraction and index jobs have run.
+func TestWordInsidePDFIsFound(t *testing.T) {
+	for name, open := range backends() {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, open)
+			d := b.upload(t, "The quartermaster ordered vanadium bolts")
+			if ids := b.find(t, "vanadium"); len(ids) != 0 {
+				t.Fatalf("found %v before any job ran", ids)
+			}
+			if n := b.drain(t); n < 3 {
+				t.Fatalf("%d jobs ran, want extract, index and the index the extraction queues", n)
+			}
+			if ids := b.find(t, "vanadium"); len(ids) != 1 || ids[0] != d.ID {
+				t.Fatalf("vanadium finds %v, want [%s]", ids, d.ID)
+			}
+		})
+	}
+}
+
+// TestIndexOutageLosesNothing: uploads succeed while the index is down; the
+// failed jobs are retried with backoff and the index catches up when it is back.
+func TestIndexOutageLosesNothing(t *testing.T) {
+	for name, open := range backends() {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, open)
+			b.index.setDown(true)
+			var ids []string
+			for _, w := range []string{"tungsten", "molybdenum", "niobium"} {
+				ids = append(ids, b.upload(t, "A quote for "+w+" rods").ID)
+			}
+			b.drain(t)
+			if got := b.find(t, "rods"); len(got) != 0 {
+				t.Fatalf("the index was down, yet rods finds %v", got)
+			}
+			b.index.setDown(false)
+			if n := b.drain(t); n != 0 {
+				t.Fatalf("%d jobs ran before their backoff was over", n)
+			}
+			b.clock.add(time.Hour) // past every backoff
+			b.drain(t)
+			if got := b.find(t, "rods"); len(got) != len(ids) {
+				t.Fatalf("after the index came back, rods finds %v, want all of %v", got, ids)
+			}
+		})
+	}
+}

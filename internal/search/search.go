@@ -1,0 +1,153 @@
+// Package search defines the search index: documents are indexed with their
+// metadata and extracted text, and found by full text, filters on keyword
+// fields, date and amount ranges, with facet counts and marked snippets
+// (SPEC §10). Implementations sit below: the database's own index
+// (search/dbindex over the store's SQL: SQLite FTS5, PostgreSQL tsvector)
+// and Meilisearch (search/meili); both pass search/searchtest.
+package search
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"dossier/internal/dossier"
+)
+
+// Doc is one document as the index sees it.
+type Doc struct {
+	ID       string            `json:"id"`
+	Kind     string            `json:"kind"`
+	Subtype  string            `json:"subtype"`
+	State    string            `json:"state"`
+	Title    string            `json:"title"`
+	Number   string            `json:"number"`
+	Customer string            `json:"customer"`
+	Amount   string            `json:"amount"`   // exact decimal, "" when none
+	Currency string            `json:"currency"` // ISO 4217, "" when none
+	Date     string            `json:"date"`     // YYYY-MM-DD: the issue date, else the upload date
+	Dates    map[string]string `json:"dates"`
+	Tags     []string          `json:"tags"`
+	// Fields are searchable keyword fields beyond the fixed ones, e.g. the
+	// LC's applicant, beneficiary and banks (from the document's fields).
+	Fields    map[string]string `json:"fields"`
+	Pages     []string          `json:"-"` // extracted text, one entry per page
+	UpdatedAt time.Time         `json:"updated_at"`
+}
+
+// Query is one search. Zero fields do not filter.
+type Query struct {
+	Q         string   // full text over metadata and extracted text; "" matches all
+	Kind      []string // each filter matches any of its values
+	State     []string
+	Customer  []string
+	Currency  []string
+	DateFrom  string // YYYY-MM-DD, inclusive
+	DateTo    string // YYYY-MM-DD, inclusive
+	AmountMin string // exact decimal, inclusive, compared in the document's own currency
+	AmountMax string
+	Sort      Sort
+	Limit     int // 1..100
+	Offset    int // 0..10000
+}
+
+// Sort orders hits.
+type Sort string
+
+// The sort orders.
+const (
+	SortRelevance Sort = "relevance" // best match first; newest first without Q
+	SortDateDesc  Sort = "-date"
+	SortDateAsc   Sort = "date"
+)
+
+// FacetFields are the fields whose values are counted in every result.
+var FacetFields = []string{"kind", "state", "customer", "currency"}
+
+// Result is one page of hits with the total and the facet counts over all
+// hits (not just the page).
+type Result struct {
+	Hits   []Hit                     `json:"hits"`
+	Total  int                       `json:"total"`
+	Facets map[string]map[string]int `json:"facets"`
+}
+
+// Hit is one found document.
+type Hit struct {
+	ID       string `json:"id"`
+	Title    string `json:"title"`
+	Kind     string `json:"kind"`
+	Subtype  string `json:"subtype"`
+	State    string `json:"state"`
+	Number   string `json:"number"`
+	Customer string `json:"customer"`
+	Amount   string `json:"amount"`
+	Currency string `json:"currency"`
+	Date     string `json:"date"`
+	// Snippet is a short passage around the matched terms, each wrapped in
+	// MarkStart and MarkEnd; HTML in the text itself is escaped.
+	Snippet string `json:"snippet"`
+}
+
+// The marks around matched terms in snippets.
+const (
+	MarkStart = "<mark>"
+	MarkEnd   = "</mark>"
+)
+
+// Index is a search index.
+type Index interface {
+	// Upsert adds or replaces a document.
+	Upsert(ctx context.Context, d Doc) error
+	// Delete removes a document; a missing one is not an error.
+	Delete(ctx context.Context, id string) error
+	// Search runs q; a query the index cannot parse is a *dossier.Error EInvalid.
+	Search(ctx context.Context, q Query) (Result, error)
+	// Ping checks that the index answers.
+	Ping(ctx context.Context) error
+}
+
+// MaxTerms bounds the words of one query that are searched for.
+const MaxTerms = 32
+
+// Terms splits a query into the words it searches for: runs of letters and
+// digits, lower-cased, at most MaxTerms of them. Operators and punctuation
+// are not syntax here, so no query can fail to parse; all terms must match.
+func Terms(q string) []string {
+	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	if len(words) > MaxTerms {
+		words = words[:MaxTerms]
+	}
+	for i, w := range words {
+		if len(w) > 64 {
+			words[i] = w[:64]
+		}
+	}
+	return words
+}
+
+// Validate refuses what no index can be asked: text that is not UTF-8 or
+// holds control characters, in the query or any filter value.
+func (q Query) Validate() error {
+	values := append([]string{q.Q, q.DateFrom, q.DateTo, q.AmountMin, q.AmountMax, string(q.Sort)}, q.Kind...)
+	values = append(append(append(values, q.State...), q.Customer...), q.Currency...)
+	for _, v := range values {
+		if !utf8.ValidString(v) || strings.ContainsFunc(v, unicode.IsControl) {
+			return dossier.Errorf(dossier.EInvalid, "search parameters must be UTF-8 text without control characters")
+		}
+	}
+	return nil
+}
+
+// Words is text as the index stores it for matching: the runs of letters and
+// digits that Terms would find, separated by spaces, so that "PO-2025-0042"
+// in a document and in a query are the same three words everywhere.
+func Words(text string) string {
+	return strings.Join(strings.FieldsFunc(text, func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	}), " ")
+}

@@ -1,0 +1,53 @@
+-- +goose Up
+-- Extracted text, per file version and page.
+CREATE TABLE document_text (
+    document_id  TEXT NOT NULL REFERENCES documents(id),
+    file_version INTEGER NOT NULL,
+    page         INTEGER NOT NULL,
+    text         TEXT NOT NULL,
+    PRIMARY KEY (document_id, file_version, page)
+);
+
+-- The search index: filter columns here, text in the FTS5 table whose rowid
+-- is this table's rowid. amount_key is the amount zero-padded so that text
+-- order is numeric order (exact; no floats).
+CREATE TABLE search_docs (
+    id         TEXT PRIMARY KEY,
+    kind       TEXT NOT NULL,
+    subtype    TEXT NOT NULL,
+    state      TEXT NOT NULL,
+    title      TEXT NOT NULL,
+    number     TEXT NOT NULL,
+    customer   TEXT NOT NULL,
+    amount     TEXT NOT NULL,
+    amount_key TEXT NOT NULL,
+    currency   TEXT NOT NULL,
+    date       TEXT NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE INDEX search_docs_date ON search_docs(date, id);
+CREATE INDEX search_docs_kind ON search_docs(kind, date);
+CREATE INDEX search_docs_state ON search_docs(state, date);
+CREATE INDEX search_docs_customer ON search_docs(customer, date);
+CREATE INDEX search_docs_currency ON search_docs(currency, date);
+CREATE INDEX search_docs_amount ON search_docs(amount_key);
+
+CREATE VIRTUAL TABLE search_fts USING fts5(
+    title, number, customer, keywords, text,
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+-- rank is bm25 weighted toward title, number and customer; ORDER BY rank is
+-- FTS5's fast path for relevance.
+INSERT INTO search_fts(search_fts, rank) VALUES ('rank', 'bm25(10.0, 5.0, 5.0, 2.0, 1.0)');
+
+-- Small named values the service keeps, e.g. where a reindex stopped.
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+-- +goose Down
+DROP TABLE settings;
+DROP TABLE search_fts;
+DROP TABLE search_docs;
+DROP TABLE document_text;
