@@ -60,6 +60,7 @@ var accessTable = []route{
 	{http.MethodGet, "/api/v1/workflows/{kind}", signedIn, nil, ""},
 	{http.MethodGet, "/api/v1/inbox", signedIn, nil, ""},
 	{http.MethodGet, "/api/v1/search", signedIn, nil, ""},
+	{http.MethodGet, "/api/v1/jobs/parked", only, []dossier.Role{admin}, ""},
 	{http.MethodPost, "/api/v1/documents", only, []dossier.Role{admin}, ""},
 	{http.MethodGet, "/api/v1/documents", signedIn, nil, ""},
 	{http.MethodGet, "/api/v1/documents/{id}", signedIn, nil, ""},

@@ -41,3 +41,11 @@ func (h *handlers) metrics() echo.HandlerFunc {
 func (h *handlers) openAPI(c echo.Context) error {
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, openAPISpec)
 }
+
+func (h *handlers) parkedJobs(c echo.Context) error {
+	jobs, err := h.Jobs.Parked(c.Request().Context(), 1000)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": jobs})
+}

@@ -52,6 +52,7 @@ func (h *handlers) routes(e *echo.Echo) {
 	api.POST("/documents/:id/reviews", h.review, allow(reviewer))
 	api.POST("/documents/:id/legal-hold", h.legalHold, allow(admin))
 
+	api.GET("/jobs/parked", h.parkedJobs, allow(admin))
 	api.GET("/audit", h.listAudit, allow(auditor, admin))
 	api.GET("/audit/verify", h.verifyAudit, allow(auditor, admin))
 }

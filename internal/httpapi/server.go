@@ -16,6 +16,7 @@ import (
 	"dossier/internal/auth"
 	"dossier/internal/documents"
 	"dossier/internal/engine"
+	"dossier/internal/jobs"
 	"dossier/internal/search"
 	"dossier/internal/store"
 )
@@ -27,6 +28,7 @@ type Deps struct {
 	Documents *documents.Service
 	Engine    *engine.Engine
 	Search    search.Index
+	Jobs      *jobs.Runner
 	Logger    *slog.Logger
 	Registry  *prometheus.Registry // /metrics; request metrics are registered on it
 	MaxUpload int64

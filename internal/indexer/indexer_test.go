@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"path/filepath"
 	"sync"
@@ -65,6 +66,7 @@ func (c *clock) add(d time.Duration) {
 
 type bundle struct {
 	store  store.Store
+	blobs  *blobfs.Store
 	index  *flakyIndex
 	docs   *documents.Service
 	runner *jobs.Runner
@@ -79,7 +81,7 @@ func setup(t *testing.T, open func(t *testing.T) *sqldb.DB) *bundle {
 		t.Fatal(err)
 	}
 	c := &clock{t: time.Now()}
-	b := &bundle{store: db, index: &flakyIndex{Index: db.Search()}, clock: c}
+	b := &bundle{store: db, blobs: blobs, index: &flakyIndex{Index: db.Search()}, clock: c}
 	b.docs = documents.New(db, blobs, c.now, dir)
 	ix := indexer.New(db, blobs, b.index, textract.New(false, dir), dir, c.now)
 	b.runner = jobs.New(db, map[string]jobs.Handler{indexer.JobExtract: ix.ExtractJob, indexer.JobIndex: ix.IndexJob},
@@ -197,6 +199,52 @@ func TestIndexOutageLosesNothing(t *testing.T) {
 			b.drain(t)
 			if got := b.find(t, "rods"); len(got) != len(ids) {
 				t.Fatalf("after the index came back, rods finds %v, want all of %v", got, ids)
+			}
+		})
+	}
+}
+
+// TestReindexResumes: an interrupted reindex goes on after the last saved
+// batch; --restart starts over; a reindex also extracts text never extracted.
+func TestReindexResumes(t *testing.T) {
+	for name, open := range backends() {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, open)
+			const n = 120
+			for i := range n {
+				b.upload(t, fmt.Sprintf("Order number %d for yttrium", i))
+			}
+			// No job has run: nothing is extracted or indexed yet.
+			ix := indexer.New(b.store, b.blobs, b.index, textract.New(false, t.TempDir()), t.TempDir(), b.clock.now)
+			ctx, cancel := context.WithCancel(context.Background())
+			err := ix.Reindex(ctx, false, func(done, total int) {
+				if total != n {
+					t.Errorf("first run: total %d, want %d", total, n)
+				}
+				if done == 60 {
+					cancel()
+				}
+			})
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("interrupted reindex: %v, want context.Canceled", err)
+			}
+			var lastTotal, lastDone int
+			if err := ix.Reindex(context.Background(), false, func(done, total int) { lastDone, lastTotal = done, total }); err != nil {
+				t.Fatal(err)
+			}
+			if lastTotal != n-50 || lastDone != n-50 {
+				t.Errorf("resumed reindex did %d of %d, want %d of %d (after the first saved batch of 50)", lastDone, lastTotal, n-50, n-50)
+			}
+			if got := b.find(t, "yttrium"); len(got) != 20 { // a page of hits; the total is what counts
+				t.Errorf("yttrium finds %d hits on the first page, want 20", len(got))
+			}
+			res, err := b.index.Search(context.Background(), search.Query{Q: "yttrium"})
+			if err != nil || res.Total != n {
+				t.Fatalf("yttrium: total %d, %v; want %d", res.Total, err, n)
+			}
+			if err := ix.Reindex(context.Background(), true, func(done, total int) { lastTotal = total }); err != nil || lastTotal != n {
+				t.Errorf("restart: total %d, %v; want %d", lastTotal, err, n)
 			}
 		})
 	}

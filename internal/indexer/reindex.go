@@ -12,8 +12,9 @@ import (
 // so that an interrupted reindex goes on where it stopped.
 const reindexCursor = "reindex.after"
 
-// reindexBatch is how many documents are read per transaction.
-const reindexBatch = 200
+// reindexBatch is how many documents are read per transaction; the cursor
+// is saved after each batch, so an interruption repeats at most one batch.
+const reindexBatch = 50
 
 // Reindex writes every document to the index, oldest first. It resumes after
 // the last document a previous, interrupted run finished, unless restart is

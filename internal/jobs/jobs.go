@@ -120,3 +120,14 @@ func Backoff(attempts int) time.Duration {
 	}
 	return min(time.Duration(1<<attempts)*time.Second, time.Hour)
 }
+
+// Parked returns the jobs that failed MaxAttempts times and wait for an
+// operator, with their last error.
+func (r *Runner) Parked(ctx context.Context, limit int) ([]store.Job, error) {
+	var out []store.Job
+	err := r.store.Read(ctx, func(tx store.Tx) (err error) {
+		out, err = tx.ListJobs(ctx, MaxAttempts, limit)
+		return err
+	})
+	return out, err
+}

@@ -7,6 +7,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"dossier/internal/dossier"
@@ -71,6 +72,8 @@ type Tx interface {
 	// FinishJob removes a job that ran; RetryJob releases it to run again at runAt.
 	FinishJob(ctx context.Context, id int64) error
 	RetryJob(ctx context.Context, id int64, runAt time.Time, lastError string) error
+	// ListJobs returns queued jobs tried at least minAttempts times, oldest first.
+	ListJobs(ctx context.Context, minAttempts, limit int) ([]Job, error)
 
 	WorkflowTx
 	SearchTx
@@ -145,9 +148,10 @@ type AuditHead struct {
 
 // Job is one unit of background work in the outbox.
 type Job struct {
-	ID       int64
-	Kind     string // e.g. "extract_text", "index"
-	Payload  []byte // JSON
-	RunAt    time.Time
-	Attempts int // how often it was claimed before, this claim included
+	ID        int64           `json:"id"`
+	Kind      string          `json:"kind"` // e.g. "extract_text", "index"
+	Payload   json.RawMessage `json:"payload"`
+	RunAt     time.Time       `json:"run_at"`
+	Attempts  int             `json:"attempts"` // how often it was claimed, this claim included
+	LastError string          `json:"last_error"`
 }

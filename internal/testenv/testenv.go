@@ -33,6 +33,12 @@ func Require(t testing.TB, name, what string) string {
 	return ""
 }
 
+// Optional reports whether a backend variable is set, or must be (under CI),
+// for tests that run on the embedded backends and add the others when present.
+func Optional(name string) bool {
+	return os.Getenv(name) != "" || os.Getenv("CI") == "true"
+}
+
 // PostgresURL returns a URL to a new, empty schema in the test database;
 // the schema is dropped when the test ends.
 func PostgresURL(t testing.TB) string {

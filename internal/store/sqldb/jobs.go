@@ -83,3 +83,23 @@ func (t *tx) RetryJob(ctx context.Context, id int64, runAt time.Time, lastError 
 	}
 	return nil
 }
+
+func (t *tx) ListJobs(ctx context.Context, minAttempts, limit int) ([]store.Job, error) {
+	rows, err := t.tx.QueryContext(ctx, fmt.Sprintf(`SELECT id, kind, payload, run_at, attempts, last_error FROM jobs
+		WHERE attempts >= $1 ORDER BY id LIMIT %d`, limit), minAttempts)
+	if err != nil {
+		return nil, fmt.Errorf("list jobs: %w", err)
+	}
+	defer rows.Close()
+	jobs := []store.Job{}
+	for rows.Next() {
+		var j store.Job
+		var payload string
+		if err := rows.Scan(&j.ID, &j.Kind, &payload, &j.RunAt, &j.Attempts, &j.LastError); err != nil {
+			return nil, fmt.Errorf("list jobs: %w", err)
+		}
+		j.Payload, j.RunAt = []byte(payload), j.RunAt.UTC()
+		jobs = append(jobs, j)
+	}
+	return jobs, rows.Err()
+}
