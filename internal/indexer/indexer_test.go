@@ -50,27 +50,13 @@ func (f *flakyIndex) Upsert(ctx context.Context, d search.Doc) error {
 	return f.Index.Upsert(ctx, d)
 }
 
-// clock is a settable clock, so that retries with backoff can be reached
-// without waiting.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 type bundle struct {
 	store  store.Store
 	blobs  *blobfs.Store
 	index  *flakyIndex
 	docs   *documents.Service
 	runner *jobs.Runner
-	clock  *clock
+	clock  *testenv.Clock
 }
 
 func setup(t *testing.T, open func(t *testing.T) *sqldb.DB) *bundle {
@@ -80,12 +66,12 @@ func setup(t *testing.T, open func(t *testing.T) *sqldb.DB) *bundle {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &clock{t: time.Now()}
+	c := testenv.NewClock(time.Now())
 	b := &bundle{store: db, blobs: blobs, index: &flakyIndex{Index: db.Search()}, clock: c}
-	b.docs = documents.New(db, blobs, c.now, dir)
-	ix := indexer.New(db, blobs, b.index, textract.New(false, dir), dir, c.now)
+	b.docs = documents.New(db, blobs, c.Now, dir)
+	ix := indexer.New(db, blobs, b.index, textract.New(false, dir), dir, c.Now)
 	b.runner = jobs.New(db, map[string]jobs.Handler{indexer.JobExtract: ix.ExtractJob, indexer.JobIndex: ix.IndexJob},
-		slog.New(slog.DiscardHandler), c.now)
+		slog.New(slog.DiscardHandler), c.Now)
 	return b
 }
 
@@ -195,7 +181,7 @@ func TestIndexOutageLosesNothing(t *testing.T) {
 			if n := b.drain(t); n != 0 {
 				t.Fatalf("%d jobs ran before their backoff was over", n)
 			}
-			b.clock.add(time.Hour) // past every backoff
+			b.clock.Add(time.Hour) // past every backoff
 			b.drain(t)
 			if got := b.find(t, "rods"); len(got) != len(ids) {
 				t.Fatalf("after the index came back, rods finds %v, want all of %v", got, ids)
@@ -216,7 +202,7 @@ func TestReindexResumes(t *testing.T) {
 				b.upload(t, fmt.Sprintf("Order number %d for yttrium", i))
 			}
 			// No job has run: nothing is extracted or indexed yet.
-			ix := indexer.New(b.store, b.blobs, b.index, textract.New(false, t.TempDir()), t.TempDir(), b.clock.now)
+			ix := indexer.New(b.store, b.blobs, b.index, textract.New(false, t.TempDir()), t.TempDir(), b.clock.Now)
 			ctx, cancel := context.WithCancel(context.Background())
 			err := ix.Reindex(ctx, false, func(done, total int) {
 				if total != n {

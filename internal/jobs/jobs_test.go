@@ -37,18 +37,6 @@ func stores(t *testing.T) map[string]store.Store {
 	return out
 }
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 func enqueue(t *testing.T, s store.Store, kind string, at time.Time) {
 	t.Helper()
 	err := s.Write(context.Background(), func(tx store.Tx) error {
@@ -64,7 +52,7 @@ func enqueue(t *testing.T, s store.Store, kind string, at time.Time) {
 func TestFailingJobBacksOffThenParks(t *testing.T) {
 	for name, s := range stores(t) {
 		t.Run(name, func(t *testing.T) {
-			c := &clock{t: time.Now()}
+			c := testenv.NewClock(time.Now())
 			calls := 0
 			r := jobs.New(s, map[string]jobs.Handler{"flaky": func(context.Context, []byte) error {
 				calls++
@@ -72,9 +60,9 @@ func TestFailingJobBacksOffThenParks(t *testing.T) {
 					panic("a bad payload")
 				}
 				return errors.New("the far side is down")
-			}}, slog.New(slog.DiscardHandler), c.now)
-			enqueue(t, s, "flaky", c.now())
-			enqueue(t, s, "unknown", c.now()) // no handler here: left for another runner
+			}}, slog.New(slog.DiscardHandler), c.Now)
+			enqueue(t, s, "flaky", c.Now())
+			enqueue(t, s, "unknown", c.Now()) // no handler here: left for another runner
 			for attempt := 1; attempt <= jobs.MaxAttempts; attempt++ {
 				if ran, err := r.RunOne(context.Background()); err != nil || !ran {
 					t.Fatalf("attempt %d: ran %v, %v", attempt, ran, err)
@@ -82,9 +70,9 @@ func TestFailingJobBacksOffThenParks(t *testing.T) {
 				if ran, _ := r.RunOne(context.Background()); ran {
 					t.Fatalf("attempt %d: the job ran again before its backoff of %v", attempt, jobs.Backoff(attempt))
 				}
-				c.add(jobs.Backoff(attempt))
+				c.Add(jobs.Backoff(attempt))
 			}
-			c.add(24 * time.Hour)
+			c.Add(24 * time.Hour)
 			if ran, _ := r.RunOne(context.Background()); ran {
 				t.Fatal("a parked job ran again")
 			}
