@@ -87,7 +87,7 @@ func benchSearch(b *testing.B, db *sqldb.DB) {
 		}
 		if os.Getenv("DOSSIER_BENCH_VERBOSE") != "" {
 			for j, q := range queries {
-				b.Logf("%v %+v", lat[j], q)
+				fmt.Fprintf(os.Stderr, "%v\t%+v\n", lat[j], q)
 			}
 		}
 		slices.Sort(lat)
