@@ -8,7 +8,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"time"
 	"unicode/utf8"
 
@@ -94,7 +93,7 @@ func (e *Engine) fire(ctx context.Context, tx store.Tx, actor dossier.User, d do
 	if startsRound(from, to) {
 		d.Round++ // earlier sign-offs and approvals no longer count
 	}
-	if slices.Contains(def.Final, to) && to == stateArchived {
+	if to == stateArchived {
 		d.ArchivedAt = &now
 	}
 	if err := tx.UpdateDocument(ctx, d, prev); err != nil {
