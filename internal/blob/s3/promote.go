@@ -2,7 +2,9 @@ package s3
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -237,4 +239,56 @@ func parsePointer(key string) (sha, tempKey string, ok bool) {
 		return "", "", false
 	}
 	return sha, tempKey, true
+}
+
+// pendingReader reads content from its staged key and, when the background
+// copy removes that object in the middle of a read, goes on from the content
+// key at the same offset (the copy is complete before the staged object goes).
+type pendingReader struct {
+	s     *Store
+	ctx   context.Context
+	sha   string
+	obj   *minio.Object
+	off   int64
+	moved bool
+}
+
+func (r *pendingReader) Read(p []byte) (int, error) {
+	n, err := r.obj.Read(p)
+	if n == 0 && errorCode(err) == minio.NoSuchKey && r.follow() == nil {
+		n, err = r.obj.Read(p)
+	}
+	r.off += int64(n)
+	return n, err
+}
+
+func (r *pendingReader) Seek(offset int64, whence int) (int64, error) {
+	pos, err := r.obj.Seek(offset, whence)
+	if errorCode(err) == minio.NoSuchKey && r.follow() == nil {
+		pos, err = r.obj.Seek(offset, whence)
+	}
+	if err == nil {
+		r.off = pos
+	}
+	return pos, err
+}
+
+func (r *pendingReader) Close() error { return r.obj.Close() }
+
+// follow reopens the content key at the current offset, once.
+func (r *pendingReader) follow() error {
+	if r.moved {
+		return errors.New("already reading the content key")
+	}
+	obj, err := r.s.openKey(r.ctx, blob.Key(r.sha))
+	if err != nil {
+		return err
+	}
+	if _, err := obj.Seek(r.off, io.SeekStart); err != nil {
+		obj.Close()
+		return err
+	}
+	r.obj.Close()
+	r.obj, r.moved = obj, true
+	return nil
 }

@@ -98,15 +98,36 @@ func (s *Store) Open(ctx context.Context, sha string) (io.ReadSeekCloser, error)
 	if err != nil {
 		return nil, wrap("open", sha, err)
 	}
-	obj, err := s.client.GetObject(ctx, s.bucket, key, minio.GetObjectOptions{})
+	obj, err := s.openKey(ctx, key)
+	if key == blob.Key(sha) {
+		if err != nil {
+			return nil, wrap("open", sha, err)
+		}
+		return obj, nil
+	}
+	// The content still sits at its staged key, which the background copy
+	// removes once the content key exists: follow it there if it goes.
+	if errorCode(err) == minio.NoSuchKey {
+		obj, err = s.openKey(ctx, blob.Key(sha))
+		key = blob.Key(sha)
+	}
 	if err != nil {
 		return nil, wrap("open", sha, err)
 	}
-	// GetObject is lazy; without this a missing object would only show up as a
-	// failed Read after the HTTP layer had already committed to 200.
+	return &pendingReader{s: s, ctx: ctx, sha: sha, obj: obj, moved: key == blob.Key(sha)}, nil
+}
+
+// openKey opens key and stats it: GetObject is lazy, and without the stat a
+// missing object would only show as a failed Read after the HTTP layer had
+// already committed to 200.
+func (s *Store) openKey(ctx context.Context, key string) (*minio.Object, error) {
+	obj, err := s.client.GetObject(ctx, s.bucket, key, minio.GetObjectOptions{})
+	if err != nil {
+		return nil, err
+	}
 	if _, err := obj.Stat(); err != nil {
 		obj.Close()
-		return nil, wrap("open", sha, err)
+		return nil, err
 	}
 	return obj, nil
 }
