@@ -57,16 +57,10 @@ func (e *Engine) candidate(ctx context.Context, tx store.Tx, d dossier.Document,
 		switch h.Event {
 		case "submit":
 			c.Involved[h.Actor] = "submitted"
-		case "pass_review", "complete_review":
+		case "pass_review", "complete_review", "review":
+			// Any review of the document, in any round, rules its author out.
 			c.Involved[h.Actor] = "reviewed"
 		}
-	}
-	reviews, err := tx.Reviews(ctx, d.ID, d.Round)
-	if err != nil {
-		return c, err
-	}
-	for _, r := range reviews {
-		c.Involved[r.ReviewerID] = "reviewed"
 	}
 	delegations, err := tx.DelegationsTo(ctx, actor.ID)
 	if err != nil {
