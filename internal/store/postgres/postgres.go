@@ -47,7 +47,7 @@ func Open(ctx context.Context, url string) (*sqldb.DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("PostgreSQL %s@%s/%s: %w", cfg.ConnConfig.User, cfg.ConnConfig.Host, cfg.ConnConfig.Database, err)
 	}
-	d := sqldb.Dialect{Name: "postgres", ForUpdate: " FOR UPDATE", SkipLocked: " FOR UPDATE SKIP LOCKED",
+	d := sqldb.Dialect{Name: "postgres", SkipLocked: " FOR UPDATE SKIP LOCKED",
 		IsUniqueViolation: isUniqueViolation, Search: searchDialect}
 	return sqldb.New(db, db, d, pool.Close), nil
 }

@@ -18,9 +18,6 @@ import (
 // Dialect holds what differs between the databases.
 type Dialect struct {
 	Name string
-	// ForUpdate is appended to a SELECT that must lock the rows it reads
-	// (" FOR UPDATE" on PostgreSQL; SQLite locks the whole database).
-	ForUpdate string
 	// SkipLocked is appended to a SELECT of jobs to claim: rows another
 	// worker holds are passed over (" FOR UPDATE SKIP LOCKED" on PostgreSQL).
 	SkipLocked string
