@@ -123,8 +123,8 @@ func Terms(q string) []string {
 		words = words[:MaxTerms]
 	}
 	for i, w := range words {
-		if len(w) > 64 {
-			words[i] = w[:64]
+		if r := []rune(w); len(r) > 64 {
+			words[i] = string(r[:64]) // whole characters: a cut rune would be invalid UTF-8
 		}
 	}
 	return words
@@ -140,7 +140,49 @@ func (q Query) Validate() error {
 			return dossier.Errorf(dossier.EInvalid, "search parameters must be UTF-8 text without control characters")
 		}
 	}
+	for _, d := range []string{q.DateFrom, q.DateTo} {
+		if _, err := time.Parse(time.DateOnly, d); d != "" && err != nil {
+			return dossier.Errorf(dossier.EInvalid, "date %q: use a date such as 2026-01-31", d)
+		}
+	}
+	for _, a := range []string{q.AmountMin, q.AmountMax} {
+		if a != "" {
+			if err := CheckAmount(a); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
+}
+
+// CheckAmount accepts the decimals every index can compare exactly: digits
+// with an optional fraction, at most 22 before the point and 4 after.
+func CheckAmount(amount string) error {
+	if !dossier.IsPlainDecimal(amount) {
+		return dossier.Errorf(dossier.EInvalid, "amount %q is not a decimal number such as 12500.00", amount)
+	}
+	intPart, frac, _ := strings.Cut(amount, ".")
+	if len(strings.TrimLeft(intPart, "0")) > 22 || len(frac) > 4 {
+		return dossier.Errorf(dossier.EInvalid, "amount %q has too many digits: at most 22 before and 4 after the point", amount)
+	}
+	return nil
+}
+
+// Keyword is one keyword filter: the field and the values it may have.
+type Keyword struct {
+	Field  string
+	Values []string
+}
+
+// Keywords lists the keyword filters q sets, in a fixed order.
+func (q Query) Keywords() []Keyword {
+	var out []Keyword
+	for _, k := range []Keyword{{"kind", q.Kind}, {"state", q.State}, {"customer", q.Customer}, {"currency", q.Currency}} {
+		if len(k.Values) > 0 {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // Words is text as the index stores it for matching: the runs of letters and

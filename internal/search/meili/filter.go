@@ -14,18 +14,12 @@ import (
 // numbers.
 func buildFilter(q search.Query) (string, error) {
 	var and []string
-	for _, f := range []struct {
-		attr   string
-		values []string
-	}{{"kind", q.Kind}, {"state", q.State}, {"customer", q.Customer}, {"currency", q.Currency}} {
-		if len(f.values) == 0 {
-			continue
-		}
-		quoted := make([]string, len(f.values))
-		for i, v := range f.values {
+	for _, k := range q.Keywords() {
+		quoted := make([]string, len(k.Values))
+		for i, v := range k.Values {
 			quoted[i] = quote(v)
 		}
-		and = append(and, f.attr+" IN ["+strings.Join(quoted, ", ")+"]")
+		and = append(and, k.Field+" IN ["+strings.Join(quoted, ", ")+"]")
 	}
 	for _, d := range []struct{ op, date, name string }{{">=", q.DateFrom, "date_from"}, {"<=", q.DateTo, "date_to"}} {
 		if d.date == "" {
@@ -41,7 +35,7 @@ func buildFilter(q search.Query) (string, error) {
 		if a.amount == "" {
 			continue
 		}
-		if err := checkAmount(a.amount); err != nil {
+		if err := search.CheckAmount(a.amount); err != nil {
 			return "", err
 		}
 		// Digits and a point only: Meilisearch reads the word as a number.

@@ -29,6 +29,9 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, err
 	for _, f := range search.FacetFields {
 		res.Facets[f] = map[string]int{}
 	}
+	if err := q.Validate(); err != nil {
+		return res, err
+	}
 	filter, err := buildFilter(q)
 	if err != nil {
 		return res, err

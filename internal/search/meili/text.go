@@ -143,23 +143,10 @@ func document(d search.Doc) (map[string]any, error) {
 // amountValue returns the float64 that Meilisearch filters on; the exact
 // decimal stays in "amount".
 func amountValue(amount string) (float64, error) {
-	if err := checkAmount(amount); err != nil {
+	if err := search.CheckAmount(amount); err != nil {
 		return 0, err
 	}
 	return strconv.ParseFloat(amount, 64)
-}
-
-// checkAmount accepts the decimals the database index accepts: up to 22
-// digits before the point and 4 after.
-func checkAmount(amount string) error {
-	if !dossier.IsPlainDecimal(amount) {
-		return dossier.Errorf(dossier.EInvalid, "amount %q is not a decimal number such as 12500.00", amount)
-	}
-	intPart, frac, _ := strings.Cut(amount, ".")
-	if len(strings.TrimLeft(intPart, "0")) > 22 || len(frac) > 4 {
-		return dossier.Errorf(dossier.EInvalid, "amount %q has too many digits: at most 22 before and 4 after the point", amount)
-	}
-	return nil
 }
 
 // dateNum turns YYYY-MM-DD into the number YYYYMMDD.

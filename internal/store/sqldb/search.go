@@ -7,7 +7,6 @@ import (
 	"html"
 	"strings"
 
-	"dossier/internal/dossier"
 	"dossier/internal/search"
 )
 
@@ -178,19 +177,13 @@ type filter struct {
 }
 
 func (f *filter) add(q search.Query) error {
-	for _, c := range []struct {
-		column string
-		values []string
-	}{{"kind", q.Kind}, {"state", q.State}, {"customer", q.Customer}, {"currency", q.Currency}} {
-		if len(c.values) == 0 {
-			continue
-		}
-		marks := make([]string, len(c.values))
-		for i, v := range c.values {
+	for _, k := range q.Keywords() {
+		marks := make([]string, len(k.Values))
+		for i, v := range k.Values {
 			f.args = append(f.args, v)
 			marks[i] = fmt.Sprintf("$%d", len(f.args))
 		}
-		f.where = append(f.where, "d."+c.column+" IN ("+strings.Join(marks, ", ")+")")
+		f.where = append(f.where, "d."+k.Field+" IN ("+strings.Join(marks, ", ")+")")
 	}
 	f.cmp("d.date >= ", q.DateFrom)
 	f.cmp("d.date <= ", q.DateTo)
@@ -228,13 +221,10 @@ func amountKey(amount string) (string, error) {
 	if amount == "" {
 		return "", nil
 	}
-	if !dossier.IsPlainDecimal(amount) {
-		return "", dossier.Errorf(dossier.EInvalid, "amount %q is not a decimal number such as 12500.00", amount)
+	if err := search.CheckAmount(amount); err != nil {
+		return "", err
 	}
 	intPart, frac, _ := strings.Cut(amount, ".")
 	intPart = strings.TrimLeft(intPart, "0")
-	if len(intPart) > 22 || len(frac) > 4 {
-		return "", dossier.Errorf(dossier.EInvalid, "amount %q has too many digits: at most 22 before and 4 after the point", amount)
-	}
 	return strings.Repeat("0", 22-len(intPart)) + intPart + "." + frac + strings.Repeat("0", 4-len(frac)), nil
 }
