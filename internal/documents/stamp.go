@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"dossier/internal/auditlog"
+	"dossier/internal/blob"
 	"dossier/internal/dossier"
 	"dossier/internal/media"
 	"dossier/internal/pdf"
@@ -33,16 +34,16 @@ func (s *Service) StampJob(ctx context.Context, payload []byte) error {
 	if err != nil || d.File.MediaType != media.PDF {
 		return err
 	}
-	src, err := s.spoolContent(ctx, d.File.SHA256)
+	src, err := blob.Spool(ctx, s.blobs, d.File.SHA256, s.tempDir)
 	if err != nil {
-		return err
+		return blobError("read "+d.File.SHA256, err)
 	}
-	defer removeTemp(src)
+	defer blob.RemoveTemp(src)
 	out, err := os.CreateTemp(s.tempDir, "stamped-*.pdf")
 	if err != nil {
 		return fmt.Errorf("stamp %s: %w", d.ID, err)
 	}
-	defer removeTemp(out)
+	defer blob.RemoveTemp(out)
 	if err := pdf.Stamp(ctx, src, out, footer); err != nil {
 		return fmt.Errorf("stamp %s: %w", d.ID, err)
 	}
@@ -101,34 +102,6 @@ func (s *Service) footer(ctx context.Context, id string) (dossier.Document, pdf.
 		return nil
 	})
 	return d, f, err
-}
-
-// spoolContent copies stored content to a local temporary file, because
-// pdfcpu seeks back and forth and over S3 each seek is a request.
-func (s *Service) spoolContent(ctx context.Context, sha string) (*os.File, error) {
-	rc, err := s.blobs.Open(ctx, sha)
-	if err != nil {
-		return nil, blobError("open "+sha, err)
-	}
-	defer rc.Close()
-	f, err := os.CreateTemp(s.tempDir, "original-*.pdf")
-	if err != nil {
-		return nil, err
-	}
-	if _, err := io.Copy(f, rc); err != nil {
-		removeTemp(f)
-		return nil, fmt.Errorf("spool %s: %w", sha, err)
-	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		removeTemp(f)
-		return nil, err
-	}
-	return f, nil
-}
-
-func removeTemp(f *os.File) {
-	f.Close()
-	os.Remove(f.Name())
 }
 
 // OpenRendition returns a rendition of document id for reading and records

@@ -10,8 +10,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"os"
 	"time"
 
 	"dossier/internal/blob"
@@ -85,22 +83,11 @@ func (s *Service) ExtractJob(ctx context.Context, payload []byte) error {
 
 // extractFile copies the bytes to a local file for the extraction tools.
 func (s *Service) extractFile(ctx context.Context, f dossier.FileVersion) ([]string, error) {
-	rc, err := s.blobs.Open(ctx, f.SHA256)
+	tmp, err := blob.Spool(ctx, s.blobs, f.SHA256, s.tempDir)
 	if err != nil {
 		return nil, err
 	}
-	defer rc.Close()
-	tmp, err := os.CreateTemp(s.tempDir, "extract-*")
-	if err != nil {
-		return nil, err
-	}
-	defer func() { tmp.Close(); os.Remove(tmp.Name()) }()
-	if _, err := io.Copy(tmp, rc); err != nil {
-		return nil, err
-	}
-	if err := tmp.Close(); err != nil {
-		return nil, err
-	}
+	defer blob.RemoveTemp(tmp)
 	return s.extract.Extract(ctx, tmp.Name(), f.MediaType)
 }
 
