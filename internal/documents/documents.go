@@ -70,10 +70,7 @@ func (s *Service) AddVersion(ctx context.Context, actor dossier.User, id string,
 	}
 	var d dossier.Document
 	err := s.store.Write(ctx, func(tx store.Tx) (err error) {
-		if d, err = tx.Document(ctx, id); err != nil {
-			return err
-		}
-		if err := editable(d); err != nil {
+		if d, err = editable(ctx, tx, id); err != nil {
 			return err
 		}
 		now := s.now().UTC().Truncate(time.Microsecond)
@@ -146,10 +143,14 @@ func (s *Service) Versions(ctx context.Context, id string) ([]dossier.FileVersio
 	return files, err
 }
 
-// editable refuses changes to archived documents.
-func editable(d dossier.Document) error {
-	if d.ArchivedAt != nil || d.State == "archived" {
-		return dossier.Errorf(dossier.EConflict, "document %s is archived and can no longer be changed", d.ID)
+// editable reads document id for a change, refusing archived documents.
+func editable(ctx context.Context, tx store.Tx, id string) (dossier.Document, error) {
+	d, err := tx.Document(ctx, id)
+	if err != nil {
+		return d, err
 	}
-	return nil
+	if d.ArchivedAt != nil || d.State == "archived" {
+		return d, dossier.Errorf(dossier.EConflict, "document %s is archived and can no longer be changed", d.ID)
+	}
+	return d, nil
 }

@@ -34,10 +34,7 @@ func (s *Service) Patch(ctx context.Context, actor dossier.User, id string, ifMa
 	}
 	var d dossier.Document
 	err := s.store.Write(ctx, func(tx store.Tx) (err error) {
-		if d, err = tx.Document(ctx, id); err != nil {
-			return err
-		}
-		if err := editable(d); err != nil {
+		if d, err = editable(ctx, tx, id); err != nil {
 			return err
 		}
 		if err := basisFixed(d, members); err != nil {
