@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -30,29 +31,61 @@ func searchDocs() int {
 
 // BenchmarkSearchSQLite and BenchmarkSearchPostgres build the database index
 // over a generated corpus and time a fixed mix of filtered full-text queries.
+// The baseline is the database's bare full-text match of the same words,
+// counted: no filters, facets, ordering or page.
 func BenchmarkSearchSQLite(b *testing.B) {
-	db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "bench.db"))
+	path := filepath.Join(b.TempDir(), "bench.db")
+	db, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	benchSearch(b, db)
+	benchSearch(b, db, baseline{driver: "sqlite", dsn: "file:" + path + "?_pragma=query_only(1)",
+		query: `SELECT count(*) FROM search_fts WHERE search_fts MATCH $1`,
+		arg:   func(terms []string) any { return `"` + strings.Join(terms, `" "`) + `"` }})
 }
 
 func BenchmarkSearchPostgres(b *testing.B) {
-	db, err := postgres.Open(context.Background(), testenv.PostgresURL(b))
+	url := testenv.PostgresURL(b)
+	db, err := postgres.Open(context.Background(), url)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	benchSearch(b, db)
+	benchSearch(b, db, baseline{driver: "pgx", dsn: url,
+		query: `SELECT count(*) FROM search_tsv WHERE tsv @@ plainto_tsquery('simple', $1)`,
+		arg:   func(terms []string) any { return strings.Join(terms, " ") }})
+}
+
+type baseline struct {
+	driver, dsn, query string
+	arg                func(terms []string) any
+}
+
+// time runs the bare match of each query's words once and returns the times.
+func (bl baseline) time(b *testing.B, queries []search.Query) []time.Duration {
+	db, err := sql.Open(bl.driver, bl.dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	var lat []time.Duration
+	for _, q := range queries {
+		var n int
+		t0 := time.Now()
+		if err := db.QueryRow(bl.query, bl.arg(search.Terms(q.Q))).Scan(&n); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	return lat
 }
 
 type batchIndex interface {
 	UpsertBatch(ctx context.Context, docs []search.Doc) error
 }
 
-func benchSearch(b *testing.B, db *sqldb.DB) {
+func benchSearch(b *testing.B, db *sqldb.DB, bl baseline) {
 	ctx := context.Background()
 	idx := db.Search()
 	n := searchDocs()
@@ -69,10 +102,18 @@ func benchSearch(b *testing.B, db *sqldb.DB) {
 		}
 	}
 	build := time.Since(start)
+	// The first search of a process loads its catalog of the index's filter
+	// columns; it is timed apart from the mix.
+	start = time.Now()
+	if _, err := idx.Search(ctx, search.Query{Q: "caliper"}); err != nil {
+		b.Fatal(err)
+	}
+	first := time.Since(start)
 	for i := 0; i < b.N; i++ {
-		var lat []time.Duration
+		var lat, base []time.Duration
 		queries := gen.queries()
 		for round := 0; round < 10; round++ {
+			base = append(base, bl.time(b, queries)...)
 			for _, q := range queries {
 				t0 := time.Now()
 				res, err := idx.Search(ctx, q)
@@ -91,13 +132,20 @@ func benchSearch(b *testing.B, db *sqldb.DB) {
 			}
 		}
 		slices.Sort(lat)
+		slices.Sort(base)
 		p := func(q float64) time.Duration { return lat[int(q*float64(len(lat)-1))] }
+		bp95 := base[int(0.95*float64(len(base)-1))]
 		b.ReportMetric(build.Seconds(), "build-s")
+		b.ReportMetric(float64(first.Milliseconds()), "first-ms")
 		b.ReportMetric(float64(p(0.50).Microseconds())/1000, "p50-ms")
 		b.ReportMetric(float64(p(0.95).Microseconds())/1000, "p95-ms")
 		b.ReportMetric(float64(p(0.99).Microseconds())/1000, "p99-ms")
-		b.Logf("%d documents indexed in %v (%.0f docs/s); %d queries: p50 %v, p95 %v (target < 100ms), p99 %v",
-			n, build.Round(time.Second), float64(n)/build.Seconds(), len(lat), p(0.50), p(0.95), p(0.99))
+		b.ReportMetric(float64(bp95.Microseconds())/1000, "match-p95-ms")
+		b.ReportMetric(float64(p(0.95))/float64(bp95), "p95-ratio")
+		b.Logf("%d documents indexed in %v (%.0f docs/s); first search %v; %d queries: p50 %v, p95 %v (target < 100ms), p99 %v; "+
+			"bare match of the same words p95 %v: ratio %.2f",
+			n, build.Round(time.Second), float64(n)/build.Seconds(), first.Round(time.Millisecond), len(lat), p(0.50), p(0.95), p(0.99),
+			bp95, float64(p(0.95))/float64(bp95))
 	}
 }
 

@@ -22,6 +22,13 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	workers, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWorkers()
 	go a.Jobs.Run(workers)
+	if w, ok := a.Indexer.Index().(interface{ Warm(context.Context) error }); ok {
+		go func() {
+			if err := w.Warm(workers); err != nil {
+				a.Logger.Warn("search catalog not loaded at start; the first search loads it", "err", err)
+			}
+		}()
+	}
 	a.Logger.Info("listening", "addr", ln.Addr().String(),
 		"database", Redact(a.Config.DatabaseURL), "blobs", Redact(a.Config.BlobURL))
 	select {

@@ -2,8 +2,9 @@
 // metadata and extracted text, and found by full text, filters on keyword
 // fields, date and amount ranges, with facet counts and marked snippets
 // (SPEC §10). Implementations sit below: the database's own index
-// (search/dbindex over the store's SQL: SQLite FTS5, PostgreSQL tsvector)
-// and Meilisearch (search/meili); both pass search/searchtest.
+// (store/sqldb over SQLite FTS5 or a PostgreSQL tsvector, with an in-memory
+// catalog of the filter columns) and Meilisearch (search/meili); both pass
+// search/searchtest.
 package search
 
 import (

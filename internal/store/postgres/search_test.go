@@ -2,6 +2,8 @@ package postgres_test
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"testing"
 
 	"dossier/internal/search"
@@ -19,4 +21,51 @@ func TestSearchConformance(t *testing.T) {
 		t.Cleanup(func() { db.Close() })
 		return db.Search()
 	})
+}
+
+func TestSearchReplicas(t *testing.T) {
+	searchtest.RunReplicas(t, func(t *testing.T) (search.Index, search.Index) {
+		url := testenv.PostgresURL(t)
+		var ix [2]search.Index
+		for i := range ix {
+			db, err := postgres.Open(context.Background(), url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			ix[i] = db.Search()
+		}
+		return ix[0], ix[1]
+	})
+}
+
+// Writing a document again keeps its number: numbers drawn and dropped by
+// updates would lengthen every replica's catalog.
+func TestSearchUpdateKeepsNumber(t *testing.T) {
+	url := testenv.PostgresURL(t)
+	db, err := postgres.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	d := search.Doc{ID: "01KEEPNUM", Kind: "other", State: "received", Title: "brake disc", Date: "2026-01-01"}
+	for i := range 20 {
+		d.Title = fmt.Sprintf("brake disc %d", i)
+		if err := db.Search().Upsert(context.Background(), d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d.ID = "01KEEPNUM2"
+	if err := db.Search().Upsert(context.Background(), d); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("pgx", url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var top int64
+	if err := raw.QueryRow(`SELECT max(num) FROM search_docs`).Scan(&top); err != nil || top != 2 {
+		t.Fatalf("highest document number after 20 writes of one document and one of another: %d (err %v), want 2", top, err)
+	}
 }

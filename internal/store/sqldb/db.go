@@ -34,11 +34,14 @@ type DB struct {
 	reader, writer *sql.DB
 	dialect        Dialect
 	onClose        func()
+	index          *index
 }
 
 // New returns a store over the two pools; onClose, if set, runs after both close.
 func New(reader, writer *sql.DB, d Dialect, onClose func()) *DB {
-	return &DB{reader: reader, writer: writer, dialect: d, onClose: onClose}
+	db := &DB{reader: reader, writer: writer, dialect: d, onClose: onClose}
+	db.index = &index{db: db, catalog: newCatalog()}
+	return db
 }
 
 // Read runs fn in a read-only transaction.

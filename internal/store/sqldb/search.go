@@ -6,35 +6,46 @@ import (
 	"fmt"
 	"html"
 	"strings"
+	"time"
 
 	"dossier/internal/search"
 )
 
-// SearchDialect is how one database indexes and matches text; the filters,
-// facets, sorting and paging around it are shared.
+// SearchDialect is how one database indexes and matches text; the
+// metadata rows, filters, facets, sorting and paging are shared.
 type SearchDialect struct {
-	// Upsert replaces the index entry of d, whose text is keywords and text.
-	Upsert func(ctx context.Context, tx *sql.Tx, d search.Doc, amountKey, keywords, text string) error
-	// Delete removes the index entry of id.
-	Delete func(ctx context.Context, tx *sql.Tx, id string) error
-	// From is the FROM clause of a full-text search; search_docs is "d".
-	From string
-	// Match returns the condition matching placeholder n, and the value to
-	// bind for the user's query; ok is false when q has nothing to match.
-	Match func(q string, n int) (cond string, arg any, ok bool)
-	// Rank orders full-text hits, best first; it may use placeholder n.
-	Rank func(n int) string
-	// Snippet returns the expression of a snippet with matches between
-	// \x01 and \x02; it may use placeholder n.
-	Snippet func(n int) string
+	// Upsert replaces the text entry of document number num.
+	Upsert func(ctx context.Context, tx *sql.Tx, num int64, d search.Doc, keywords, text string) error
+	// Delete removes the text entry of document number num.
+	Delete func(ctx context.Context, tx *sql.Tx, num int64) error
+	// Match returns a query selecting the numbers of the documents that
+	// hold every one of terms, bound to $1 as arg; head restricts the
+	// match to the title, number, customer and keywords.
+	Match func(terms []string, head bool) (query string, arg any)
+	// Snippets returns a query selecting (num, snippet) for the documents
+	// numbered nums, with the terms marked between \x01 and \x02.
+	Snippets func(terms []string, nums []int64) (query string, args []any)
 }
 
 // Search returns the database's own search index.
-func (db *DB) Search() search.Index { return &index{db: db} }
+func (db *DB) Search() search.Index { return db.index }
 
-type index struct{ db *DB }
+type index struct {
+	db      *DB
+	catalog *catalog
+}
 
 func (ix *index) Ping(ctx context.Context) error { return ix.db.Ping(ctx) }
+
+// Warm loads the catalog, so that the first search does not wait for it;
+// the server calls it at start.
+func (ix *index) Warm(ctx context.Context) error {
+	return ix.db.runSQL(ctx, ix.db.reader, &sql.TxOptions{ReadOnly: true}, func(tx *sql.Tx) error {
+		ix.catalog.mu.Lock()
+		defer ix.catalog.mu.Unlock()
+		return ix.catalog.sync(ctx, tx)
+	})
+}
 
 func (ix *index) Upsert(ctx context.Context, d search.Doc) error {
 	return ix.UpsertBatch(ctx, []search.Doc{d})
@@ -43,27 +54,83 @@ func (ix *index) Upsert(ctx context.Context, d search.Doc) error {
 // UpsertBatch writes several documents in one transaction, for bulk loads.
 func (ix *index) UpsertBatch(ctx context.Context, docs []search.Doc) error {
 	return ix.db.runSQL(ctx, ix.db.writer, nil, func(tx *sql.Tx) error {
+		seq, err := nextSeq(ctx, tx)
+		if err != nil {
+			return err
+		}
 		for _, d := range docs {
 			key, err := amountKey(d.Amount)
 			if err != nil {
 				return err
 			}
+			num, err := upsertRow(ctx, tx, seq, d, key)
+			if err != nil {
+				return fmt.Errorf("index %s: %w", d.ID, err)
+			}
 			keywords := strings.Join(d.Tags, " ")
 			for _, v := range d.Fields {
 				keywords += " " + v
 			}
-			text := strings.Join(d.Pages, "\n\f\n")
-			if err := ix.db.dialect.Search.Upsert(ctx, tx, d, key, keywords, text); err != nil {
-				return err
+			if err := ix.db.dialect.Search.Upsert(ctx, tx, num, d, keywords, strings.Join(d.Pages, "\n\f\n")); err != nil {
+				return fmt.Errorf("index %s: %w", d.ID, err)
 			}
 		}
 		return nil
 	})
 }
 
+// upsertRow writes the document's row and returns its number. It updates
+// before it inserts: an INSERT .. ON CONFLICT would draw a new number from
+// PostgreSQL's identity even when it updates, and the catalog is as long
+// as the highest number. Writers queue on search_seq, so no other writer
+// can insert the same id between the two statements.
+func upsertRow(ctx context.Context, tx *sql.Tx, seq int64, d search.Doc, amountKey string) (int64, error) {
+	args := []any{d.ID, seq, d.Kind, d.Subtype, d.State, d.Title, d.Number, d.Customer, d.Amount, amountKey,
+		d.Currency, d.Date, d.UpdatedAt.UTC().Truncate(time.Microsecond)}
+	var num int64
+	err := tx.QueryRowContext(ctx, `UPDATE search_docs SET seq = $2, live = true, kind = $3, subtype = $4, state = $5,
+		title = $6, number = $7, customer = $8, amount = $9, amount_key = $10, currency = $11, date = $12, updated_at = $13
+		WHERE id = $1 RETURNING num`, args...).Scan(&num)
+	if err != sql.ErrNoRows {
+		return num, err
+	}
+	err = tx.QueryRowContext(ctx, `INSERT INTO search_docs (id, seq, live, kind, subtype, state, title, number,
+		customer, amount, amount_key, currency, date, updated_at)
+		VALUES ($1, $2, true, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING num`, args...).Scan(&num)
+	return num, err
+}
+
+// nextSeq takes the next change number; the row stays locked until the
+// transaction ends, so numbers are taken in commit order.
+func nextSeq(ctx context.Context, tx *sql.Tx) (int64, error) {
+	var seq int64
+	if err := tx.QueryRowContext(ctx, `UPDATE search_seq SET n = n + 1 RETURNING n`).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("index: %w", err)
+	}
+	return seq, nil
+}
+
+// Delete keeps the document's row, marked deleted, so that every replica's
+// catalog learns of the deletion; its text goes.
 func (ix *index) Delete(ctx context.Context, id string) error {
 	return ix.db.runSQL(ctx, ix.db.writer, nil, func(tx *sql.Tx) error {
-		return ix.db.dialect.Search.Delete(ctx, tx, id)
+		seq, err := nextSeq(ctx, tx)
+		if err != nil {
+			return err
+		}
+		var num int64
+		err = tx.QueryRowContext(ctx, `UPDATE search_docs SET live = false, seq = $1 WHERE id = $2 AND live RETURNING num`,
+			seq, id).Scan(&num)
+		if err == sql.ErrNoRows {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("unindex %s: %w", id, err)
+		}
+		if err := ix.db.dialect.Search.Delete(ctx, tx, num); err != nil {
+			return fmt.Errorf("unindex %s: %w", id, err)
+		}
+		return nil
 	})
 }
 
@@ -79,87 +146,133 @@ func (ix *index) Search(ctx context.Context, q search.Query) (search.Result, err
 		q.Limit = 20
 	}
 	q.Offset = max(q.Offset, 0)
-	sd := ix.db.dialect.Search
-	var f filter
-	from := "search_docs d"
-	rank, snippet := "", "''"
-	if strings.TrimSpace(q.Q) != "" {
-		f.args = append(f.args, nil)
-		cond, arg, ok := sd.Match(q.Q, len(f.args))
-		if !ok {
-			return res, nil // nothing searchable in q (only punctuation): no hits
+	terms := search.Terms(q.Q)
+	if strings.TrimSpace(q.Q) != "" && len(terms) == 0 {
+		return res, nil // nothing searchable in q (only punctuation): no hits
+	}
+	o := order{relevance: len(terms) > 0 && q.Sort != search.SortDateDesc && q.Sort != search.SortDateAsc,
+		asc: q.Sort == search.SortDateAsc}
+	// One snapshot for the catalog's catch-up and the matches.
+	opts := &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
+	return res, ix.db.runSQL(ctx, ix.db.reader, opts, func(tx *sql.Tx) error {
+		var nums []int64
+		var head map[int64]bool
+		if len(terms) > 0 {
+			var err error
+			if nums, err = ix.matches(ctx, tx, terms, false); err != nil {
+				return err
+			}
+			if o.relevance {
+				headNums, err := ix.matches(ctx, tx, terms, true)
+				if err != nil {
+					return err
+				}
+				head = make(map[int64]bool, len(headNums))
+				for _, n := range headNums {
+					head[n] = true
+				}
+			}
 		}
-		f.args[len(f.args)-1] = arg
-		from, f.where = sd.From, append(f.where, cond)
-		rank, snippet = sd.Rank(len(f.args)), sd.Snippet(len(f.args))
-	}
-	if err := f.add(q); err != nil {
-		return res, err
-	}
-	where := f.clause()
-	order := "d.date DESC, d.id DESC"
-	switch {
-	case q.Sort == search.SortDateAsc:
-		order = "d.date ASC, d.id ASC"
-	case q.Sort != search.SortDateDesc && rank != "":
-		order = rank + ", " + order
-	}
-	err := ix.db.runSQL(ctx, ix.db.reader, &sql.TxOptions{ReadOnly: true}, func(tx *sql.Tx) error {
-		if err := facets(ctx, tx, &res, from, where, f.args); err != nil {
+		c := ix.catalog
+		c.mu.Lock()
+		if err := c.sync(ctx, tx); err != nil {
+			c.mu.Unlock()
 			return err
 		}
-		if res.Total == 0 {
+		s, err := c.selection(q)
+		if err != nil {
+			c.mu.Unlock()
+			return err
+		}
+		kept := c.tally(nums, head, &s, o, q.Offset+q.Limit, &res)
+		c.mu.Unlock()
+		if q.Offset >= len(kept) {
 			return nil
 		}
-		return ix.hits(ctx, tx, &res, from, where, order, snippet, f.args, q)
+		return ix.page(ctx, tx, terms, kept[q.Offset:], &res)
 	})
-	return res, err
 }
 
-func (ix *index) hits(ctx context.Context, tx *sql.Tx, res *search.Result, from, where, order, snippet string, args []any, q search.Query) error {
-	rows, err := tx.QueryContext(ctx, fmt.Sprintf(`SELECT d.id, d.title, d.kind, d.subtype, d.state, d.number, d.customer,
-		d.amount, d.currency, d.date, %s FROM %s%s ORDER BY %s LIMIT %d OFFSET %d`,
-		snippet, from, where, order, q.Limit, q.Offset), args...)
+func (ix *index) matches(ctx context.Context, tx *sql.Tx, terms []string, head bool) ([]int64, error) {
+	query, arg := ix.db.dialect.Search.Match(terms, head)
+	rows, err := tx.QueryContext(ctx, query, arg)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer rows.Close()
+	var nums []int64
+	for rows.Next() {
+		var n int64
+		if err := rows.Scan(&n); err != nil {
+			return nil, fmt.Errorf("search: %w", err)
+		}
+		nums = append(nums, n)
+	}
+	if nums == nil {
+		nums = []int64{} // no match is not "all"
+	}
+	return nums, rows.Err()
+}
+
+// page reads the hits' rows and snippets, in the order of kept.
+func (ix *index) page(ctx context.Context, tx *sql.Tx, terms []string, kept []hit, res *search.Result) error {
+	nums := make([]int64, len(kept))
+	marks := make([]string, len(kept))
+	args := make([]any, len(kept))
+	for i, h := range kept {
+		nums[i], args[i], marks[i] = h.num, h.num, fmt.Sprintf("$%d", i+1)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT num, id, title, kind, subtype, state, number, customer, amount, currency, date
+		FROM search_docs WHERE num IN (`+strings.Join(marks, ", ")+`)`, args...)
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
 	defer rows.Close()
+	byNum := map[int64]search.Hit{}
 	for rows.Next() {
+		var num int64
 		var h search.Hit
-		if err := rows.Scan(&h.ID, &h.Title, &h.Kind, &h.Subtype, &h.State, &h.Number, &h.Customer,
-			&h.Amount, &h.Currency, &h.Date, &h.Snippet); err != nil {
+		if err := rows.Scan(&num, &h.ID, &h.Title, &h.Kind, &h.Subtype, &h.State, &h.Number, &h.Customer,
+			&h.Amount, &h.Currency, &h.Date); err != nil {
 			return fmt.Errorf("search: %w", err)
 		}
-		h.Snippet = markSnippet(h.Snippet)
+		byNum[num] = h
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	snippets, err := ix.snippets(ctx, tx, terms, nums)
+	if err != nil {
+		return err
+	}
+	for _, num := range nums {
+		h := byNum[num]
+		h.Snippet = markSnippet(snippets[num])
 		res.Hits = append(res.Hits, h)
 	}
-	return rows.Err()
+	return nil
 }
 
-// facets counts the hits by every facet field at once: one pass over the
-// matches grouped by the combination of the four values, summed up here,
-// costs a quarter of four GROUP BY queries; the total is the sum.
-func facets(ctx context.Context, tx *sql.Tx, res *search.Result, from, where string, args []any) error {
-	rows, err := tx.QueryContext(ctx, "SELECT d.kind, d.state, d.customer, d.currency, COUNT(*) FROM "+from+where+
-		" GROUP BY d.kind, d.state, d.customer, d.currency", args...)
+func (ix *index) snippets(ctx context.Context, tx *sql.Tx, terms []string, nums []int64) (map[int64]string, error) {
+	out := map[int64]string{}
+	if len(terms) == 0 {
+		return out, nil
+	}
+	query, args := ix.db.dialect.Search.Snippets(terms, nums)
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
-		return fmt.Errorf("facets: %w", err)
+		return nil, fmt.Errorf("search snippets: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var v [4]string
-		var n int
-		if err := rows.Scan(&v[0], &v[1], &v[2], &v[3], &n); err != nil {
-			return fmt.Errorf("facets: %w", err)
+		var num int64
+		var s string
+		if err := rows.Scan(&num, &s); err != nil {
+			return nil, fmt.Errorf("search snippets: %w", err)
 		}
-		res.Total += n
-		for i, field := range search.FacetFields {
-			if v[i] != "" {
-				res.Facets[field][v[i]] += n
-			}
-		}
+		out[num] = s
 	}
-	return rows.Err()
+	return out, rows.Err()
 }
 
 // markSnippet escapes the text and turns the \x01 \x02 match markers into
@@ -168,51 +281,6 @@ func facets(ctx context.Context, tx *sql.Tx, res *search.Result, from, where str
 func markSnippet(s string) string {
 	s = html.EscapeString(s)
 	return strings.NewReplacer("\x01", search.MarkStart, "\x02", search.MarkEnd, "\x03", "&lt;", "\x04", "&gt;").Replace(s)
-}
-
-// filter collects the conditions of the keyword and range filters.
-type filter struct {
-	where []string
-	args  []any
-}
-
-func (f *filter) add(q search.Query) error {
-	for _, k := range q.Keywords() {
-		marks := make([]string, len(k.Values))
-		for i, v := range k.Values {
-			f.args = append(f.args, v)
-			marks[i] = fmt.Sprintf("$%d", len(f.args))
-		}
-		f.where = append(f.where, "d."+k.Field+" IN ("+strings.Join(marks, ", ")+")")
-	}
-	f.cmp("d.date >= ", q.DateFrom)
-	f.cmp("d.date <= ", q.DateTo)
-	for _, c := range []struct{ op, amount string }{{"d.amount_key >= ", q.AmountMin}, {"d.amount_key <= ", q.AmountMax}} {
-		if c.amount == "" {
-			continue
-		}
-		key, err := amountKey(c.amount)
-		if err != nil {
-			return err
-		}
-		f.cmp(c.op, key)
-		f.where = append(f.where, "d.amount <> ''")
-	}
-	return nil
-}
-
-func (f *filter) cmp(op, v string) {
-	if v != "" {
-		f.args = append(f.args, v)
-		f.where = append(f.where, fmt.Sprintf("%s$%d", op, len(f.args)))
-	}
-}
-
-func (f *filter) clause() string {
-	if len(f.where) == 0 {
-		return ""
-	}
-	return " WHERE " + strings.Join(f.where, " AND ")
 }
 
 // amountKey pads a decimal so that comparing keys as text compares amounts:

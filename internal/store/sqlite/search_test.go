@@ -46,3 +46,19 @@ func FuzzSearch(f *testing.F) {
 		}
 	})
 }
+
+func TestSearchReplicas(t *testing.T) {
+	searchtest.RunReplicas(t, func(t *testing.T) (search.Index, search.Index) {
+		path := filepath.Join(t.TempDir(), "dossier.db")
+		var ix [2]search.Index
+		for i := range ix {
+			db, err := sqlite.Open(context.Background(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			ix[i] = db.Search()
+		}
+		return ix[0], ix[1]
+	})
+}
