@@ -36,7 +36,7 @@ var searchDialect = sqldb.SearchDialect{
 		if head {
 			table = "search_head"
 		}
-		return `SELECT num FROM ` + table + ` WHERE tsv @@ plainto_tsquery('simple', $1)`, strings.Join(terms, " ")
+		return `SELECT string_agg(num::text, ',') FROM ` + table + ` WHERE tsv @@ plainto_tsquery('simple', $1)`, strings.Join(terms, " ")
 	},
 	Snippets: func(terms []string, nums []int64) (string, []any) {
 		// ts_headline drops what looks like an HTML tag: < and > travel as \x03 \x04.

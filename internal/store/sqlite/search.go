@@ -26,11 +26,11 @@ var searchDialect = sqldb.SearchDialect{
 		return err
 	},
 	Match: func(terms []string, head bool) (string, any) {
+		arg := phrases(terms)
 		if head {
-			return `SELECT rowid FROM search_fts WHERE search_fts MATCH $1`,
-				"{title number customer keywords} : (" + phrases(terms) + ")"
+			arg = "{title number customer keywords} : (" + arg + ")"
 		}
-		return `SELECT rowid FROM search_fts WHERE search_fts MATCH $1`, phrases(terms)
+		return `SELECT group_concat(rowid) FROM search_fts WHERE search_fts MATCH $1`, arg
 	},
 	Snippets: func(terms []string, nums []int64) (string, []any) {
 		args := []any{phrases(terms)}
