@@ -25,7 +25,8 @@ import (
 // the database it reads. Each replica keeps its own.
 type catalog struct {
 	mu     sync.Mutex
-	seq    int64
+	seq    int64 // the (seq, num) of the last row read
+	num    int64
 	docs   []entry // by num; num 0 is never used
 	values []string
 	codes  map[string]uint32 // values[codes[v]] == v; code 0 is ""
@@ -52,20 +53,47 @@ func (c *catalog) code(v string) uint32 {
 	return n
 }
 
-// sync reads the rows written since the catalog's last read.
+// syncBatch bounds the rows one catch-up query reads: the LIMIT keeps
+// the planner on the (seq, num) index however stale its statistics are.
+var syncBatch = 20000
+
+// sync reads the rows written since the catalog's last read, in (seq, num)
+// order from where it stopped; it reads nothing when search_seq says
+// nothing was written.
 func (c *catalog) sync(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, `SELECT num, seq, live, id, kind, state, customer, currency, date, amount_key
-		FROM search_docs WHERE seq > $1 ORDER BY seq`, c.seq)
-	if err != nil {
+	var top int64
+	if err := tx.QueryRowContext(ctx, `SELECT n FROM search_seq`).Scan(&top); err != nil {
 		return fmt.Errorf("search catalog: %w", err)
 	}
+	if c.seq >= top {
+		return nil // nothing new, or this snapshot is older than the catalog
+	}
+	for {
+		n, err := c.read(ctx, tx)
+		if err != nil {
+			return fmt.Errorf("search catalog: %w", err)
+		}
+		if n < syncBatch {
+			return nil
+		}
+	}
+}
+
+// read reads the next syncBatch rows and returns how many it read.
+func (c *catalog) read(ctx context.Context, tx *sql.Tx) (int, error) {
+	rows, err := tx.QueryContext(ctx, fmt.Sprintf(`SELECT num, seq, live, id, kind, state, customer, currency, date, amount_key
+		FROM search_docs WHERE (seq, num) > ($1, $2) ORDER BY seq, num LIMIT %d`, syncBatch), c.seq, c.num)
+	if err != nil {
+		return 0, err
+	}
 	defer rows.Close()
+	n := 0
 	for rows.Next() {
 		var num, seq int64
 		var live bool
 		var id, kind, state, customer, currency, date, amountKey string
 		if err := rows.Scan(&num, &seq, &live, &id, &kind, &state, &customer, &currency, &date, &amountKey); err != nil {
-			return fmt.Errorf("search catalog: %w", err)
+			return n, err
 		}
 		for int64(len(c.docs)) <= num {
 			c.docs = append(c.docs, entry{})
@@ -73,9 +101,10 @@ func (c *catalog) sync(ctx context.Context, tx *sql.Tx) error {
 		e := entry{id: id, live: live, kind: c.code(kind), state: c.code(state), customer: c.code(customer),
 			currency: c.code(currency), date: dateNumber(date)}
 		e.amount, e.hasAmount = amountNumber(amountKey)
-		c.docs[num], c.seq = e, seq
+		c.docs[num], c.seq, c.num = e, seq, num
+		n++
 	}
-	return rows.Err()
+	return n, rows.Err()
 }
 
 // dateNumber turns YYYY-MM-DD into YYYYMMDD; 0 when it is not a date.

@@ -1,0 +1,4 @@
+package sqldb
+
+// SetSyncBatch sets how many rows one catalog catch-up query reads.
+func SetSyncBatch(n int) { syncBatch = n }
