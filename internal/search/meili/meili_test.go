@@ -28,6 +28,16 @@ func TestConformance(t *testing.T) {
 		t.Fatalf("DOSSIER_TEST_MEILI_URL: %v", err)
 	}
 	searchtest.Run(t, func(t *testing.T) search.Index { return newTestIndex(t, base) })
+	searchtest.RunReplicas(t, func(t *testing.T) (search.Index, search.Index) {
+		a := newTestIndex(t, base)
+		c := base
+		c.Index = a.uid
+		b, err := New(t.Context(), c)
+		if err != nil {
+			t.Fatalf("New: %v", err)
+		}
+		return a, b
+	})
 }
 
 // newTestIndex creates an index with a fresh name and deletes it when the
