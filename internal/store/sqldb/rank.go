@@ -2,6 +2,8 @@ package sqldb
 
 import (
 	"container/heap"
+	"context"
+	"database/sql"
 	"slices"
 
 	"dossier/internal/search"
@@ -66,6 +68,21 @@ func (t *top) sorted() []hit {
 		return 1
 	})
 	return t.hits
+}
+
+// search catches the catalog up in tx's snapshot and tallies the hits of q.
+func (c *catalog) search(ctx context.Context, tx *sql.Tx, q search.Query, nums []int64, head map[int64]bool,
+	o order, res *search.Result) ([]hit, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := c.sync(ctx, tx); err != nil {
+		return nil, err
+	}
+	s, err := c.selection(q)
+	if err != nil {
+		return nil, err
+	}
+	return c.tally(nums, head, &s, o, q.Offset+q.Limit, res), nil
 }
 
 // tally counts the facets and the total of the hits passing s, and keeps

@@ -156,8 +156,8 @@ func (ix *index) Search(ctx context.Context, q search.Query) (search.Result, err
 		asc: q.Sort == search.SortDateAsc}
 	// One snapshot for the catalog's catch-up and the matches.
 	opts := &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
-	return res, ix.db.runSQL(ctx, ix.db.reader, opts, func(tx *sql.Tx) error {
-		var nums []int64
+	err := ix.db.runSQL(ctx, ix.db.reader, opts, func(tx *sql.Tx) error {
+		var nums []int64 // nil: every document
 		var head map[int64]bool
 		if len(terms) > 0 {
 			var err error
@@ -165,34 +165,27 @@ func (ix *index) Search(ctx context.Context, q search.Query) (search.Result, err
 				return err
 			}
 			if o.relevance {
-				headNums, err := ix.matches(ctx, tx, terms, true)
-				if err != nil {
+				if head, err = ix.headMatches(ctx, tx, terms); err != nil {
 					return err
-				}
-				head = make(map[int64]bool, len(headNums))
-				for _, n := range headNums {
-					head[n] = true
 				}
 			}
 		}
-		c := ix.catalog
-		c.mu.Lock()
-		if err := c.sync(ctx, tx); err != nil {
-			c.mu.Unlock()
+		kept, err := ix.catalog.search(ctx, tx, q, nums, head, o, &res)
+		if err != nil || q.Offset >= len(kept) {
 			return err
-		}
-		s, err := c.selection(q)
-		if err != nil {
-			c.mu.Unlock()
-			return err
-		}
-		kept := c.tally(nums, head, &s, o, q.Offset+q.Limit, &res)
-		c.mu.Unlock()
-		if q.Offset >= len(kept) {
-			return nil
 		}
 		return ix.page(ctx, tx, terms, kept[q.Offset:], &res)
 	})
+	return res, err
+}
+
+func (ix *index) headMatches(ctx context.Context, tx *sql.Tx, terms []string) (map[int64]bool, error) {
+	nums, err := ix.matches(ctx, tx, terms, true)
+	head := make(map[int64]bool, len(nums))
+	for _, n := range nums {
+		head[n] = true
+	}
+	return head, err
 }
 
 // matches returns the numbers of the documents matching terms. The
