@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -132,8 +133,7 @@ func lessAmount(a, b [2]uint64) bool { return a[0] < b[0] || a[0] == b[0] && a[1
 
 // selection is a query's filters in the catalog's terms.
 type selection struct {
-	keywords         [4][]uint32 // kind, state, customer, currency; nil: any
-	none             bool        // a keyword filter none of whose values exists
+	keywords         [4][]uint32 // in the order of search.FacetFields; nil: any
 	dateFrom, dateTo uint32
 	amountMin        [2]uint64
 	amountMax        [2]uint64
@@ -142,17 +142,14 @@ type selection struct {
 
 func (c *catalog) selection(q search.Query) (selection, error) {
 	var s selection
-	for i, values := range [][]string{q.Kind, q.State, q.Customer, q.Currency} {
-		if len(values) == 0 {
-			continue
-		}
-		s.keywords[i] = []uint32{}
-		for _, v := range values {
+	for _, k := range q.Keywords() {
+		i := slices.Index(search.FacetFields, k.Field)
+		s.keywords[i] = []uint32{} // a value never indexed matches nothing
+		for _, v := range k.Values {
 			if n, ok := c.codes[v]; ok {
 				s.keywords[i] = append(s.keywords[i], n)
 			}
 		}
-		s.none = s.none || len(s.keywords[i]) == 0
 	}
 	s.dateFrom, s.dateTo = dateNumber(q.DateFrom), dateNumber(q.DateTo)
 	if q.DateTo == "" {

@@ -110,16 +110,13 @@ func (c *catalog) tally(nums []int64, head map[int64]bool, s *selection, o order
 		counts[3][e.currency]++
 		t.add(hit{num: num, head: head[num], e: e})
 	}
-	if !s.none {
-		if nums == nil {
-			for num := range c.docs {
-				visit(int64(num))
-			}
-		} else {
-			for _, num := range nums {
-				visit(num)
-			}
+	if nums == nil {
+		for num := range c.docs {
+			visit(int64(num))
 		}
+	}
+	for _, num := range nums {
+		visit(num)
 	}
 	for i, field := range search.FacetFields {
 		for code, n := range counts[i] {
