@@ -66,8 +66,8 @@ type baseline struct {
 	settle             string // run after the build, before the queries; "" for none
 }
 
-// run runs the settle statement and returns how long it took.
-func (bl baseline) run(b *testing.B) time.Duration {
+// settleTime runs the settle statement and returns how long it took.
+func (bl baseline) settleTime(b *testing.B) time.Duration {
 	if bl.settle == "" {
 		return 0
 	}
@@ -123,7 +123,7 @@ func benchSearch(b *testing.B, db *sqldb.DB, bl baseline) {
 		}
 	}
 	build := time.Since(start)
-	settle := bl.run(b)
+	settle := bl.settleTime(b)
 	// The first search of a process loads its catalog of the index's filter
 	// columns; it is timed apart from the mix.
 	start = time.Now()
