@@ -81,11 +81,13 @@ func (s *Store) settle(ctx context.Context, sha, tempKey string) error {
 			return wrap("promote", key, err)
 		}
 	}
-	if err := s.removeAllVersions(ctx, pointerKey(sha, tempKey)); err != nil {
-		return fmt.Errorf("blob promote %s: drop pointer: %w", sha, err)
-	}
+	// The staged object goes before its pointer: Walk takes a staged object
+	// with no pointer for an abandoned upload, which fsck may delete.
 	if err := s.removeAllVersions(ctx, tempKey); err != nil {
 		return fmt.Errorf("blob promote %s: drop staged: %w", sha, err)
+	}
+	if err := s.removeAllVersions(ctx, pointerKey(sha, tempKey)); err != nil {
+		return fmt.Errorf("blob promote %s: drop pointer: %w", sha, err)
 	}
 	return nil
 }
@@ -207,7 +209,8 @@ func (s *Store) locate(ctx context.Context, sha string) (string, error) {
 	return "", fmt.Errorf("%s: %w", sha, blob.ErrNotFound)
 }
 
-// dropPending removes the pointers of sha and the staged objects they name.
+// dropPending removes the staged objects the pointers of sha name, then the
+// pointers, in the order settle uses.
 func (s *Store) dropPending(ctx context.Context, sha string) error {
 	pending, err := s.pending(ctx)
 	if err != nil {
@@ -217,10 +220,10 @@ func (s *Store) dropPending(ctx context.Context, sha string) error {
 		if p != sha {
 			continue
 		}
-		if err := s.removeAllVersions(ctx, pointerKey(sha, tempKey)); err != nil {
+		if err := s.removeAllVersions(ctx, tempKey); err != nil {
 			return err
 		}
-		if err := s.removeAllVersions(ctx, tempKey); err != nil {
+		if err := s.removeAllVersions(ctx, pointerKey(sha, tempKey)); err != nil {
 			return err
 		}
 	}
