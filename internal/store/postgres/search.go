@@ -24,7 +24,7 @@ const snippetText = 100000
 var searchDialect = sqldb.SearchDialect{
 	Upsert: upsert,
 	Delete: func(ctx context.Context, tx *sql.Tx, num int64) error {
-		for _, table := range []string{"search_tsv", "search_head", "search_text"} {
+		for _, table := range []string{"search_tsv", "search_text"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE num = $1`, num); err != nil {
 				return err
 			}
@@ -32,11 +32,11 @@ var searchDialect = sqldb.SearchDialect{
 		return nil
 	},
 	Match: func(terms []string, head bool) (string, any) {
-		table := "search_tsv"
+		column := "tsv"
 		if head {
-			table = "search_head"
+			column = "head"
 		}
-		return `SELECT string_agg(num::text, ',') FROM ` + table + ` WHERE tsv @@ plainto_tsquery('simple', $1)`, strings.Join(terms, " ")
+		return `SELECT string_agg(num::text, ',') FROM search_tsv WHERE ` + column + ` @@ plainto_tsquery('simple', $1)`, strings.Join(terms, " ")
 	},
 	Snippets: func(terms []string, nums []int64) (string, []any) {
 		// ts_headline drops what looks like an HTML tag: < and > travel as \x03 \x04.
@@ -52,13 +52,8 @@ func upsert(ctx context.Context, tx *sql.Tx, num int64, d search.Doc, keywords, 
 	// PostgreSQL's parser reads "PO-2025-0042" differently from a query's
 	// words; indexing search.Words makes both sides split alike.
 	head := search.Words(d.Title + " " + d.Number + " " + d.Customer + " " + keywords)
-	_, err := tx.ExecContext(ctx, `INSERT INTO search_tsv (num, tsv) VALUES ($1, to_tsvector('simple', $2))
-		ON CONFLICT (num) DO UPDATE SET tsv = excluded.tsv`, num, head+" "+search.Words(clip(text, maxIndexedText)))
-	if err != nil {
-		return err
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO search_head (num, tsv) VALUES ($1, to_tsvector('simple', $2))
-		ON CONFLICT (num) DO UPDATE SET tsv = excluded.tsv`, num, head)
+	_, err := tx.ExecContext(ctx, `INSERT INTO search_tsv (num, tsv, head) VALUES ($1, to_tsvector('simple', $2), to_tsvector('simple', $3))
+		ON CONFLICT (num) DO UPDATE SET tsv = excluded.tsv, head = excluded.head`, num, head+" "+search.Words(clip(text, maxIndexedText)), head)
 	if err != nil {
 		return err
 	}
