@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"fmt"
 	"math/rand/v2"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -13,8 +12,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"dossier/internal/search"
 	"dossier/internal/store/postgres"
@@ -49,7 +46,12 @@ func BenchmarkSearchSQLite(b *testing.B) {
 }
 
 func BenchmarkSearchPostgres(b *testing.B) {
-	dsn := keptSchema(b)
+	var dsn string
+	if name := os.Getenv("DOSSIER_BENCH_PG_SCHEMA"); name != "" {
+		dsn = testenv.KeptPostgresURL(b, name) // a second run times the queries without the build
+	} else {
+		dsn = testenv.PostgresURL(b)
+	}
 	db, err := postgres.Open(context.Background(), dsn)
 	if err != nil {
 		b.Fatal(err)
@@ -63,49 +65,26 @@ func BenchmarkSearchPostgres(b *testing.B) {
 		settle: `VACUUM ANALYZE search_docs, search_tsv, search_text`})
 }
 
-// keptSchema returns a URL to the schema DOSSIER_BENCH_PG_SCHEMA names,
-// created if missing and kept afterwards, so that a second run times the
-// queries on the corpus the first one built; without it, a throw-away schema.
-func keptSchema(b *testing.B) string {
-	name := os.Getenv("DOSSIER_BENCH_PG_SCHEMA")
-	if name == "" {
-		return testenv.PostgresURL(b)
-	}
-	base := testenv.Require(b, "TEST_DATABASE_URL", "PostgreSQL")
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec("CREATE SCHEMA IF NOT EXISTS " + pgx.Identifier{name}.Sanitize()); err != nil {
-		b.Fatal(err)
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		b.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", name)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
 type baseline struct {
 	driver, dsn, query string
 	arg                func(terms []string) any
 	settle             string // run after the build, before the queries; "" for none
 }
 
-// settleTime runs the settle statement and returns how long it took.
-func (bl baseline) settleTime(b *testing.B) time.Duration {
-	if bl.settle == "" {
-		return 0
-	}
+// open opens the baseline's own handle on the database.
+func (bl baseline) open(b *testing.B) *sql.DB {
 	db, err := sql.Open(bl.driver, bl.dsn)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
+	return db
+}
+
+// settleTime runs the settle statement and returns how long it took.
+func (bl baseline) settleTime(b *testing.B, db *sql.DB) time.Duration {
+	if bl.settle == "" {
+		return 0
+	}
 	start := time.Now()
 	if _, err := db.Exec(bl.settle); err != nil {
 		b.Fatal(err)
@@ -114,12 +93,7 @@ func (bl baseline) settleTime(b *testing.B) time.Duration {
 }
 
 // indexed counts the documents an earlier run left in a kept index.
-func (bl baseline) indexed(b *testing.B) int {
-	db, err := sql.Open(bl.driver, bl.dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+func indexed(b *testing.B, db *sql.DB) int {
 	var n int
 	if err := db.QueryRow(`SELECT count(*) FROM search_docs`).Scan(&n); err != nil {
 		b.Fatal(err)
@@ -128,12 +102,7 @@ func (bl baseline) indexed(b *testing.B) int {
 }
 
 // time runs the bare match of each query's words once and returns the times.
-func (bl baseline) time(b *testing.B, queries []search.Query) []time.Duration {
-	db, err := sql.Open(bl.driver, bl.dsn)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
+func (bl baseline) time(b *testing.B, db *sql.DB, queries []search.Query) []time.Duration {
 	var lat []time.Duration
 	for _, q := range queries {
 		var n int
@@ -155,7 +124,9 @@ func benchSearch(b *testing.B, db *sqldb.DB, bl baseline) {
 	idx := db.Search()
 	n := searchDocs()
 	gen := newCorpus(42)
-	have := bl.indexed(b)
+	raw := bl.open(b)
+	defer raw.Close()
+	have := indexed(b, raw)
 	start := time.Now()
 	batch := make([]search.Doc, 0, 1000)
 	for i := range n {
@@ -172,7 +143,7 @@ func benchSearch(b *testing.B, db *sqldb.DB, bl baseline) {
 		}
 	}
 	build := time.Since(start)
-	settle := bl.settleTime(b)
+	settle := bl.settleTime(b, raw)
 	// The first search of a process loads its catalog of the index's filter
 	// columns; it is timed apart from the mix.
 	start = time.Now()
@@ -184,7 +155,7 @@ func benchSearch(b *testing.B, db *sqldb.DB, bl baseline) {
 		var lat, base []time.Duration
 		queries := gen.queries()
 		for round := 0; round < 10; round++ {
-			base = append(base, bl.time(b, queries)...)
+			base = append(base, bl.time(b, raw, queries)...)
 			for _, q := range queries {
 				t0 := time.Now()
 				res, err := idx.Search(ctx, q)

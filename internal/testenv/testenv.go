@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx" for the schema set-up
 	"github.com/oklog/ulid/v2"
 )
@@ -43,27 +44,48 @@ func Optional(name string) bool {
 // the schema is dropped when the test ends.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
-	base := Require(t, "TEST_DATABASE_URL", "PostgreSQL")
 	schema := "t_" + strings.ToLower(ulid.Make().String())
-	db, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatalf("open %s: %v", base, err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if _, err := db.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		db.Close()
-		t.Fatalf("create schema: %v", err)
-	}
+	u := postgresSchema(t, "CREATE SCHEMA", schema)
 	t.Cleanup(func() {
+		db, err := sql.Open("pgx", u)
+		if err != nil {
+			t.Errorf("drop schema %s: %v", schema, err)
+			return
+		}
 		defer db.Close()
 		if _, err := db.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
 			t.Errorf("drop schema %s: %v", schema, err)
 		}
 	})
+	return u
+}
+
+// KeptPostgresURL returns a URL to the schema name in the test database,
+// created if missing and kept after the test, for benchmarks that reuse
+// what an earlier run built.
+func KeptPostgresURL(t testing.TB, name string) string {
+	t.Helper()
+	return postgresSchema(t, "CREATE SCHEMA IF NOT EXISTS", pgx.Identifier{name}.Sanitize())
+}
+
+// postgresSchema runs "create schema" in the test database and returns
+// the database's URL with the schema as its search path.
+func postgresSchema(t testing.TB, create, schema string) string {
+	t.Helper()
+	base := Require(t, "TEST_DATABASE_URL", "PostgreSQL")
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatalf("parse TEST_DATABASE_URL: %v", err)
+	}
+	db, err := sql.Open("pgx", base)
+	if err != nil {
+		t.Fatalf("open %s: %v", base, err)
+	}
+	defer db.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := db.ExecContext(ctx, create+" "+schema); err != nil {
+		t.Fatalf("create schema: %v", err)
 	}
 	q := u.Query()
 	q.Set("search_path", schema)
