@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -75,9 +76,16 @@ func (c *catalog) sync(ctx context.Context, tx *sql.Tx) error {
 			return fmt.Errorf("search catalog: %w", err)
 		}
 		if n < syncBatch {
-			return nil
+			break
 		}
 	}
+	// Every row up to top is read. A change number can have no row (the
+	// deletion of a document never indexed): start after top next time, or
+	// every search would look for rows again.
+	if c.seq < top {
+		c.seq, c.num = top, math.MaxInt64
+	}
+	return nil
 }
 
 // read reads the next syncBatch rows and returns how many it read.

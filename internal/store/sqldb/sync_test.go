@@ -55,3 +55,36 @@ func TestCatalogCatchUpInBatches(t *testing.T) {
 		}
 	}
 }
+
+// A change number with no row (deleting a document that was never indexed)
+// is caught up to all the same, so later searches do not look for rows.
+func TestCatalogCatchesUpToRowlessChange(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "dossier.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ix := db.Search()
+	doc := search.Doc{ID: "01SYNCROWLESS", Kind: "other", State: "received", Title: "brake disc", Date: "2026-01-01"}
+	if err := ix.Upsert(ctx, doc); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Delete(ctx, "01NEVERINDEXED"); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(ctx, search.Query{Q: "brake"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 1 || sqldb.CatalogSeq(ix) != 2 {
+		t.Fatalf("after an upsert and a row-less deletion: %d hits, catalog at change %d; want 1 and 2",
+			res.Total, sqldb.CatalogSeq(ix))
+	}
+	if err := ix.Upsert(ctx, search.Doc{ID: "01SYNCLATER", Kind: "other", State: "received", Title: "brake pad", Date: "2026-01-02"}); err != nil {
+		t.Fatal(err)
+	}
+	if res, err = ix.Search(ctx, search.Query{Q: "brake"}); err != nil || res.Total != 2 {
+		t.Fatalf("a write after the row-less change: %d hits, %v; want 2", res.Total, err)
+	}
+}
