@@ -37,11 +37,11 @@ func BenchmarkTransitions(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	defs, matrix, err := app.LoadWorkflows("")
+	defs, err := app.LoadWorkflows("")
 	if err != nil {
 		b.Fatal(err)
 	}
-	eng := engine.New(st, defs, matrix, time.Now)
+	eng := engine.New(st, defs, time.Now)
 	admin := addUser(b, st, "admin", dossier.RoleAdmin)
 	reviewer := addUser(b, st, "reviewer", dossier.RoleReviewer)
 
@@ -55,7 +55,7 @@ func BenchmarkTransitions(b *testing.B) {
 			if step%2 == 1 {
 				actor, event = reviewer, "return"
 			}
-			_, err := eng.Fire(ctx, actor, docs[c], engine.Fire{Event: event})
+			_, _, err := eng.Fire(ctx, actor, docs[c], engine.Fire{Event: event})
 			return err
 		})
 		checkNoLostUpdates(b, st, docs)

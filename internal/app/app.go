@@ -24,9 +24,9 @@ import (
 	blobfs "dossier/internal/blob/fs"
 	"dossier/internal/blob/s3"
 	"dossier/internal/config"
-	"dossier/internal/doa"
 	"dossier/internal/documents"
 	"dossier/internal/engine"
+	"dossier/internal/followup"
 	"dossier/internal/httpapi"
 	"dossier/internal/indexer"
 	"dossier/internal/jobs"
@@ -60,7 +60,7 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 	if err := os.MkdirAll(c.DataDir, 0o750); err != nil {
 		return nil, fmt.Errorf("create data directory %s: %w", c.DataDir, err)
 	}
-	defs, matrix, err := LoadWorkflows(c.WorkflowsDir)
+	defs, err := LoadWorkflows(c.WorkflowsDir)
 	if err != nil {
 		return nil, err
 	}
@@ -81,8 +81,8 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 	a := &App{
 		Config: c, Store: st, Blobs: blobs, Logger: log,
 		Auth:      auth.New(st, time.Now),
-		Documents: documents.New(st, blobs, time.Now, tmp),
-		Engine:    engine.New(st, defs, matrix, time.Now),
+		Documents: documents.New(st, blobs, defs, time.Now, tmp),
+		Engine:    engine.New(st, defs, time.Now),
 	}
 	a.Documents.RetentionYears = c.RetentionYears
 	index, err := openIndex(ctx, c.SearchURL, st)
@@ -92,18 +92,18 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 	}
 	a.Indexer = indexer.New(st, blobs, index, textract.New(c.OCR, tmp), tmp, time.Now)
 	a.Jobs = jobs.New(st, map[string]jobs.Handler{
-		workflow.EffectStamp:  a.Documents.StampJob,
-		workflow.EffectRetain: a.Documents.LockJob,
-		workflow.EffectIndex:  a.Indexer.IndexJob,
-		indexer.JobExtract:    a.Indexer.ExtractJob,
-		workflow.EffectNotify: a.notify,
+		followup.Stamp:   a.Documents.StampJob,
+		followup.Retain:  a.Documents.LockJob,
+		followup.Index:   a.Indexer.IndexJob,
+		followup.Extract: a.Indexer.ExtractJob,
+		followup.Notify:  a.notify,
 	}, log, time.Now)
 	return a, nil
 }
 
 // LoadWorkflows reads the workflow definitions and the DOA matrix from dir,
 // or from the embedded copy when dir is "". Anything invalid stops the start.
-func LoadWorkflows(dir string) (*workflow.Set, *doa.Matrix, error) {
+func LoadWorkflows(dir string) (*workflow.Set, error) {
 	var fsys fs.FS = workflows.FS
 	where := "the embedded workflows"
 	if dir != "" {
@@ -111,17 +111,9 @@ func LoadWorkflows(dir string) (*workflow.Set, *doa.Matrix, error) {
 	}
 	defs, err := workflow.Load(fsys)
 	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", where, err)
+		return nil, fmt.Errorf("%s: %w", where, err)
 	}
-	data, err := fs.ReadFile(fsys, "doa.yaml")
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", where, err)
-	}
-	matrix, err := doa.Parse(data)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: doa.yaml: %w", where, err)
-	}
-	return defs, matrix, nil
+	return defs, nil
 }
 
 func openStore(ctx context.Context, raw string) (*sqldb.DB, error) {

@@ -25,26 +25,20 @@ func workflowSource(c config.Config) (fs.FS, string) {
 	return workflows.FS, "the embedded workflows"
 }
 
-// sortedKinds returns every kind in a stable order for the output.
-func sortedKinds() []dossier.Kind {
-	kinds := make([]dossier.Kind, 0, len(dossier.Kinds))
-	for k := range dossier.Kinds {
-		kinds = append(kinds, k)
-	}
-	slices.Sort(kinds)
-	return kinds
-}
-
-// workflowsCheck validates every kind's definition without touching the
-// database, so it can run in CI or before a deployment. It checks the kinds
-// one by one rather than calling workflow.Load, to say which files are fine
-// as well as every problem of the others.
+// workflowsCheck validates every kind's definition and the DOA matrix
+// without touching the database, so it can run in CI or before a
+// deployment. It checks the kinds one by one first, to say which files are
+// fine as well as every problem of the others, then all together for what
+// spans files (the DOA rules the definitions name).
 func workflowsCheck(_ context.Context, env Env, c config.Config, fs *flag.FlagSet) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
 	}
 	fsys, source := workflowSource(c)
-	kinds := sortedKinds()
+	kinds, err := workflow.KindFiles(fsys)
+	if err != nil {
+		return fmt.Errorf("%s: %w", source, err)
+	}
 	bad := 0
 	for _, k := range kinds {
 		d, err := workflow.LoadKind(fsys, k)
@@ -61,6 +55,12 @@ func workflowsCheck(_ context.Context, env Env, c config.Config, fs *flag.FlagSe
 	if bad > 0 {
 		return fmt.Errorf("%d of %d workflow definitions in %s are invalid", bad, len(kinds), source)
 	}
+	if _, err := workflow.Load(fsys); err != nil {
+		for _, line := range strings.Split(err.Error(), "\n") {
+			fmt.Fprintln(env.Stderr, line)
+		}
+		return fmt.Errorf("the workflow definitions in %s do not fit together", source)
+	}
 	return nil
 }
 
@@ -70,18 +70,18 @@ func workflowsGraphFlags(fs *flag.FlagSet) {
 
 // workflowsGraph prints one kind's state machine for Graphviz or Mermaid.
 func workflowsGraph(_ context.Context, env Env, c config.Config, fs *flag.FlagSet) error {
+	fsys, _ := workflowSource(c)
 	if fs.NArg() != 1 {
-		return fmt.Errorf("%w: give exactly one KIND (%s)", errUsage, kindList())
+		return fmt.Errorf("%w: give exactly one KIND (%s)", errUsage, kindList(fsys))
 	}
 	k := dossier.Kind(fs.Arg(0))
-	if _, ok := dossier.Kinds[k]; !ok {
-		return fmt.Errorf("%w: unknown kind %q (%s)", errUsage, k, kindList())
+	if kinds, _ := workflow.KindFiles(fsys); !slices.Contains(kinds, k) {
+		return fmt.Errorf("%w: unknown kind %q (%s)", errUsage, k, kindList(fsys))
 	}
 	format := fs.Lookup("format").Value.String()
 	if format != "dot" && format != "mermaid" {
 		return fmt.Errorf("%w: unknown --format %q: use dot or mermaid", errUsage, format)
 	}
-	fsys, _ := workflowSource(c)
 	d, err := workflow.LoadKind(fsys, k)
 	if err != nil {
 		return err
@@ -94,9 +94,10 @@ func workflowsGraph(_ context.Context, env Env, c config.Config, fs *flag.FlagSe
 	return err
 }
 
-func kindList() string {
-	names := make([]string, 0, len(dossier.Kinds))
-	for _, k := range sortedKinds() {
+func kindList(fsys fs.FS) string {
+	kinds, _ := workflow.KindFiles(fsys)
+	names := make([]string, 0, len(kinds))
+	for _, k := range kinds {
 		names = append(names, string(k))
 	}
 	return strings.Join(names, ", ")

@@ -31,7 +31,7 @@ func FuzzRequired(f *testing.F) {
 	bands := [][]int{{1}, {1, 2}, {1, 2, 3}}
 	f.Fuzz(func(t *testing.T, amount, rate string) {
 		rates := func(string) (string, bool) { return rate, true }
-		got, err := m.Required(dossier.KindPurchaseOrder, "serial", amount, "USD", rates)
+		got, err := m.Required("commercial", amount, "USD", rates)
 		if err != nil {
 			if code := dossier.ErrorCode(err); code != dossier.EUnprocessable {
 				t.Fatalf("Required(%q at %q): code %s, want %s: %v", amount, rate, code, dossier.EUnprocessable, err)

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/cockroachdb/apd/v3"
 	"github.com/goccy/go-yaml"
@@ -24,23 +23,19 @@ import (
 // DefaultBaseCurrency is the base currency when the matrix names none.
 const DefaultBaseCurrency = "EUR"
 
-// Matrix is a parsed, validated approval matrix.
+// Matrix is a parsed, validated approval matrix: named rules, each either
+// amount bands or no approval. Which rule a document follows is said by its
+// kind's workflow definition (doa: and doa_by_subtype:), so a new kind picks
+// a rule without an edit here.
 type Matrix struct {
 	BaseCurrency string
 
-	general   map[dossier.Kind]*rule // the rule without subtypes for a kind
-	bySubtype map[coverage]*rule     // rules that name subtypes win over general ones
-}
-
-// coverage is one (kind, subtype) cell of the matrix; subtype "" is the
-// kind's general rule.
-type coverage struct {
-	kind    dossier.Kind
-	subtype string
+	rules map[string]*rule
+	names []string // in file order
 }
 
 type rule struct {
-	name       string // "rules[2] (letter_of_credit)", for error messages
+	name       string
 	noApproval bool
 	bands      []band // ascending; the last one is unbounded
 }
@@ -58,8 +53,7 @@ type matrixYAML struct {
 }
 
 type ruleYAML struct {
-	Kinds      []string   `yaml:"kinds"`
-	Subtypes   []string   `yaml:"subtypes"`
+	Name       string     `yaml:"name"`
 	NoApproval bool       `yaml:"no_approval"`
 	Bands      []bandYAML `yaml:"bands"`
 }
@@ -128,11 +122,7 @@ func Parse(data []byte) (*Matrix, error) {
 	if err := yaml.UnmarshalWithOptions(data, &raw, yaml.Strict()); err != nil {
 		return nil, fmt.Errorf("doa matrix: %w", err)
 	}
-	m := &Matrix{
-		BaseCurrency: raw.BaseCurrency,
-		general:      map[dossier.Kind]*rule{},
-		bySubtype:    map[coverage]*rule{},
-	}
+	m := &Matrix{BaseCurrency: raw.BaseCurrency, rules: map[string]*rule{}}
 	if m.BaseCurrency == "" {
 		m.BaseCurrency = DefaultBaseCurrency
 	}
@@ -140,23 +130,23 @@ func Parse(data []byte) (*Matrix, error) {
 		return nil, fmt.Errorf("doa matrix: base_currency %q is not an ISO 4217 code: use e.g. \"EUR\"", m.BaseCurrency)
 	}
 	if len(raw.Rules) == 0 {
-		return nil, errors.New("doa matrix: no rules: every document kind needs a rule (no_approval: true for kinds without approval)")
+		return nil, errors.New("doa matrix: no rules: every document kind names a rule (one with no_approval: true for kinds without approval)")
 	}
 	for i, r := range raw.Rules {
 		if err := m.addRule(i, r); err != nil {
 			return nil, fmt.Errorf("doa matrix: %w", err)
 		}
 	}
-	if err := m.checkComplete(); err != nil {
-		return nil, fmt.Errorf("doa matrix: %w", err)
-	}
 	return m, nil
 }
 
 func (m *Matrix) addRule(i int, r ruleYAML) error {
-	name := fmt.Sprintf("rules[%d] (%s)", i, strings.Join(r.Kinds, ", "))
-	if len(r.Kinds) == 0 {
-		return fmt.Errorf("%s: kinds is empty: name the document kinds the rule applies to", name)
+	name := fmt.Sprintf("rules[%d] (%s)", i, r.Name)
+	switch {
+	case !isRuleName(r.Name):
+		return fmt.Errorf("rules[%d]: name %q is not a name: give the rule a name of lower-case letters, digits and _, e.g. name: commercial", i, r.Name)
+	case m.rules[r.Name] != nil:
+		return fmt.Errorf("%s: the name is used by an earlier rule: rule names are unique", name)
 	}
 	parsed := &rule{name: name, noApproval: r.NoApproval}
 	switch {
@@ -171,30 +161,8 @@ func (m *Matrix) addRule(i int, r ruleYAML) error {
 		}
 		parsed.bands = bands
 	}
-	for _, k := range r.Kinds {
-		kind := dossier.Kind(k)
-		info, ok := dossier.Kinds[kind]
-		if !ok {
-			return fmt.Errorf("%s: kind %q is not a document kind: use one of %s", name, k, kindNames())
-		}
-		if len(r.Subtypes) == 0 {
-			if prev, dup := m.general[kind]; dup {
-				return fmt.Errorf("%s: kind %s is already covered by %s", name, kind, prev.name)
-			}
-			m.general[kind] = parsed
-			continue
-		}
-		for _, st := range r.Subtypes {
-			if !slices.Contains(info.Subtypes, st) {
-				return fmt.Errorf("%s: subtype %q is not a subtype of %s: %s", name, st, kind, subtypeHint(info))
-			}
-			cell := coverage{kind, st}
-			if prev, dup := m.bySubtype[cell]; dup {
-				return fmt.Errorf("%s: %s/%s is already covered by %s", name, kind, st, prev.name)
-			}
-			m.bySubtype[cell] = parsed
-		}
-	}
+	m.rules[r.Name] = parsed
+	m.names = append(m.names, r.Name)
 	return nil
 }
 
@@ -257,47 +225,30 @@ func checkLevels(raw []levelText) ([]int, error) {
 	return levels, nil
 }
 
-// checkComplete refuses a matrix that leaves a kind (or a subtype of it)
-// without a rule: a document the matrix forgot would otherwise need no
-// approval at all, which is the one failure an approval matrix must not have.
-func (m *Matrix) checkComplete() error {
-	var missing []string
-	for kind, info := range dossier.Kinds {
-		if _, ok := m.general[kind]; ok {
-			continue
-		}
-		if len(info.Subtypes) == 0 {
-			missing = append(missing, string(kind))
-			continue
-		}
-		for _, st := range info.Subtypes {
-			if _, ok := m.bySubtype[coverage{kind, st}]; !ok {
-				missing = append(missing, string(kind)+"/"+st)
-			}
+// HasRule reports whether the matrix has a rule of that name.
+func (m *Matrix) HasRule(name string) bool { return m.rules[name] != nil }
+
+// HasBands reports whether the named rule decides levels by amount, so that
+// a document following it needs an amount and a currency before approval.
+func (m *Matrix) HasBands(name string) bool {
+	r := m.rules[name]
+	return r != nil && !r.noApproval
+}
+
+// RuleNames returns the rule names in file order.
+func (m *Matrix) RuleNames() []string { return slices.Clone(m.names) }
+
+func isRuleName(s string) bool {
+	if s == "" || len(s) > 64 || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for _, c := range s {
+		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' {
+			return false
 		}
 	}
-	if len(missing) > 0 {
-		slices.Sort(missing)
-		return fmt.Errorf("no rule covers %s: add one (no_approval: true for kinds that need no approval)", strings.Join(missing, ", "))
-	}
-	return nil
+	return true
 }
 
 // MaxLevel is the highest DOA level (SPEC §1).
 const MaxLevel = 3
-
-func kindNames() string {
-	names := make([]string, 0, len(dossier.Kinds))
-	for k := range dossier.Kinds {
-		names = append(names, string(k))
-	}
-	slices.Sort(names)
-	return strings.Join(names, ", ")
-}
-
-func subtypeHint(info dossier.KindInfo) string {
-	if len(info.Subtypes) == 0 {
-		return "the kind has no subtypes, so leave subtypes out"
-	}
-	return "use one of " + strings.Join(info.Subtypes, ", ")
-}

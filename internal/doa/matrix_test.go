@@ -2,6 +2,7 @@ package doa
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -27,17 +28,16 @@ func TestShippedMatrixParses(t *testing.T) {
 	if m.BaseCurrency != "EUR" {
 		t.Errorf("BaseCurrency = %q, want EUR", m.BaseCurrency)
 	}
+	if got, want := m.RuleNames(), []string{"commercial", "treasury", "none"}; !slices.Equal(got, want) {
+		t.Errorf("RuleNames = %v, want %v", got, want)
+	}
+	if !m.HasBands("commercial") || m.HasBands("none") || m.HasBands("nosuch") {
+		t.Errorf("HasBands: commercial %v, none %v, nosuch %v", m.HasBands("commercial"), m.HasBands("none"), m.HasBands("nosuch"))
+	}
 }
 
-// tail completes a matrix with rules for every kind the case does not test,
-// so that each case fails for its own reason and not for incompleteness.
-const tail = `
-  - kinds: [contract, framework_agreement, tooling_invoice, letter_of_credit, customs, other]
-    no_approval: true
-`
-
 const poOK = `
-  - kinds: [purchase_order]
+  - name: po
     bands:
       - below: "100000"
         levels: [1]
@@ -49,23 +49,11 @@ func TestParseAccepts(t *testing.T) {
 	for _, tc := range []struct {
 		name, yaml, base string
 	}{
-		{"default base currency", "rules:" + poOK + tail, "EUR"},
-		{"other base currency", "base_currency: USD\nrules:" + poOK + tail, "USD"},
-		{"unquoted integer limit", "rules:\n  - kinds: [purchase_order]\n    bands:\n      - below: 5000\n        levels: [1]\n      - levels: [2]\n" + tail, "EUR"},
-		{"single unbounded band", "rules:\n  - kinds: [purchase_order]\n    bands:\n      - levels: [3]\n" + tail, "EUR"},
-		{"subtypes cover a kind without general rule", `rules:
-  - kinds: [purchase_order]
-    subtypes: [serial, tooling, prototype]
-    bands: [{levels: [1]}]
-  - kinds: [purchase_order]
-    subtypes: [rnd, packaging]
-    no_approval: true
-` + tail, "EUR"},
-		{"subtype rule beside general rule", "rules:" + poOK + `
-  - kinds: [purchase_order]
-    subtypes: [rnd]
-    bands: [{levels: [3]}]
-` + tail, "EUR"},
+		{"default base currency", "rules:" + poOK, "EUR"},
+		{"other base currency", "base_currency: USD\nrules:" + poOK, "USD"},
+		{"unquoted integer limit", "rules:\n  - name: po\n    bands:\n      - below: 5000\n        levels: [1]\n      - levels: [2]\n", "EUR"},
+		{"single unbounded band", "rules:\n  - name: po\n    bands:\n      - levels: [3]\n", "EUR"},
+		{"no approval beside bands", "rules:" + poOK + "  - name: none\n    no_approval: true\n", "EUR"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -83,20 +71,20 @@ func TestParseAccepts(t *testing.T) {
 func TestParseRejects(t *testing.T) {
 	t.Parallel()
 	band := func(body string) string {
-		return "rules:\n  - kinds: [purchase_order]\n    bands:\n" + body + tail
+		return "rules:\n  - name: po\n    bands:\n" + body
 	}
 	for _, tc := range []struct {
 		name, yaml string
 		want       []string // all must appear in the error
 	}{
 		{"empty file", "", []string{"no rules"}},
-		{"unknown top-level key", "base_currency: EUR\nrule:" + poOK + tail, []string{`unknown field "rule"`}},
-		{"unknown rule key", "rules:\n  - kinds: [purchase_order]\n    subtype: [rnd]\n    bands: [{levels: [1]}]\n" + tail, []string{`unknown field "subtype"`}},
-		{"duplicate key", "base_currency: EUR\nbase_currency: USD\nrules:" + poOK + tail, []string{"base_currency"}},
-		{"lower-case base", "base_currency: eur\nrules:" + poOK + tail, []string{"base_currency", `"eur"`}},
-		{"unknown base", "base_currency: EUX\nrules:" + poOK + tail, []string{"EUX", "ISO 4217"}},
+		{"unknown top-level key", "base_currency: EUR\nrule:" + poOK, []string{`unknown field "rule"`}},
+		{"unknown rule key", "rules:\n  - name: po\n    kinds: [purchase_order]\n    bands: [{levels: [1]}]\n", []string{`unknown field "kinds"`}},
+		{"duplicate key", "base_currency: EUR\nbase_currency: USD\nrules:" + poOK, []string{"base_currency"}},
+		{"lower-case base", "base_currency: eur\nrules:" + poOK, []string{"base_currency", `"eur"`}},
+		{"unknown base", "base_currency: EUX\nrules:" + poOK, []string{"EUX", "ISO 4217"}},
 		{"descending bands", band("      - below: \"1000000\"\n        levels: [1]\n      - below: \"100000\"\n        levels: [1, 2]\n      - levels: [1, 2, 3]\n"),
-			[]string{"rules[0] (purchase_order)", "bands[1]", "strictly ascending"}},
+			[]string{"rules[0] (po)", "bands[1]", "strictly ascending"}},
 		{"equal limits", band("      - below: \"100000\"\n        levels: [1]\n      - below: \"100000.00\"\n        levels: [1, 2]\n      - levels: [3]\n"),
 			[]string{"bands[1]", "strictly ascending"}},
 		{"two unbounded bands", band("      - levels: [1]\n      - levels: [1, 2]\n"), []string{"bands[0]", "only the last band is unbounded"}},
@@ -111,23 +99,11 @@ func TestParseRejects(t *testing.T) {
 		{"empty levels", band("      - levels: []\n"), []string{"levels is empty"}},
 		{"descending levels", band("      - levels: [2, 1]\n"), []string{"not ascending and distinct"}},
 		{"repeated level", band("      - levels: [1, 1]\n"), []string{"not ascending and distinct"}},
-		{"unknown kind", "rules:\n  - kinds: [invoice]\n    no_approval: true\n" + poOK + tail, []string{"rules[0] (invoice)", `kind "invoice" is not a document kind`}},
-		{"empty kinds", "rules:\n  - kinds: []\n    no_approval: true\n" + poOK + tail, []string{"kinds is empty"}},
-		{"wrong subtype", "rules:" + poOK + "  - kinds: [purchase_order]\n    subtypes: [sight]\n    bands: [{levels: [2]}]\n" + tail,
-			[]string{"rules[1] (purchase_order)", `subtype "sight" is not a subtype of purchase_order`}},
-		{"subtype on kind without subtypes", "rules:" + poOK + "  - kinds: [contract]\n    subtypes: [serial]\n    bands: [{levels: [2]}]\n" + tail,
-			[]string{`subtype "serial" is not a subtype of contract`, "leave subtypes out"}},
-		{"kind covered twice", "rules:" + poOK + "  - kinds: [purchase_order]\n    no_approval: true\n" + tail,
-			[]string{"rules[1] (purchase_order)", "already covered by rules[0]"}},
-		{"kind twice in one rule", "rules:\n  - kinds: [purchase_order, purchase_order]\n    bands: [{levels: [1]}]\n" + tail,
-			[]string{"kind purchase_order is already covered"}},
-		{"subtype covered twice", "rules:" + poOK + "  - kinds: [purchase_order]\n    subtypes: [rnd]\n    bands: [{levels: [2]}]\n  - kinds: [purchase_order]\n    subtypes: [tooling, rnd]\n    bands: [{levels: [3]}]\n" + tail,
-			[]string{"rules[2]", "purchase_order/rnd is already covered by rules[1]"}},
-		{"both no_approval and bands", "rules:\n  - kinds: [purchase_order]\n    no_approval: true\n    bands: [{levels: [1]}]\n" + tail, []string{"both no_approval and bands"}},
-		{"neither no_approval nor bands", "rules:\n  - kinds: [purchase_order]\n" + tail, []string{"has no bands"}},
-		{"kind not covered", "rules:" + tail, []string{"no rule covers purchase_order/packaging", "purchase_order/serial"}},
-		{"subtype not covered", "rules:\n  - kinds: [purchase_order]\n    subtypes: [serial, tooling, prototype, rnd]\n    bands: [{levels: [1]}]\n" + tail,
-			[]string{"no rule covers purchase_order/packaging"}},
+		{"no name", "rules:\n  - no_approval: true\n", []string{"rules[0]", "is not a name"}},
+		{"bad name", "rules:\n  - name: Big Deals\n    no_approval: true\n", []string{`"Big Deals" is not a name`}},
+		{"name twice", "rules:" + poOK + "  - name: po\n    no_approval: true\n", []string{"rules[1] (po)", "used by an earlier rule"}},
+		{"both no_approval and bands", "rules:\n  - name: po\n    no_approval: true\n    bands: [{levels: [1]}]\n", []string{"both no_approval and bands"}},
+		{"neither no_approval nor bands", "rules:\n  - name: po\n", []string{"has no bands"}},
 		{"not yaml", "rules: [\n", []string{"doa matrix"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

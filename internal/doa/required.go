@@ -12,13 +12,14 @@ import (
 // 1 unit = 1.0834 base units); ok is false when none is set.
 type Rates func(currency string) (rate string, ok bool)
 
-// Required returns the DOA levels a document needs, in the order they are
-// approved; nil for kinds that need no approval. An amount of "" counts as 0.
-// A rule naming the document's subtype wins over the kind's general rule.
-func (m *Matrix) Required(kind dossier.Kind, subtype, amount, currency string, rates Rates) ([]int, error) {
-	r, err := m.ruleFor(kind, subtype)
-	if err != nil {
-		return nil, err
+// Required returns the DOA levels a document under the named rule needs, in
+// the order they are approved; nil for a rule without approval. An amount of
+// "" counts as 0: whether a document may go to approval without an amount is
+// its workflow's business (the doa guard asks for one where the rule has bands).
+func (m *Matrix) Required(ruleName, amount, currency string, rates Rates) ([]int, error) {
+	r := m.rules[ruleName]
+	if r == nil {
+		return nil, dossier.Errorf(dossier.EUnprocessable, "the DOA matrix has no rule %q: the workflow definition names a rule that does not exist", ruleName)
 	}
 	// The amount is checked even when the rule needs no approval, so that no
 	// path through this function accepts a string that is not a decimal.
@@ -40,23 +41,6 @@ func (m *Matrix) Required(kind dossier.Kind, subtype, amount, currency string, r
 	}
 	// Parse guarantees an unbounded last band, so this is a broken invariant.
 	return nil, dossier.Errorf(dossier.EInternal, "doa %s: no band matches %s %s", r.name, base.Text('f'), m.BaseCurrency)
-}
-
-func (m *Matrix) ruleFor(kind dossier.Kind, subtype string) (*rule, error) {
-	if subtype != "" {
-		if r, ok := m.bySubtype[coverage{kind, subtype}]; ok {
-			return r, nil
-		}
-	}
-	if r, ok := m.general[kind]; ok {
-		return r, nil
-	}
-	if _, known := dossier.Kinds[kind]; !known {
-		return nil, dossier.Errorf(dossier.EUnprocessable, "kind %q is not a document kind: the DOA matrix has no rule for it", kind)
-	}
-	// Parse makes every subtype of a kind without a general rule covered, so
-	// only a missing or foreign subtype gets here.
-	return nil, dossier.Errorf(dossier.EUnprocessable, "the DOA matrix has no rule for %s with subtype %q: set a valid subtype on the document", kind, subtype)
 }
 
 // toBase converts a parsed amount into the base currency. A zero amount needs

@@ -6,7 +6,7 @@ package documents
 
 import (
 	"context"
-	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/oklog/ulid/v2"
@@ -14,13 +14,16 @@ import (
 	"dossier/internal/auditlog"
 	"dossier/internal/blob"
 	"dossier/internal/dossier"
+	"dossier/internal/followup"
 	"dossier/internal/store"
+	"dossier/internal/workflow"
 )
 
 // Service is the document service.
 type Service struct {
 	store   store.Store
 	blobs   blob.Store
+	defs    *workflow.Set
 	now     func() time.Time
 	tempDir string // where PDFs are spooled for validation
 	// RetentionYears gives the years an archived document of a kind stays
@@ -28,18 +31,31 @@ type Service struct {
 	RetentionYears func(kind string) int
 }
 
-// New returns a Service. tempDir holds short-lived copies of uploaded PDFs
-// while pdfcpu checks them ("" for the system default).
-func New(s store.Store, b blob.Store, now func() time.Time, tempDir string) *Service {
-	return &Service{store: s, blobs: b, now: now, tempDir: tempDir}
+// New returns a Service over the kinds defs defines. tempDir holds
+// short-lived copies of uploaded PDFs while pdfcpu checks them ("" for the
+// system default).
+func New(s store.Store, b blob.Store, defs *workflow.Set, now func() time.Time, tempDir string) *Service {
+	return &Service{store: s, blobs: b, defs: defs, now: now, tempDir: tempDir}
+}
+
+// CheckMetadata normalises m and checks it against its kind's definition,
+// as Create does; callers use it to refuse bad metadata before a file is
+// streamed.
+func (s *Service) CheckMetadata(m dossier.Metadata) (dossier.Metadata, *workflow.Definition, error) {
+	m = m.Normalize()
+	def, err := s.defs.Lookup(m.Kind)
+	if err != nil {
+		return m, nil, err
+	}
+	return m, def, m.Validate(def.Spec())
 }
 
 // Create makes a new document from validated metadata and a staged file.
 // The staged blob is promoted before the transaction, so a crash in between
 // leaves at most an orphan blob (found by fsck), never a document without bytes.
 func (s *Service) Create(ctx context.Context, actor dossier.User, m dossier.Metadata, f Staged) (dossier.Document, error) {
-	m = m.Normalize()
-	if err := m.Validate(); err != nil {
+	m, def, err := s.CheckMetadata(m)
+	if err != nil {
 		return dossier.Document{}, err
 	}
 	if err := s.blobs.Promote(ctx, f.Staged); err != nil {
@@ -47,31 +63,40 @@ func (s *Service) Create(ctx context.Context, actor dossier.User, m dossier.Meta
 	}
 	now := s.now().UTC().Truncate(time.Microsecond)
 	d := dossier.Document{
-		ID: ulid.Make().String(), Kind: m.Kind, State: dossier.Kinds[m.Kind].InitialState, Version: 1,
+		ID: ulid.Make().String(), Kind: m.Kind, State: def.Initial, Version: 1,
 		CreatedBy: actor.ID, CreatedAt: now, UpdatedAt: now,
 	}
 	applyMetadata(&d, m)
 	d.File = f.version(d.ID, 1, actor.ID, now)
-	err := s.store.Write(ctx, func(tx store.Tx) error {
+	err = s.store.Write(ctx, func(tx store.Tx) error {
 		if err := tx.CreateDocument(ctx, d); err != nil {
 			return err
 		}
-		return s.afterFileChange(ctx, tx, actor, d, "document.upload", map[string]any{
+		return s.afterFileChange(ctx, tx, actor, d, followup.Upload, "document.upload", map[string]any{
 			"kind": d.Kind, "title": d.Title, "sha256": d.File.SHA256, "size": d.File.Size, "filename": d.File.Filename,
 		})
 	})
 	return d, err
 }
 
-// AddVersion adds a new file version to a document that is not archived.
+// AddVersion adds a new file version to a document that its workflow
+// declares still being prepared: once it has gone to review and approval,
+// the approvers decide on fixed bytes (SPEC §6), and it must be returned or
+// reopened before a new file replaces them.
 func (s *Service) AddVersion(ctx context.Context, actor dossier.User, id string, f Staged) (dossier.Document, error) {
 	if err := s.blobs.Promote(ctx, f.Staged); err != nil {
 		return dossier.Document{}, blobError("store the file", err)
 	}
 	var d dossier.Document
 	err := s.store.Write(ctx, func(tx store.Tx) (err error) {
-		if d, err = editable(ctx, tx, id); err != nil {
+		var def *workflow.Definition
+		if d, def, err = s.editable(ctx, tx, id); err != nil {
 			return err
+		}
+		if !def.IsPreparing(d.State) {
+			return dossier.Errorf(dossier.EConflict,
+				"document %s is %s: a new file version is accepted only while it is prepared (%s); return or reopen it first",
+				id, d.State, strings.Join(def.Preparing, ", "))
 		}
 		now := s.now().UTC().Truncate(time.Microsecond)
 		prev := d.Version
@@ -83,32 +108,19 @@ func (s *Service) AddVersion(ctx context.Context, actor dossier.User, id string,
 		if err := tx.AddFileVersion(ctx, d.File); err != nil {
 			return err
 		}
-		return s.afterFileChange(ctx, tx, actor, d, "document.version", map[string]any{
+		return s.afterFileChange(ctx, tx, actor, d, followup.NewVersion, "document.version", map[string]any{
 			"file_version": d.File.Version, "sha256": d.File.SHA256, "size": d.File.Size, "filename": d.File.Filename,
 		})
 	})
 	return d, err
 }
 
-// afterFileChange records the audit event and queues text extraction and indexing.
-func (s *Service) afterFileChange(ctx context.Context, tx store.Tx, actor dossier.User, d dossier.Document, action string, details map[string]any) error {
+// afterFileChange records the audit event and queues what follows.
+func (s *Service) afterFileChange(ctx context.Context, tx store.Tx, actor dossier.User, d dossier.Document, what followup.What, action string, details map[string]any) error {
 	if err := auditlog.Append(ctx, tx, s.now(), auditlog.Event{Actor: actor.ID, Action: action, DocumentID: d.ID, Details: details}); err != nil {
 		return err
 	}
-	payload, _ := json.Marshal(map[string]any{"document_id": d.ID, "file_version": d.File.Version})
-	return tx.Enqueue(ctx,
-		store.Job{Kind: "extract_text", Payload: payload, RunAt: s.now()},
-		store.Job{Kind: "index", Payload: payload, RunAt: s.now()})
-}
-
-// Get returns one document.
-func (s *Service) Get(ctx context.Context, id string) (dossier.Document, error) {
-	var d dossier.Document
-	err := s.store.Read(ctx, func(tx store.Tx) (err error) {
-		d, err = tx.Document(ctx, id)
-		return err
-	})
-	return d, err
+	return followup.Queue(ctx, tx, s.now(), followup.Change{What: what, Document: d})
 }
 
 // List returns one page of documents and the cursor of the next page ("" at the end).
@@ -143,14 +155,19 @@ func (s *Service) Versions(ctx context.Context, id string) ([]dossier.FileVersio
 	return files, err
 }
 
-// editable reads document id for a change, refusing archived documents.
-func editable(ctx context.Context, tx store.Tx, id string) (dossier.Document, error) {
+// editable reads document id for a change with its definition, refusing
+// documents in a state the definition declares immutable.
+func (s *Service) editable(ctx context.Context, tx store.Tx, id string) (dossier.Document, *workflow.Definition, error) {
 	d, err := tx.Document(ctx, id)
 	if err != nil {
-		return d, err
+		return d, nil, err
 	}
-	if d.ArchivedAt != nil || d.State == "archived" {
-		return d, dossier.Errorf(dossier.EConflict, "document %s is archived and can no longer be changed", d.ID)
+	def, err := s.defs.Lookup(d.Kind)
+	if err != nil {
+		return d, nil, err
 	}
-	return d, nil
+	if d.ArchivedAt != nil || def.IsImmutable(d.State) {
+		return d, def, dossier.Errorf(dossier.EConflict, "document %s is %s and can no longer be changed", d.ID, d.State)
+	}
+	return d, def, nil
 }

@@ -6,13 +6,16 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"time"
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 
 	"dossier/internal/auditlog"
 	"dossier/internal/dossier"
+	"dossier/internal/followup"
 	"dossier/internal/store"
+	"dossier/internal/workflow"
 )
 
 // patchable lists the members a merge patch may change; everything else
@@ -34,22 +37,23 @@ func (s *Service) Patch(ctx context.Context, actor dossier.User, id string, ifMa
 	}
 	var d dossier.Document
 	err := s.store.Write(ctx, func(tx store.Tx) (err error) {
-		if d, err = editable(ctx, tx, id); err != nil {
+		var def *workflow.Definition
+		if d, def, err = s.editable(ctx, tx, id); err != nil {
 			return err
 		}
-		if err := basisFixed(d, members); err != nil {
+		if err := basisFixed(def, d, members); err != nil {
 			return err
 		}
 		if d.Version != ifMatch {
 			return dossier.Errorf(dossier.EPreconditionFailed,
 				"document %s is at version %d, not %d: reload it and apply your change again", id, d.Version, ifMatch)
 		}
-		m, err := mergeMetadata(metadataOf(d), patch)
+		m, err := mergeMetadata(dossier.MetadataOf(d), patch)
 		if err != nil {
 			return err
 		}
 		m = m.Normalize()
-		if err := m.Validate(); err != nil {
+		if err := m.Validate(def.Spec()); err != nil {
 			return err
 		}
 		applyMetadata(&d, m)
@@ -63,26 +67,29 @@ func (s *Service) Patch(ctx context.Context, actor dossier.User, id string, ifMa
 			}
 			return err
 		}
-		return auditlog.Append(ctx, tx, s.now(), auditlog.Event{
+		if err := auditlog.Append(ctx, tx, s.now(), auditlog.Event{
 			Actor: actor.ID, Action: "document.edit", DocumentID: d.ID,
 			Details: map[string]any{"patch": json.RawMessage(patch), "version": d.Version},
-		})
+		}); err != nil {
+			return err
+		}
+		return followup.Queue(ctx, tx, s.now(), followup.Change{What: followup.Edit, Document: d})
 	})
 	return d, err
 }
 
 // basisFixed refuses to change what the DOA levels were decided on once a
-// document has left its initial state: approvals given for 50,000 EUR must
+// document is no longer being prepared: approvals given for 50,000 EUR must
 // not stand for 5,000,000. Returning it (or reopening after a rejection)
 // makes these editable again.
-func basisFixed(d dossier.Document, members map[string]json.RawMessage) error {
-	initial := dossier.Kinds[d.Kind].InitialState
-	if d.State == initial {
+func basisFixed(def *workflow.Definition, d dossier.Document, members map[string]json.RawMessage) error {
+	if def.IsPreparing(d.State) {
 		return nil
 	}
 	for _, k := range []string{"amount", "currency", "subtype"} {
 		if _, ok := members[k]; ok {
-			return dossier.Errorf(dossier.EConflict, "%s can change only while the document is %s (it is %s): return or reopen it first", k, initial, d.State)
+			return dossier.Errorf(dossier.EConflict, "%s can change only while the document is prepared (%s; it is %s): return or reopen it first",
+				k, strings.Join(def.Preparing, ", "), d.State)
 		}
 	}
 	return nil
@@ -102,14 +109,6 @@ func mergeMetadata(m dossier.Metadata, patch []byte) (dossier.Metadata, error) {
 		return m, dossier.Errorf(dossier.EUnprocessable, "the patched metadata is not valid: %v", err)
 	}
 	return out, nil
-}
-
-func metadataOf(d dossier.Document) dossier.Metadata {
-	return dossier.Metadata{
-		Kind: d.Kind, Subtype: d.Subtype, Title: d.Title, Number: d.Number, Customer: d.Customer,
-		Amount: d.Amount, Currency: d.Currency, Dates: d.Dates, ProductCodes: d.ProductCodes,
-		Tags: d.Tags, Fields: d.Fields,
-	}
 }
 
 func applyMetadata(d *dossier.Document, m dossier.Metadata) {

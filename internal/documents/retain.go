@@ -4,9 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
+	"dossier/internal/auditlog"
 	"dossier/internal/dossier"
+	"dossier/internal/followup"
 	"dossier/internal/store"
 )
 
@@ -91,4 +94,31 @@ func (s *Service) retentionYears(k dossier.Kind) int {
 		return defaultRetentionYears
 	}
 	return s.RetentionYears(string(k))
+}
+
+// LegalHold sets or clears the legal hold of a document; it works on
+// archived documents too, since holding them is its purpose. The blobs are
+// held or released by the retain job that follows.
+func (s *Service) LegalHold(ctx context.Context, actor dossier.User, id string, on bool, reason string) (dossier.Document, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return dossier.Document{}, dossier.Errorf(dossier.EUnprocessable, "reason: say why the hold is set or cleared")
+	}
+	var d dossier.Document
+	err := s.store.Write(ctx, func(tx store.Tx) (err error) {
+		if d, err = tx.Document(ctx, id); err != nil {
+			return err
+		}
+		prev := d.Version
+		d.LegalHold, d.Version, d.UpdatedAt = on, d.Version+1, s.now().UTC().Truncate(time.Microsecond)
+		if err := tx.UpdateDocument(ctx, d, prev); err != nil {
+			return err
+		}
+		if err := auditlog.Append(ctx, tx, d.UpdatedAt, auditlog.Event{Actor: actor.ID, Action: "document.legal_hold", DocumentID: id,
+			Details: map[string]any{"on": on, "reason": reason}}); err != nil {
+			return err
+		}
+		return followup.Queue(ctx, tx, d.UpdatedAt, followup.Change{What: followup.LegalHold, Document: d})
+	})
+	return d, err
 }

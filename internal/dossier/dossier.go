@@ -8,10 +8,13 @@ import (
 	"time"
 )
 
-// Kind is the business kind of a document.
+// Kind is the business kind of a document. The kinds are data: each is
+// defined by a workflow definition (workflows/<kind>.yaml), which also says
+// what its documents' metadata must hold (KindSpec).
 type Kind string
 
-// The document kinds of SPEC §4.
+// The kinds shipped with the product (SPEC §4). Code never depends on them;
+// they name the shipped definitions for tests and tools.
 const (
 	KindPurchaseOrder      Kind = "purchase_order"
 	KindFrameworkAgreement Kind = "framework_agreement"
@@ -21,23 +24,6 @@ const (
 	KindCustoms            Kind = "customs"
 	KindOther              Kind = "other"
 )
-
-// KindInfo describes what a kind allows.
-type KindInfo struct {
-	Subtypes     []string // empty: the kind has no subtypes
-	InitialState string
-}
-
-// Kinds lists every kind with its subtypes and the initial state of its workflow.
-var Kinds = map[Kind]KindInfo{
-	KindPurchaseOrder:      {Subtypes: []string{"serial", "tooling", "prototype", "rnd", "packaging"}, InitialState: "received"},
-	KindFrameworkAgreement: {InitialState: "draft"},
-	KindContract:           {InitialState: "received"},
-	KindLetterOfCredit:     {Subtypes: []string{"sight", "deferred", "acceptance", "negotiation"}, InitialState: "received"},
-	KindToolingInvoice:     {Subtypes: []string{"tooling", "prototype", "rnd"}, InitialState: "draft"},
-	KindCustoms:            {InitialState: "received"},
-	KindOther:              {InitialState: "received"},
-}
 
 // ProductCode pairs the customer's part number (GPN) with ours (LPN).
 type ProductCode struct {

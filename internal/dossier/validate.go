@@ -68,14 +68,19 @@ func (m Metadata) Normalize() Metadata {
 	return m
 }
 
-// Validate checks m against the rules of SPEC §4 and returns the first
-// problem as an *Error whose message names the field and what it should be:
-// EInvalid when a value has the wrong shape (not an object, not UTF-8),
-// EUnprocessable when it is well-formed but not acceptable.
-func (m Metadata) Validate() error {
+// Validate checks m against the rules of SPEC §4 and what its kind's
+// definition says (spec), and returns the first problem as an *Error whose
+// message names the field and what it should be: EInvalid when a value has
+// the wrong shape (not an object, not UTF-8), EUnprocessable when it is
+// well-formed but not acceptable. spec must be the spec of m.Kind.
+func (m Metadata) Validate(spec KindSpec) error {
+	if m.Kind != spec.Kind {
+		return unprocessable("kind %s does not match the definition of %s", clip(string(m.Kind)), spec.Kind)
+	}
 	for _, check := range []func() error{
-		m.validateKind, m.validateText, m.validateAmount,
+		m.validateText, m.validateAmount,
 		m.validateDates, m.validateTags, m.validateProductCodes, m.validateFields,
+		func() error { return m.validateSpec(spec) },
 	} {
 		if err := check(); err != nil {
 			return err
@@ -86,34 +91,6 @@ func (m Metadata) Validate() error {
 
 func unprocessable(format string, args ...any) error {
 	return Errorf(EUnprocessable, format, args...)
-}
-
-func (m Metadata) validateKind() error {
-	info, ok := Kinds[m.Kind]
-	if !ok {
-		if m.Kind == "" {
-			return unprocessable("kind is required: use one of %s", kindList())
-		}
-		return unprocessable("kind %s is not a document kind: use one of %s", clip(string(m.Kind)), kindList())
-	}
-	switch {
-	case len(info.Subtypes) == 0 && m.Subtype != "":
-		return unprocessable("subtype %s is not allowed: kind %s has no subtypes, leave subtype empty", clip(m.Subtype), m.Kind)
-	case len(info.Subtypes) > 0 && m.Subtype == "":
-		return unprocessable("subtype is required for kind %s: use one of %s", m.Kind, strings.Join(info.Subtypes, ", "))
-	case len(info.Subtypes) > 0 && !slices.Contains(info.Subtypes, m.Subtype):
-		return unprocessable("subtype %s is not a subtype of %s: use one of %s", clip(m.Subtype), m.Kind, strings.Join(info.Subtypes, ", "))
-	}
-	return nil
-}
-
-func kindList() string {
-	names := make([]string, 0, len(Kinds))
-	for k := range Kinds {
-		names = append(names, string(k))
-	}
-	slices.Sort(names)
-	return strings.Join(names, ", ")
 }
 
 func (m Metadata) validateText() error {

@@ -17,8 +17,20 @@ func validPO() Metadata {
 		Dates:        map[string]string{"issue_date": "2026-02-28", "due_date": "2028-02-29"},
 		ProductCodes: []ProductCode{{GPN: "G-1", LPN: "L-1"}, {LPN: "L-2"}},
 		Tags:         []string{"tooling", "urgent"},
-		Fields:       json.RawMessage(`{"incoterm":"FCA","lines":[1,2]}`),
+		Fields:       json.RawMessage(`{"incoterm":"FCA","lines":["1","2"],"free":[1,{"x":2}]}`),
 	}
+}
+
+// specs are the metadata rules of the kinds these tests use, as their
+// definitions would declare them.
+var specs = map[Kind]KindSpec{
+	KindPurchaseOrder: {Kind: KindPurchaseOrder, Subtypes: []string{"serial", "tooling", "prototype", "rnd", "packaging"},
+		Fields: map[string]FieldType{"incoterm": FieldText, "lines": FieldList, "days": FieldInteger,
+			"rate": FieldDecimal, "shipped_on": FieldDate, "urgent": FieldBoolean}},
+	KindContract: {Kind: KindContract},
+	KindCustoms:  {Kind: KindCustoms},
+	KindOther:    {Kind: KindOther},
+	"nda":        {Kind: "nda", Required: []string{"customer", "dates.expiry_date", "fields.scope"}},
 }
 
 func TestValidate(t *testing.T) {
@@ -39,8 +51,21 @@ func TestValidate(t *testing.T) {
 		{"unicode title", func(m *Metadata) { m.Title = "Rahmenvertrag Größe 株式会社" }, "", ""},
 		{"50 tags", func(m *Metadata) { m.Tags = slices.Repeat([]string{"t"}, 50) }, "", ""},
 
-		{"missing kind", func(m *Metadata) { m.Kind = "" }, EUnprocessable, "kind is required: use one of contract, customs, framework_agreement"},
-		{"unknown kind", func(m *Metadata) { m.Kind = "invoice" }, EUnprocessable, `kind "invoice" is not a document kind: use one of`},
+		{"required metadata", func(m *Metadata) { m.Kind, m.Subtype = "nda", "" }, EUnprocessable, "a nda needs dates.expiry_date, fields.scope"},
+		{"required metadata given", func(m *Metadata) {
+			m.Kind, m.Subtype, m.Dates["expiry_date"], m.Fields = "nda", "", "2027-01-01", json.RawMessage(`{"scope":"tooling"}`)
+		}, "", ""},
+		{"typed fields", func(m *Metadata) {
+			m.Fields = json.RawMessage(`{"incoterm":"FCA","lines":[],"days":21,"rate":"0.25","shipped_on":"2026-03-31","urgent":false,"other":"x"}`)
+		}, "", ""},
+		{"typed field null is unset", func(m *Metadata) { m.Fields = json.RawMessage(`{"days":null}`) }, "", ""},
+		{"integer as text", func(m *Metadata) { m.Fields = json.RawMessage(`{"days":"abc"}`) }, EUnprocessable, `fields.days "\"abc\"" must be a whole number`},
+		{"integer with fraction", func(m *Metadata) { m.Fields = json.RawMessage(`{"days":2.5}`) }, EUnprocessable, "fields.days"},
+		{"decimal as number", func(m *Metadata) { m.Fields = json.RawMessage(`{"rate":0.25}`) }, EUnprocessable, "fields.rate must be a decimal written as a string"},
+		{"bad date field", func(m *Metadata) { m.Fields = json.RawMessage(`{"shipped_on":"2026-02-30"}`) }, EUnprocessable, "fields.shipped_on"},
+		{"text field with NUL", func(m *Metadata) { m.Fields = json.RawMessage(`{"incoterm":"F\u0000CA"}`) }, EUnprocessable, "fields.incoterm contains the control character U+0000"},
+		{"list of numbers", func(m *Metadata) { m.Fields = json.RawMessage(`{"lines":[1,2]}`) }, EUnprocessable, "fields.lines must be a list of strings"},
+		{"boolean as text", func(m *Metadata) { m.Fields = json.RawMessage(`{"urgent":"yes"}`) }, EUnprocessable, "fields.urgent"},
 		{"missing subtype", func(m *Metadata) { m.Subtype = "" }, EUnprocessable, "subtype is required for kind purchase_order: use one of serial, tooling"},
 		{"wrong subtype", func(m *Metadata) { m.Subtype = "sight" }, EUnprocessable, `subtype "sight" is not a subtype of purchase_order`},
 		{"subtype on kind without", func(m *Metadata) { m.Kind = KindCustoms }, EUnprocessable, "kind customs has no subtypes"},
@@ -109,7 +134,7 @@ func TestValidate(t *testing.T) {
 			t.Parallel()
 			m := validPO()
 			tc.change(&m)
-			err := m.Validate()
+			err := m.Validate(specs[m.Kind])
 			if tc.wantCode == "" {
 				if err != nil {
 					t.Fatalf("Validate = %v, want nil", err)
@@ -160,7 +185,7 @@ func TestNormalize(t *testing.T) {
 	if m.Title != "Scan" || m.Number != "7" || m.Currency != "USD" || m.Amount != "7.10" {
 		t.Errorf("Normalize = %+v", m)
 	}
-	if err := m.Validate(); err != nil {
+	if err := m.Validate(specs[KindOther]); err != nil {
 		t.Errorf("normalised metadata invalid: %v", err)
 	}
 }

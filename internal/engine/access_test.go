@@ -80,14 +80,14 @@ func TestFireRefusals(t *testing.T) {
 			for _, v := range []int{1, cur.Version - 1, cur.Version + 1} {
 				e.refusedFire(t, d.ID, c.admin, engine.Fire{Event: "submit", IfMatch: v}, dossier.EConflict, "version")
 			}
-			got, err := e.eng.Fire(e.ctx, c.admin, d.ID, engine.Fire{Event: "submit", IfMatch: cur.Version})
+			got, _, err := e.eng.Fire(e.ctx, c.admin, d.ID, engine.Fire{Event: "submit", IfMatch: cur.Version})
 			if err != nil || got.Version != cur.Version+1 {
 				t.Errorf("submit with the current If-Match: v%d, %v; want v%d", got.Version, err, cur.Version+1)
 			}
 		})
 
 		t.Run("unknown document", func(t *testing.T) {
-			_, err := e.eng.Fire(e.ctx, c.admin, "01J0000000000000000000NONE", engine.Fire{Event: "submit"})
+			_, _, err := e.eng.Fire(e.ctx, c.admin, "01J0000000000000000000NONE", engine.Fire{Event: "submit"})
 			wantError(t, err, dossier.ENotFound)
 			_, err = e.eng.History(e.ctx, "01J0000000000000000000NONE")
 			wantError(t, err, dossier.ENotFound)

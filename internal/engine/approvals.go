@@ -7,6 +7,7 @@ import (
 	"dossier/internal/doa"
 	"dossier/internal/dossier"
 	"dossier/internal/store"
+	"dossier/internal/workflow"
 )
 
 // approvalState is where a document's current DOA round stands.
@@ -18,7 +19,7 @@ type approvalState struct {
 	complete bool
 }
 
-func (e *Engine) approvalState(ctx context.Context, tx store.Tx, d dossier.Document) (approvalState, error) {
+func (e *Engine) approvalState(ctx context.Context, tx store.Tx, def *workflow.Definition, d dossier.Document) (approvalState, error) {
 	var st approvalState
 	rates, err := tx.FXRates(ctx)
 	if err != nil {
@@ -28,7 +29,7 @@ func (e *Engine) approvalState(ctx context.Context, tx store.Tx, d dossier.Docum
 	for _, r := range rates {
 		byCurrency[r.Currency] = r.Rate
 	}
-	st.required, err = e.doa.Required(d.Kind, d.Subtype, d.Amount, d.Currency, func(c string) (string, bool) {
+	st.required, err = e.defs.DOA().Required(def.DOARule(d.Subtype), d.Amount, d.Currency, func(c string) (string, bool) {
 		r, ok := byCurrency[c]
 		return r, ok
 	})
@@ -46,22 +47,31 @@ func (e *Engine) approvalState(ctx context.Context, tx store.Tx, d dossier.Docum
 }
 
 // candidate gathers what segregation of duties and delegation need to know
-// about actor and document d.
-func (e *Engine) candidate(ctx context.Context, tx store.Tx, d dossier.Document, actor dossier.User) (doa.Candidate, error) {
-	c := doa.Candidate{User: actor, Involved: map[string]string{d.CreatedBy: "uploaded"}, Delegators: map[string]dossier.User{}}
+// about actor and document d: who is involved (SPEC §6: whoever added a file
+// version, and whoever fired an event the definition lists under involved,
+// in any round) and the delegations the actor holds.
+func (e *Engine) candidate(ctx context.Context, tx store.Tx, def *workflow.Definition, d dossier.Document, actor dossier.User) (doa.Candidate, error) {
+	c := doa.Candidate{User: actor, Involved: map[string]string{}, Delegators: map[string]dossier.User{}}
 	history, err := tx.History(ctx, d.ID)
 	if err != nil {
 		return c, err
 	}
 	for _, h := range history {
-		switch h.Event {
-		case "submit":
-			c.Involved[h.Actor] = "submitted"
-		case "pass_review", "complete_review", "review":
-			// Any review of the document, in any round, rules its author out.
-			c.Involved[h.Actor] = "reviewed"
+		if did, ok := def.Involved[h.Event]; ok {
+			c.Involved[h.Actor] = did
+		}
+		if h.Event == workflow.ReviewEntry {
+			c.Involved[h.Actor] = "reviewed" // a department sign-off
 		}
 	}
+	files, err := tx.FileVersions(ctx, d.ID)
+	if err != nil {
+		return c, err
+	}
+	for _, f := range files {
+		c.Involved[f.CreatedBy] = "uploaded"
+	}
+	c.Involved[d.CreatedBy] = "uploaded"
 	delegations, err := tx.DelegationsTo(ctx, actor.ID)
 	if err != nil {
 		return c, err
@@ -103,8 +113,12 @@ func (e *Engine) Approvals(ctx context.Context, id string) (Approvals, error) {
 		if err != nil {
 			return err
 		}
+		def, err := e.defs.Lookup(d.Kind)
+		if err != nil {
+			return err
+		}
 		out.Round = d.Round
-		st, err := e.approvalState(ctx, tx, d)
+		st, err := e.approvalState(ctx, tx, def, d)
 		if err != nil {
 			if dossier.ErrorCode(err) == dossier.EUnprocessable {
 				out.Error = dossier.ErrorMessage(err) // e.g. a missing FX rate: show it, do not fail the page
@@ -113,7 +127,7 @@ func (e *Engine) Approvals(ctx context.Context, id string) (Approvals, error) {
 			return err
 		}
 		out.Required, out.Approvals, out.Complete = st.required, st.stored, st.complete
-		if len(st.required) == 0 || d.State != statePendingApproval {
+		if len(st.required) == 0 || !def.InApproval(d.State) {
 			return nil
 		}
 		out.NextLevel = st.next
@@ -127,7 +141,7 @@ func (e *Engine) Approvals(ctx context.Context, id string) (Approvals, error) {
 		}
 		now := e.now()
 		for _, u := range users {
-			c, err := e.candidate(ctx, tx, d, u)
+			c, err := e.candidate(ctx, tx, def, d, u)
 			if err != nil {
 				return err
 			}

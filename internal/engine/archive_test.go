@@ -20,7 +20,7 @@ func (e *env) documentsService(t *testing.T) *documents.Service {
 		t.Fatalf("blob fs: %v", err)
 	}
 	t.Cleanup(func() { blobs.Close() })
-	return documents.New(e.st, blobs, e.clock.Now, t.TempDir())
+	return documents.New(e.st, blobs, e.defs, e.clock.Now, t.TempDir())
 }
 
 func stage(t *testing.T, e *env, svc *documents.Service, text string) documents.Staged {
@@ -70,7 +70,7 @@ func TestArchiveIsImmutable(t *testing.T) {
 		_, err = svc.AddVersion(e.ctx, c.admin, d.ID, stage(t, e, svc, "a forged version\n"))
 		wantError(t, err, dossier.EConflict, "archived")
 		for _, ev := range []string{"archive", "submit", "approve", "reopen"} {
-			_, err := e.eng.Fire(e.ctx, c.admin, d.ID, engine.Fire{Event: ev})
+			_, _, err := e.eng.Fire(e.ctx, c.admin, d.ID, engine.Fire{Event: ev})
 			if code := dossier.ErrorCode(err); code != dossier.EConflict && code != dossier.EForbidden && code != dossier.EUnprocessable {
 				t.Errorf("%s on an archived document: %v, want a refusal", ev, err)
 			}
@@ -84,7 +84,7 @@ func TestArchiveIsImmutable(t *testing.T) {
 
 		t.Run("legal hold needs a reason", func(t *testing.T) {
 			for _, reason := range []string{"", "   \t"} {
-				_, err := e.eng.LegalHold(e.ctx, c.admin, d.ID, true, reason)
+				_, err := svc.LegalHold(e.ctx, c.admin, d.ID, true, reason)
 				wantError(t, err, dossier.EUnprocessable, "reason")
 			}
 			if got := e.get(t, d.ID); got.LegalHold || got.Version != archived.Version {
@@ -94,7 +94,7 @@ func TestArchiveIsImmutable(t *testing.T) {
 
 		t.Run("legal hold set and cleared", func(t *testing.T) {
 			v := e.get(t, d.ID).Version
-			held, err := e.eng.LegalHold(e.ctx, c.admin, d.ID, true, "litigation ACME v. Dossier, case 12 O 345/26")
+			held, err := svc.LegalHold(e.ctx, c.admin, d.ID, true, "litigation ACME v. Dossier, case 12 O 345/26")
 			if err != nil {
 				t.Fatalf("set hold: %v", err)
 			}
@@ -107,7 +107,7 @@ func TestArchiveIsImmutable(t *testing.T) {
 			_, err = svc.Patch(e.ctx, c.admin, d.ID, stored.Version, []byte(`{"title":"rewritten"}`))
 			wantError(t, err, dossier.EConflict)
 
-			cleared, err := e.eng.LegalHold(e.ctx, c.admin2, d.ID, false, "case settled")
+			cleared, err := svc.LegalHold(e.ctx, c.admin2, d.ID, false, "case settled")
 			if err != nil {
 				t.Fatalf("clear hold: %v", err)
 			}
@@ -137,13 +137,49 @@ func TestArchiveIsImmutable(t *testing.T) {
 
 		t.Run("legal hold on an open document", func(t *testing.T) {
 			open := e.doc(t, dossier.KindContract, c.admin)
-			held, err := e.eng.LegalHold(e.ctx, c.admin, open.ID, true, "audit request")
+			held, err := svc.LegalHold(e.ctx, c.admin, open.ID, true, "audit request")
 			if err != nil || !held.LegalHold || held.Version != open.Version+1 || held.State != open.State {
 				t.Errorf("hold on an open contract: %+v, %v", held, err)
 			}
-			_, err = e.eng.LegalHold(e.ctx, c.admin, "01J0000000000000000000NONE", true, "x")
+			_, err = svc.LegalHold(e.ctx, c.admin, "01J0000000000000000000NONE", true, "x")
 			wantError(t, err, dossier.ENotFound)
 		})
 		e.verifyAudit(t)
+	})
+}
+
+// TestApprovedBytesAreFixed: SPEC §6 — a new file version is accepted only
+// while the document is prepared; once it has gone to review, the
+// reviewers and approvers decide on fixed bytes. And whoever added a file
+// version counts as involved: they may not approve the document.
+func TestApprovedBytesAreFixed(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, e *env) {
+		c := e.cast(t)
+		svc := e.documentsService(t)
+		d, err := svc.Create(e.ctx, c.admin, dossier.Metadata{
+			Kind: dossier.KindPurchaseOrder, Subtype: "serial", Title: "PO 815", Amount: "42000.00", Currency: "EUR",
+		}, stage(t, e, svc, "purchase order 815\n"))
+		if err != nil {
+			t.Fatalf("create: %v", err)
+		}
+		// appr1 (an approver who may also upload, as an admin could) adds
+		// the second version while the PO is prepared.
+		uploader := e.user(t, "uploader-approver", 3, dossier.RoleApprover, dossier.RoleAdmin)
+		if d, err = svc.AddVersion(e.ctx, uploader, d.ID, stage(t, e, svc, "purchase order 815, corrected\n")); err != nil {
+			t.Fatalf("add version while received: %v", err)
+		}
+		e.toPendingApproval(t, d, c.admin, c.reviewer)
+		for _, state := range []string{"pending_approval", "approved"} {
+			if state == "approved" {
+				e.refused(t, d.ID, uploader, "approve", nil, dossier.EUnprocessable, "doa", "uploaded")
+				e.mustFire(t, d.ID, fire{by: c.appr1, event: "approve", to: "approved"})
+			}
+			_, err := svc.AddVersion(e.ctx, c.admin, d.ID, stage(t, e, svc, "bytes nobody approved\n"))
+			wantError(t, err, dossier.EConflict, "only while it is prepared", "received")
+			if got := e.get(t, d.ID); got.File.Version != 2 {
+				t.Errorf("in %s a refused version was stored: file version %d", state, got.File.Version)
+			}
+		}
 	})
 }

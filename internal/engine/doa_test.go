@@ -416,7 +416,7 @@ func TestRateChangeMidRound(t *testing.T) {
 		if a.Complete && len(a.Eligible) == 0 && e.get(t, d.ID).State == "pending_approval" {
 			t.Errorf("Approvals = %+v: complete, nobody eligible, yet the document waits in pending_approval", a)
 		}
-		_, err := e.eng.Fire(e.ctx, c.appr2, d.ID, engine.Fire{Event: "approve"})
+		_, _, err := e.eng.Fire(e.ctx, c.appr2, d.ID, engine.Fire{Event: "approve"})
 		if err != nil {
 			t.Errorf("approve after the rate fell: %v; the document can only be rejected now", err)
 		}

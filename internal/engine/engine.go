@@ -12,8 +12,8 @@ import (
 	"unicode/utf8"
 
 	"dossier/internal/auditlog"
-	"dossier/internal/doa"
 	"dossier/internal/dossier"
+	"dossier/internal/followup"
 	"dossier/internal/store"
 	"dossier/internal/workflow"
 )
@@ -22,13 +22,12 @@ import (
 type Engine struct {
 	store store.Store
 	defs  *workflow.Set
-	doa   *doa.Matrix
 	now   func() time.Time
 }
 
-// New returns an Engine over the definitions and the DOA matrix.
-func New(s store.Store, defs *workflow.Set, matrix *doa.Matrix, now func() time.Time) *Engine {
-	return &Engine{store: s, defs: defs, doa: matrix, now: now}
+// New returns an Engine over the definitions and their DOA matrix.
+func New(s store.Store, defs *workflow.Set, now func() time.Time) *Engine {
+	return &Engine{store: s, defs: defs, now: now}
 }
 
 // Definitions returns the workflow definitions in force.
@@ -43,16 +42,19 @@ type Fire struct {
 	IfMatch int `json:"-"`
 }
 
-// Fire fires an event on document id for actor.
-func (e *Engine) Fire(ctx context.Context, actor dossier.User, id string, f Fire) (dossier.Document, error) {
+// Fire fires an event on document id for actor. It returns the document as
+// the event left it and the events actor may fire next, both read in the
+// transaction of the change.
+func (e *Engine) Fire(ctx context.Context, actor dossier.User, id string, f Fire) (dossier.Document, []string, error) {
 	payload, err := decodePayload(f.Payload)
 	if err != nil {
-		return dossier.Document{}, err
+		return dossier.Document{}, nil, err
 	}
 	if utf8.RuneCountInString(f.Comment) > 4000 {
-		return dossier.Document{}, dossier.Errorf(dossier.EUnprocessable, "comment: at most 4000 characters")
+		return dossier.Document{}, nil, dossier.Errorf(dossier.EUnprocessable, "comment: at most 4000 characters")
 	}
 	var d dossier.Document
+	var allowed []string
 	err = e.store.Write(ctx, func(tx store.Tx) (err error) {
 		if d, err = tx.Document(ctx, id); err != nil {
 			return err
@@ -60,10 +62,13 @@ func (e *Engine) Fire(ctx context.Context, actor dossier.User, id string, f Fire
 		if f.IfMatch != 0 && f.IfMatch != d.Version {
 			return dossier.Errorf(dossier.EConflict, "document %s is at version %d, not %d: reload it and decide again", id, d.Version, f.IfMatch)
 		}
-		d, err = e.fire(ctx, tx, actor, d, f, payload)
+		if d, err = e.fire(ctx, tx, actor, d, f, payload); err != nil {
+			return err
+		}
+		allowed, err = e.allowed(ctx, tx, actor, d)
 		return err
 	})
-	return d, err
+	return d, allowed, err
 }
 
 func (e *Engine) fire(ctx context.Context, tx store.Tx, actor dossier.User, d dossier.Document, f Fire, payload map[string]any) (dossier.Document, error) {
@@ -90,10 +95,10 @@ func (e *Engine) fire(ctx context.Context, tx store.Tx, actor dossier.User, d do
 	}
 	prev := d.Version
 	d.State, d.Version, d.UpdatedAt = to, d.Version+1, now
-	if startsRound(from, to) {
+	if def.StartsRound(ev, from, to) {
 		d.Round++ // earlier sign-offs and approvals no longer count
 	}
-	if to == stateArchived {
+	if def.IsImmutable(to) && from != to {
 		d.ArchivedAt = &now
 	}
 	if err := tx.UpdateDocument(ctx, d, prev); err != nil {
@@ -116,7 +121,7 @@ func (e *Engine) fire(ctx context.Context, tx store.Tx, actor dossier.User, d do
 	if err := auditlog.Append(ctx, tx, now, auditlog.Event{Actor: actor.ID, Action: "document.event", DocumentID: d.ID, Details: details}); err != nil {
 		return d, err
 	}
-	return d, e.enqueueEffects(ctx, tx, d, ev, to != from)
+	return d, followup.Queue(ctx, tx, now, followup.Change{What: followup.Transition, Document: d, Effects: ev.Effects, Moved: to != from})
 }
 
 // staleOr returns a conflict instead of err when the document changed since
@@ -130,20 +135,6 @@ func (e *Engine) staleOr(ctx context.Context, tx store.Tx, d dossier.Document, e
 		return dossier.Errorf(dossier.EConflict, "document %s changed while this event was checked: reload it and decide again", d.ID)
 	}
 	return err
-}
-
-// enqueueEffects writes a job per effect; effects that concern the state
-// (stamp, retain) run only when the state changed.
-func (e *Engine) enqueueEffects(ctx context.Context, tx store.Tx, d dossier.Document, ev workflow.Event, moved bool) error {
-	payload, _ := json.Marshal(map[string]any{"document_id": d.ID, "version": d.Version, "state": d.State})
-	var jobs []store.Job
-	for _, effect := range ev.Effects {
-		if !moved && (effect == workflow.EffectStamp || effect == workflow.EffectRetain) {
-			continue
-		}
-		jobs = append(jobs, store.Job{Kind: effect, Payload: payload, RunAt: e.now()})
-	}
-	return tx.Enqueue(ctx, jobs...)
 }
 
 // event finds the definition and the event of a document's kind.
@@ -161,18 +152,6 @@ func (e *Engine) event(d dossier.Document, name string) (*workflow.Definition, w
 		return def, ev, dossier.Errorf(dossier.EUnprocessable, "event %q does not exist for a %s: use one of %v", name, d.Kind, names)
 	}
 	return def, ev, nil
-}
-
-// startsRound reports whether moving from one state to another ends the
-// current review-and-approval round: entering review, entering approval
-// other than from department review (which is part of the same round), and
-// a rejection, after which a resubmission starts afresh.
-func startsRound(from, to string) bool {
-	if from == to {
-		return false
-	}
-	return to == stateDepartmentReview || to == stateRejected ||
-		to == statePendingApproval && from != stateDepartmentReview
 }
 
 // mayFire reports whether actor holds one of the event's roles. The
@@ -196,13 +175,6 @@ func decodePayload(raw json.RawMessage) (map[string]any, error) {
 	}
 	return payload, nil
 }
-
-const (
-	stateArchived         = "archived"
-	stateRejected         = "rejected"
-	statePendingApproval  = "pending_approval"
-	stateDepartmentReview = "department_review"
-)
 
 // jsonPayload encodes a small payload for a history entry.
 func jsonPayload(v any) (json.RawMessage, error) { return json.Marshal(v) }

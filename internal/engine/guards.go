@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -32,17 +31,17 @@ type guardCheck struct {
 
 func (g *guardCheck) check(ctx context.Context, guard workflow.Guard) error {
 	switch guard.Name {
-	case "required_fields":
+	case workflow.GuardRequiredFields:
 		return g.requiredFields(guard.Args)
-	case "checklist":
+	case workflow.GuardChecklist:
 		return g.checklist(guard.Args)
-	case "payload_fields":
+	case workflow.GuardPayloadFields:
 		return g.payloadFields(guard.Args)
-	case "reviews_complete":
+	case workflow.GuardReviewsComplete:
 		return g.reviewsComplete(ctx)
-	case "not_actor_of":
+	case workflow.GuardNotActorOf:
 		return g.notActorOf(ctx, guard.Args)
-	case "doa":
+	case workflow.GuardDOA:
 		return g.doa(ctx)
 	}
 	return fmt.Errorf("guard %q has no implementation", guard.Name) // the loader refuses unknown guards
@@ -54,8 +53,9 @@ func failed(guard, format string, args ...any) error {
 
 func (g *guardCheck) requiredFields(fields []string) error {
 	var missing []string
+	m := dossier.MetadataOf(g.doc)
 	for _, f := range fields {
-		if !hasField(g.doc, f) {
+		if !m.Has(f) {
 			missing = append(missing, f)
 		}
 	}
@@ -63,33 +63,6 @@ func (g *guardCheck) requiredFields(fields []string) error {
 		return failed("required_fields", "set %s on the document first", strings.Join(missing, ", "))
 	}
 	return nil
-}
-
-func hasField(d dossier.Document, name string) bool {
-	switch name {
-	case "title":
-		return d.Title != ""
-	case "number":
-		return d.Number != ""
-	case "customer":
-		return d.Customer != ""
-	case "amount":
-		return d.Amount != ""
-	case "currency":
-		return d.Currency != ""
-	case "subtype":
-		return d.Subtype != ""
-	}
-	if date, ok := strings.CutPrefix(name, "dates."); ok {
-		return d.Dates[date] != ""
-	}
-	if field, ok := strings.CutPrefix(name, "fields."); ok {
-		var fields map[string]any
-		_ = json.Unmarshal(d.Fields, &fields)
-		v, ok := fields[field]
-		return ok && v != nil && v != ""
-	}
-	return false
 }
 
 func (g *guardCheck) checklist(items []string) error {
@@ -128,10 +101,10 @@ func (g *guardCheck) reviewsComplete(ctx context.Context) error {
 		latest[r.Department] = r.Decision
 	}
 	var waiting, rejected []string
-	for _, dep := range g.def.Departments {
+	for _, dep := range g.def.Departments() {
 		switch latest[dep] {
-		case "approve":
-		case "reject":
+		case workflow.DecisionApprove:
+		case workflow.DecisionReject:
 			rejected = append(rejected, dep)
 		default:
 			waiting = append(waiting, dep)
@@ -160,7 +133,7 @@ func (g *guardCheck) notActorOf(ctx context.Context, events []string) error {
 }
 
 func (g *guardCheck) doa(ctx context.Context) error {
-	st, err := g.e.approvalState(ctx, g.tx, g.doc)
+	st, err := g.e.approvalState(ctx, g.tx, g.def, g.doc)
 	if dossier.ErrorCode(err) == dossier.EUnprocessable {
 		return failed("doa", "%s", dossier.ErrorMessage(err)) // e.g. no FX rate for the currency
 	}
@@ -170,7 +143,7 @@ func (g *guardCheck) doa(ctx context.Context) error {
 	if len(st.required) == 0 {
 		return nil // this kind and amount need no approval
 	}
-	c, err := g.e.candidate(ctx, g.tx, g.doc, g.actor)
+	c, err := g.e.candidate(ctx, g.tx, g.def, g.doc, g.actor)
 	if err != nil {
 		return err
 	}

@@ -87,14 +87,14 @@ func TestPayloadMustBeAnObject(t *testing.T) {
 	})
 }
 
-// TestRequiredFieldsGuard: no shipped workflow uses required_fields, so the
-// test adds it to the purchase order's submit event.
+// TestRequiredFieldsGuard: the shipped purchase order requires only amount
+// and currency on submit, so the test asks for more.
 func TestRequiredFieldsGuard(t *testing.T) {
 	t.Parallel()
 	patch := withDefinitions(func(t *testing.T, files fstest.MapFS) {
 		replaceIn(t, files, "purchase_order.yaml",
-			"    to: in_review\n    roles: [admin]\n",
-			"    to: in_review\n    roles: [admin]\n    guards:\n      - required_fields: [number, customer, dates.due_date, fields.incoterms]\n")
+			"      - required_fields: [amount, currency]\n",
+			"      - required_fields: [amount, currency, number, customer, dates.due_date, fields.incoterms]\n")
 	})
 	forEachBackend(t, func(t *testing.T, e *env) {
 		c := e.cast(t)
@@ -119,6 +119,24 @@ func TestRequiredFieldsGuard(t *testing.T) {
 		})
 		e.mustFire(t, full.ID, fire{by: c.admin, event: "submit", to: "in_review"})
 	}, patch)
+}
+
+// TestAmountBandsNeedAnAmount: a kind whose DOA rule has amount bands
+// cannot leave preparation for approval without an amount and a currency
+// (SPEC §6); without one a purchase order of any size would need level 1
+// only.
+func TestAmountBandsNeedAnAmount(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, e *env) {
+		c := e.cast(t)
+		for _, kind := range []dossier.Kind{dossier.KindPurchaseOrder, dossier.KindContract, dossier.KindLetterOfCredit, dossier.KindToolingInvoice, dossier.KindFrameworkAgreement} {
+			bare := e.doc(t, kind, c.admin, func(d *dossier.Document) { d.Amount, d.Currency = "", "" })
+			e.refused(t, bare.ID, c.admin, "submit", nil, dossier.EUnprocessable, "required_fields", "amount, currency")
+		}
+		// A kind without approval files documents without an amount.
+		other := e.doc(t, dossier.KindOther, c.admin, func(d *dossier.Document) { d.Amount, d.Currency = "", "" })
+		e.mustFire(t, other.ID, fire{by: c.admin, event: "archive", to: "archived"})
+	})
 }
 
 // TestReviewsCompleteGuard: complete_review needs an approving sign-off of

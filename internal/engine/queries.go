@@ -8,6 +8,21 @@ import (
 	"dossier/internal/workflow"
 )
 
+// Document returns document id and the events actor can fire on it now,
+// read in one transaction.
+func (e *Engine) Document(ctx context.Context, actor dossier.User, id string) (dossier.Document, []string, error) {
+	var d dossier.Document
+	var allowed []string
+	err := e.store.Read(ctx, func(tx store.Tx) (err error) {
+		if d, err = tx.Document(ctx, id); err != nil {
+			return err
+		}
+		allowed, err = e.allowed(ctx, tx, actor, d)
+		return err
+	})
+	return d, allowed, err
+}
+
 // Allowed returns the events actor can fire on d now. Guards that depend on
 // the payload (checklists) are left to the firing; role, state, segregation of
 // duties and DOA eligibility are checked here.
@@ -46,7 +61,7 @@ func (e *Engine) allowed(ctx context.Context, tx store.Tx, actor dossier.User, d
 func (g *guardCheck) plausible(ctx context.Context) (bool, error) {
 	for _, guard := range g.ev.Guards {
 		switch guard.Name {
-		case "checklist", "payload_fields":
+		case workflow.GuardChecklist, workflow.GuardPayloadFields:
 			continue
 		}
 		if err := g.check(ctx, guard); err != nil {

@@ -30,7 +30,7 @@ func race(e *env, id string, actors []dossier.User, f func(i int) engine.Fire) [
 			defer done.Done()
 			ready.Done()
 			<-start
-			_, errs[i] = e.eng.Fire(e.ctx, u, id, f(i))
+			_, _, errs[i] = e.eng.Fire(e.ctx, u, id, f(i))
 		}()
 	}
 	ready.Wait()
@@ -192,7 +192,7 @@ func TestRaceLoserSeesOneSnapshot(t *testing.T) {
 
 			loser := make(chan error, 1)
 			go func() {
-				_, err := e.eng.Fire(e.ctx, c.appr1, d.ID, engine.Fire{Event: "approve"})
+				_, _, err := e.eng.Fire(e.ctx, c.appr1, d.ID, engine.Fire{Event: "approve"})
 				loser <- err
 			}()
 			waitFor(t, "the request to wait for fx_rates", func() bool { return blocked(0) > 0 })
@@ -329,7 +329,7 @@ func TestRaceReviewAgainstCompleteReview(t *testing.T) {
 			})
 			completed := make(chan error, 1)
 			go func() {
-				_, err := e.eng.Fire(e.ctx, c.admin2, d.ID, engine.Fire{Event: "complete_review"})
+				_, _, err := e.eng.Fire(e.ctx, c.admin2, d.ID, engine.Fire{Event: "complete_review"})
 				completed <- err
 			}()
 			// complete_review either commits, or queues behind a lock the rejection holds.

@@ -190,7 +190,7 @@ func (w *walk) step(t *testing.T, i int) {
 	hBefore := len(h)
 	def, _ := e.defs.Kind(before.Kind)
 
-	if len(def.Departments) > 0 && (w.rng.IntN(8) == 0 || before.State == "department_review" && w.rng.IntN(2) == 0) {
+	if len(def.Departments()) > 0 && (w.rng.IntN(8) == 0 || before.State == "department_review" && w.rng.IntN(2) == 0) {
 		w.review(t, i, before, def)
 		return
 	}
@@ -224,7 +224,7 @@ func (w *walk) step(t *testing.T, i int) {
 	}
 	what := fmt.Sprintf("step %d: %s by %s on %s %s (%s v%d, payload %s, if-match %d)", i, ev.Name, u.Username, before.Kind, id, before.State, before.Version, f.Payload, f.IfMatch)
 
-	got, err := e.eng.Fire(e.ctx, u, id, f)
+	got, _, err := e.eng.Fire(e.ctx, u, id, f)
 	code := dossier.ErrorCode(err)
 	if err != nil {
 		w.refusals[code]++
@@ -316,7 +316,7 @@ func (w *walk) review(t *testing.T, i int, d dossier.Document, def *workflow.Def
 	t.Helper()
 	reviewers := slices.DeleteFunc(slices.Clone(w.users), func(u dossier.User) bool { return !u.HasRole(dossier.RoleReviewer) })
 	u := reviewers[w.rng.IntN(len(reviewers))] // the HTTP layer lets only reviewers sign off
-	dep := def.Departments[w.rng.IntN(len(def.Departments))]
+	dep := def.Departments()[w.rng.IntN(len(def.Departments()))]
 	if w.rng.IntN(10) == 0 {
 		dep = "marketing"
 	}

@@ -16,7 +16,6 @@ import (
 	"github.com/oklog/ulid/v2"
 
 	"dossier/internal/auditlog"
-	"dossier/internal/doa"
 	"dossier/internal/dossier"
 	"dossier/internal/engine"
 	"dossier/internal/store"
@@ -95,14 +94,13 @@ func (c *clock) Advance(d time.Duration) {
 
 // env is the per-test bundle.
 type env struct {
-	ctx    context.Context
-	name   string // the backend
-	url    string // the PostgreSQL URL of the test's schema; "" on SQLite
-	st     store.Store
-	eng    *engine.Engine
-	clock  *clock
-	defs   *workflow.Set
-	matrix *doa.Matrix
+	ctx   context.Context
+	name  string // the backend
+	url   string // the PostgreSQL URL of the test's schema; "" on SQLite
+	st    store.Store
+	eng   *engine.Engine
+	clock *clock
+	defs  *workflow.Set
 }
 
 type envOption func(*envConfig)
@@ -125,19 +123,19 @@ func setup(t *testing.T, b backend, opts ...envOption) *env {
 	if cfg.patch == nil {
 		cfg.patch = func(*testing.T, fstest.MapFS) {}
 	}
-	defs, matrix := patchedWorkflows(t, cfg.patch)
+	defs := patchedWorkflows(t, cfg.patch)
 	c := &clock{now: today}
 	st, url := b.open(t)
 	return &env{
-		ctx: context.Background(), name: b.name, url: url, st: st, clock: c, defs: defs, matrix: matrix,
-		eng: engine.New(st, defs, matrix, c.Now),
+		ctx: context.Background(), name: b.name, url: url, st: st, clock: c, defs: defs,
+		eng: engine.New(st, defs, c.Now),
 	}
 }
 
 // patchedWorkflows copies the embedded definitions, lets patch edit them and
 // loads the result as app.LoadWorkflows loads a DOSSIER_WORKFLOWS_DIR (the
 // test does not import app, so that it builds without the HTTP and S3 layers).
-func patchedWorkflows(t *testing.T, patch func(t *testing.T, files fstest.MapFS)) (*workflow.Set, *doa.Matrix) {
+func patchedWorkflows(t *testing.T, patch func(t *testing.T, files fstest.MapFS)) *workflow.Set {
 	t.Helper()
 	files := fstest.MapFS{}
 	err := fs.WalkDir(workflows.FS, ".", func(path string, d fs.DirEntry, err error) error {
@@ -156,11 +154,7 @@ func patchedWorkflows(t *testing.T, patch func(t *testing.T, files fstest.MapFS)
 	if err != nil {
 		t.Fatalf("load patched workflows: %v", err)
 	}
-	matrix, err := doa.Parse(files["doa.yaml"].Data)
-	if err != nil {
-		t.Fatalf("parse doa.yaml: %v", err)
-	}
-	return defs, matrix
+	return defs
 }
 
 // replaceIn replaces old by new in one file, failing when old is absent, so
@@ -247,13 +241,17 @@ func (e *env) doc(t *testing.T, kind dossier.Kind, creator dossier.User, opts ..
 	docSeq.Unlock()
 	now := e.clock.Now().UTC().Truncate(time.Microsecond)
 	id := ulid.Make().String()
+	def, err := e.defs.Lookup(kind)
+	if err != nil {
+		t.Fatal(err)
+	}
 	d := dossier.Document{
 		ID: id, Kind: kind, Subtype: defaultSubtype[kind],
 		Title: fmt.Sprintf("%s %d", kind, n), Number: fmt.Sprintf("N-%06d", n), Customer: "ACME Automotive GmbH",
 		Amount: "50000", Currency: "EUR",
 		Dates: map[string]string{"issue_date": "2026-03-01"}, ProductCodes: []dossier.ProductCode{},
 		Tags: []string{}, Fields: json.RawMessage(`{}`),
-		State: dossier.Kinds[kind].InitialState, Version: 1,
+		State: def.Initial, Version: 1,
 		CreatedBy: creator.ID, CreatedAt: now, UpdatedAt: now,
 		File: dossier.FileVersion{DocumentID: id, Version: 1, SHA256: fmt.Sprintf("%064x", n), Size: 1234,
 			MediaType: "application/pdf", Filename: "doc.pdf", PageCount: 1, CreatedBy: creator.ID, CreatedAt: now},

@@ -55,7 +55,7 @@ func (e *env) mustFire(t *testing.T, id string, f fire) dossier.Document {
 		f.comment = f.event + " by " + f.by.Username
 	}
 	payload := encode(t, f.payload)
-	got, err := e.eng.Fire(e.ctx, f.by, id, engine.Fire{Event: f.event, Comment: f.comment, Payload: payload, IfMatch: before.Version})
+	got, _, err := e.eng.Fire(e.ctx, f.by, id, engine.Fire{Event: f.event, Comment: f.comment, Payload: payload, IfMatch: before.Version})
 	if err != nil {
 		t.Fatalf("%s by %s in %s: %v", f.event, f.by.Username, before.State, err)
 	}
@@ -110,7 +110,7 @@ func (e *env) refusedFire(t *testing.T, id string, by dossier.User, f engine.Fir
 	before := e.get(t, id)
 	hBefore := e.history(t, id)
 	aBefore := e.approvals(t, id)
-	_, err := e.eng.Fire(e.ctx, by, id, f)
+	_, _, err := e.eng.Fire(e.ctx, by, id, f)
 	wantError(t, err, code, parts...)
 	after := e.get(t, id)
 	if after.State != before.State || after.Version != before.Version || after.Round != before.Round {
@@ -217,7 +217,7 @@ func (e *env) departments(t *testing.T, k dossier.Kind) []string {
 	if !ok {
 		t.Fatalf("no definition for %s", k)
 	}
-	return def.Departments
+	return def.Departments()
 }
 
 // review records a department review and checks what was stored.

@@ -22,12 +22,12 @@ type documentView struct {
 }
 
 func (h *handlers) getDocument(c echo.Context) error {
-	d, err := h.Documents.Get(c.Request().Context(), c.Param("id"))
+	u, _ := currentUser(c)
+	d, allowed, err := h.Engine.Document(c.Request().Context(), u, c.Param("id"))
 	if err != nil {
 		return err
 	}
-	u, _ := currentUser(c)
-	return h.documentResponse(c, http.StatusOK, u, d)
+	return documentJSON(c, http.StatusOK, d, allowed)
 }
 
 func (h *handlers) listDocuments(c echo.Context) error {
@@ -39,7 +39,7 @@ func (h *handlers) listDocuments(c echo.Context) error {
 		Kind: dossier.Kind(c.QueryParam("kind")), State: c.QueryParam("state"),
 		Customer: c.QueryParam("customer"), Cursor: c.QueryParam("cursor"), Limit: limit,
 	}
-	if _, ok := dossier.Kinds[f.Kind]; f.Kind != "" && !ok {
+	if _, ok := h.Engine.Definitions().Kind(f.Kind); f.Kind != "" && !ok {
 		return dossier.Errorf(dossier.EInvalid, "kind=%q is unknown", f.Kind)
 	}
 	docs, next, err := h.Documents.List(c.Request().Context(), f)

@@ -22,7 +22,7 @@ type searchResponse struct {
 
 func (h *handlers) search(c echo.Context) error {
 	start := time.Now()
-	q, err := searchQuery(c)
+	q, err := h.searchQuery(c)
 	if err != nil {
 		return err
 	}
@@ -34,7 +34,7 @@ func (h *handlers) search(c echo.Context) error {
 }
 
 // searchQuery reads and checks the query parameters of GET /api/v1/search.
-func searchQuery(c echo.Context) (search.Query, error) {
+func (h *handlers) searchQuery(c echo.Context) (search.Query, error) {
 	var q search.Query
 	var err error
 	q.Q = c.QueryParam("q")
@@ -52,7 +52,7 @@ func searchQuery(c echo.Context) (search.Query, error) {
 	q.Kind, q.State, q.Currency = listParam(c, "kind", ","), listParam(c, "state", ","), listParam(c, "currency", ",")
 	q.Customer = listParam(c, "customer", "")
 	for _, k := range q.Kind {
-		if _, ok := dossier.Kinds[dossier.Kind(k)]; !ok {
+		if _, ok := h.Engine.Definitions().Kind(dossier.Kind(k)); !ok {
 			return q, dossier.Errorf(dossier.EInvalid, "kind=%q is unknown", k)
 		}
 	}

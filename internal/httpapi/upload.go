@@ -90,7 +90,7 @@ func (h *handlers) readUpload(c echo.Context, wantMeta bool) (form uploadForm, e
 			if err := decodeJSON(part, &m); err != nil {
 				return form, dossier.Errorf(dossier.EInvalid, "part metadata: %s", dossier.ErrorMessage(err))
 			}
-			if err := m.Normalize().Validate(); err != nil {
+			if _, _, err := h.Documents.CheckMetadata(m); err != nil {
 				return form, err
 			}
 			form.meta = &m

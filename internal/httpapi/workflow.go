@@ -25,12 +25,12 @@ func (h *handlers) fireEvent(c echo.Context) error {
 		req.IfMatch = v
 	}
 	u, _ := currentUser(c)
-	d, err := h.Engine.Fire(c.Request().Context(), u, c.Param("id"), req)
+	d, allowed, err := h.Engine.Fire(c.Request().Context(), u, c.Param("id"), req)
 	if err != nil {
 		return err
 	}
 	h.wakeWorkers()
-	return h.documentResponse(c, http.StatusOK, u, d)
+	return documentJSON(c, http.StatusOK, d, allowed)
 }
 
 func (h *handlers) history(c echo.Context) error {
@@ -76,7 +76,7 @@ func (h *handlers) legalHold(c echo.Context) error {
 		return dossier.Errorf(dossier.EInvalid, "on is missing: send true to set the hold, false to clear it")
 	}
 	u, _ := currentUser(c)
-	d, err := h.Engine.LegalHold(c.Request().Context(), u, c.Param("id"), *req.On, req.Reason)
+	d, err := h.Documents.LegalHold(c.Request().Context(), u, c.Param("id"), *req.On, req.Reason)
 	if err != nil {
 		return err
 	}
@@ -154,8 +154,14 @@ func (h *handlers) documentResponse(c echo.Context, status int, u dossier.User, 
 	if err != nil {
 		return err
 	}
+	return documentJSON(c, status, d, events)
+}
+
+// documentJSON answers with a document, its ETag and the allowed events
+// read with it.
+func documentJSON(c echo.Context, status int, d dossier.Document, allowed []string) error {
 	c.Response().Header().Set("ETag", etag(d.Version))
-	return c.JSON(status, documentView{Document: d, AllowedEvents: events})
+	return c.JSON(status, documentView{Document: d, AllowedEvents: allowed})
 }
 
 func (h *handlers) wakeWorkers() {

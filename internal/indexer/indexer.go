@@ -14,6 +14,7 @@ import (
 
 	"dossier/internal/blob"
 	"dossier/internal/dossier"
+	"dossier/internal/followup"
 	"dossier/internal/search"
 	"dossier/internal/store"
 	"dossier/internal/textract"
@@ -77,7 +78,7 @@ func (s *Service) ExtractJob(ctx context.Context, payload []byte) error {
 		if err := tx.PutText(ctx, f.DocumentID, f.Version, pages); err != nil {
 			return err
 		}
-		return tx.Enqueue(ctx, store.Job{Kind: JobIndex, Payload: next, RunAt: s.now()})
+		return tx.Enqueue(ctx, store.Job{Kind: followup.Index, Payload: next, RunAt: s.now()})
 	})
 }
 
@@ -90,12 +91,6 @@ func (s *Service) extractFile(ctx context.Context, f dossier.FileVersion) ([]str
 	defer blob.RemoveTemp(tmp)
 	return s.extract.Extract(ctx, tmp.Name(), f.MediaType)
 }
-
-// Job kinds this package runs.
-const (
-	JobExtract = "extract_text"
-	JobIndex   = "index"
-)
 
 // IndexJob writes one document to the index.
 func (s *Service) IndexJob(ctx context.Context, payload []byte) error {

@@ -16,6 +16,7 @@ import (
 	blobfs "dossier/internal/blob/fs"
 	"dossier/internal/documents"
 	"dossier/internal/dossier"
+	"dossier/internal/followup"
 	"dossier/internal/indexer"
 	"dossier/internal/jobs"
 	"dossier/internal/pdf/pdftest"
@@ -26,6 +27,8 @@ import (
 	"dossier/internal/store/sqlite"
 	"dossier/internal/testenv"
 	"dossier/internal/textract"
+	"dossier/internal/workflow"
+	"dossier/workflows"
 )
 
 // flakyIndex is the real database index with a switch that makes every
@@ -68,9 +71,13 @@ func setup(t *testing.T, open func(t *testing.T) *sqldb.DB) *bundle {
 	}
 	c := testenv.NewClock(time.Now())
 	b := &bundle{store: db, blobs: blobs, index: &flakyIndex{Index: db.Search()}, clock: c}
-	b.docs = documents.New(db, blobs, c.Now, dir)
+	defs, err := workflow.Load(workflows.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.docs = documents.New(db, blobs, defs, c.Now, dir)
 	ix := indexer.New(db, blobs, b.index, textract.New(false, dir), dir, c.Now)
-	b.runner = jobs.New(db, map[string]jobs.Handler{indexer.JobExtract: ix.ExtractJob, indexer.JobIndex: ix.IndexJob},
+	b.runner = jobs.New(db, map[string]jobs.Handler{followup.Extract: ix.ExtractJob, followup.Index: ix.IndexJob},
 		slog.New(slog.DiscardHandler), c.Now)
 	return b
 }

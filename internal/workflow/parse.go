@@ -97,9 +97,27 @@ func parseProblem(kind dossier.Kind, err error) error {
 // normalise turns absent lists into empty ones so that the JSON of the API
 // always has arrays, never null.
 func (d *Definition) normalise() {
+	d.Subtypes = nonNil(d.Subtypes)
+	d.Required = nonNil(d.Required)
 	d.States = nonNil(d.States)
 	d.Final = nonNil(d.Final)
-	d.Departments = nonNil(d.Departments)
+	d.Immutable = nonNil(d.Immutable)
+	d.Preparing = nonNil(d.Preparing)
+	if d.Fields == nil {
+		d.Fields = map[string]dossier.FieldType{}
+	}
+	if d.DOABySubtype == nil {
+		d.DOABySubtype = map[string]string{}
+	}
+	if d.Involved == nil {
+		d.Involved = map[string]string{}
+	}
+	if d.Approval != nil {
+		d.Approval.Ends = nonNil(d.Approval.Ends)
+	}
+	if d.Reviews != nil {
+		d.Reviews.Departments = nonNil(d.Reviews.Departments)
+	}
 	if d.Events == nil {
 		d.Events = []Event{}
 	}

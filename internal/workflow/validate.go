@@ -3,15 +3,12 @@ package workflow
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
 	"dossier/internal/dossier"
 )
-
-// documentFields are the metadata a required_fields guard may name besides
-// dates.<name> and fields.<name>.
-var documentFields = []string{"title", "number", "customer", "amount", "currency", "subtype"}
 
 // Validate reports every problem of the definition, joined; nil means the
 // definition is safe to run. It checks more than looplab/fsm would: the fsm
@@ -22,6 +19,7 @@ func (d *Definition) Validate() error {
 	v.checkKind()
 	v.checkStates()
 	v.checkEvents()
+	v.checkRelied()
 	v.checkReachability()
 	return errors.Join(v.problems...)
 }
@@ -38,15 +36,54 @@ func (v *validator) add(subject, format string, args ...any) {
 }
 
 func (v *validator) checkKind() {
-	info, ok := dossier.Kinds[v.d.Kind]
-	if !ok {
-		v.add("", "unknown kind %q", v.d.Kind)
+	d := v.d
+	if !isName(string(d.Kind)) {
+		v.add("", "kind %q is not a name: use lower case letters, digits and _ (the file is <kind>.yaml)", d.Kind)
 	}
-	if ok && v.d.Initial != info.InitialState {
-		// The documents service creates documents in the kind's initial
-		// state without reading the YAML, so the two must agree.
-		v.add("", "initial is %q but new %s documents start in %q", v.d.Initial, v.d.Kind, info.InitialState)
+	v.checkNames("subtype", d.Subtypes)
+	for _, r := range d.Required {
+		if !dossier.IsMetadataName(r) {
+			v.add("", "required: unknown metadata %q (use %s)", r, dossier.MetadataNameHint())
+		}
 	}
+	for _, name := range slices.Sorted(maps.Keys(d.Fields)) {
+		if !isName(name) {
+			v.add("", "fields: %q is not a name: use lower case letters, digits and _", name)
+		}
+		if t := d.Fields[name]; !slices.Contains(dossier.FieldTypes, t) {
+			v.add("", "fields: %s has the unknown type %q (known: %s)", name, t, fieldTypeList())
+		}
+	}
+	if d.DOA == "" {
+		v.add("", "doa is missing: name the rule of doa.yaml this kind follows (a rule with no_approval: true for none)")
+	}
+	for _, st := range slices.Sorted(maps.Keys(d.DOABySubtype)) {
+		if !slices.Contains(d.Subtypes, st) {
+			v.add("", "doa_by_subtype: %q is not one of the subtypes %v", st, d.Subtypes)
+		}
+	}
+}
+
+// checkNames reports names that are not snake_case or appear twice.
+func (v *validator) checkNames(what string, names []string) {
+	seen := map[string]bool{}
+	for _, n := range names {
+		if !isName(n) {
+			v.add("", "%s %q is not a name", what, n)
+		}
+		if seen[n] {
+			v.add("", "%s %q listed twice", what, n)
+		}
+		seen[n] = true
+	}
+}
+
+func fieldTypeList() string {
+	names := make([]string, len(dossier.FieldTypes))
+	for i, t := range dossier.FieldTypes {
+		names[i] = string(t)
+	}
+	return strings.Join(names, ", ")
 }
 
 func (v *validator) checkStates() {
@@ -81,15 +118,41 @@ func (v *validator) checkStates() {
 		}
 		seen[s] = true
 	}
-	seen = map[string]bool{}
-	for _, dep := range d.Departments {
-		if !isName(dep) {
-			v.add("", "department %q is not a name", dep)
+	v.checkStateList("immutable", d.Immutable)
+	v.checkStateList("preparing", d.Preparing)
+	if len(d.Immutable) == 0 {
+		v.add("", "immutable is missing: list the states in which documents are archived and may no longer change")
+	}
+	for _, s := range d.Immutable {
+		if !d.IsFinal(s) {
+			v.add("", "immutable state %q is not final: an immutable document must not move on", s)
 		}
-		if seen[dep] {
-			v.add("", "department %q listed twice", dep)
+	}
+	switch {
+	case len(d.Preparing) == 0:
+		v.add("", "preparing is missing: list the states in which a document is still prepared (new file versions, amount changes), at least the initial state")
+	case d.Initial != "" && !d.IsPreparing(d.Initial):
+		v.add("", "preparing does not include the initial state %q", d.Initial)
+	}
+	for _, s := range d.Preparing {
+		if d.IsImmutable(s) {
+			v.add("", "state %q is both preparing and immutable", s)
 		}
-		seen[dep] = true
+	}
+}
+
+// checkStateList reports entries of a state list that are not declared
+// states or appear twice.
+func (v *validator) checkStateList(what string, states []string) {
+	seen := map[string]bool{}
+	for _, s := range states {
+		if !v.states[s] {
+			v.add("", "%s state %q is not among the states", what, s)
+		}
+		if seen[s] {
+			v.add("", "%s state %q listed twice", what, s)
+		}
+		seen[s] = true
 	}
 }
 
@@ -110,6 +173,9 @@ func (v *validator) checkEvents() {
 			v.add(subject, "defined twice: give one event all its from states")
 		}
 		seen[e.Name] = true
+		if e.Name == ReviewEntry {
+			v.add(subject, "the name %q is kept for department sign-offs in the history: choose another", ReviewEntry)
+		}
 		v.checkTransition(subject, e)
 		v.checkRoles(subject, e)
 		v.checkGuards(subject, e)
@@ -181,8 +247,8 @@ func (v *validator) checkGuards(subject string, e Event) {
 			}
 			v.checkGuardArg(subject, g.Name, a)
 		}
-		if g.Name == GuardReviewsComplete && len(v.d.Departments) == 0 {
-			v.add(subject, "guard reviews_complete needs the departments that must sign off")
+		if g.Name == GuardReviewsComplete && len(v.d.Departments()) == 0 {
+			v.add(subject, "guard reviews_complete needs reviews: {state, departments} naming the departments that must sign off")
 		}
 	}
 }
@@ -190,9 +256,8 @@ func (v *validator) checkGuards(subject string, e Event) {
 func (v *validator) checkGuardArg(subject, guard, arg string) {
 	switch guard {
 	case GuardRequiredFields:
-		if !isDocumentField(arg) {
-			v.add(subject, "guard required_fields: unknown field %q (use %s, dates.<name> or fields.<name>)",
-				arg, strings.Join(documentFields, ", "))
+		if !dossier.IsMetadataName(arg) {
+			v.add(subject, "guard required_fields: unknown field %q (use %s)", arg, dossier.MetadataNameHint())
 		}
 	case GuardNotActorOf:
 		if !v.events[arg] {
@@ -207,6 +272,9 @@ func (v *validator) checkGuardArg(subject, guard, arg string) {
 
 func (v *validator) checkEffects(subject string, e Event) {
 	for j, f := range e.Effects {
+		if f == EffectRetain && !v.d.IsImmutable(e.To) {
+			v.add(subject, "effect retain locks the archive, but %q is not an immutable state", e.To)
+		}
 		switch {
 		case !slices.Contains(knownEffects, f):
 			v.add(subject, "unknown effect %q (known: %s)", f, strings.Join(knownEffects, ", "))
@@ -263,18 +331,6 @@ func isName(s string) bool {
 		}
 	}
 	return true
-}
-
-func isDocumentField(s string) bool {
-	if slices.Contains(documentFields, s) {
-		return true
-	}
-	for _, prefix := range []string{"dates.", "fields."} {
-		if rest, ok := strings.CutPrefix(s, prefix); ok {
-			return isName(rest)
-		}
-	}
-	return false
 }
 
 // quote shows an offending name readably, empty ones included.

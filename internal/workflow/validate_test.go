@@ -11,9 +11,12 @@ import (
 
 // base is a small valid definition; each case below breaks one thing in it.
 const base = `kind: other
+doa: none
 initial: received
 states: [received, in_review, done, archived]
 final: [archived]
+immutable: [archived]
+preparing: [received]
 events:
   - name: submit
     from: [received]
@@ -63,17 +66,38 @@ func TestValidateFindsProblems(t *testing.T) {
 		{"not_actor_of unknown event", "not_actor_of: [submit]", "not_actor_of: [sumbit]", []string{"event finish", `not_actor_of names unknown event "sumbit"`}},
 		{"guard missing args", "- checklist: [looks_right]", "- checklist", []string{"guard checklist needs a list of arguments"}},
 		{"guard extra args", "- checklist: [looks_right]", "- doa: [x]", []string{"guard doa takes no arguments"}},
-		{"reviews_complete without departments", "- checklist: [looks_right]", "- reviews_complete", []string{"reviews_complete needs the departments"}},
+		{"reviews_complete without departments", "- checklist: [looks_right]", "- reviews_complete", []string{"reviews_complete needs reviews", "reviews is missing"}},
 		{"bad required field", "- checklist: [looks_right]", "- required_fields: [title, dates.expiry_date, colour]", []string{`unknown field "colour"`}},
 		{"duplicate state", "states: [received, in_review, done, archived]", "states: [received, in_review, done, done, archived]", []string{"state done: declared twice"}},
 		{"duplicate event", "  - name: archive\n", "  - name: submit\n", []string{"event submit: defined twice"}},
 		{"final state with outgoing event", "final: [archived]", "final: [done, archived]", []string{"event archive", `leaves final state "done"`}},
-		{"bad initial", "initial: received", "initial: in_review", []string{`initial is "in_review" but new other documents start in "received"`}},
+		{"initial not preparing", "initial: received", "initial: in_review", []string{`preparing does not include the initial state "in_review"`}},
 		{"initial not a state", "initial: received", "initial: start", []string{`initial state "start" is not among the states`}},
 		{"self loop", "to: done", "to: in_review", []string{`goes from "in_review" to itself`}},
 		{"no final state", "final: [archived]", "final: []", []string{"no final state"}},
 		{"dead end", "from: [done]", "from: [in_review]", []string{"state done: no event leaves it and it is not final"}},
-		{"unknown key", "final: [archived]", "final: [archived]\nstates_extra: x", []string{`other:5: unknown field "states_extra"`}},
+		{"unknown key", "final: [archived]", "final: [archived]\nstates_extra: x", []string{`other:6: unknown field "states_extra"`}},
+		{"no immutable state", "immutable: [archived]\n", "", []string{"immutable is missing"}},
+		{"immutable but not final", "immutable: [archived]", "immutable: [done, archived]", []string{`immutable state "done" is not final`}},
+		{"immutable unknown", "immutable: [archived]", "immutable: [archive]", []string{`immutable state "archive" is not among the states`}},
+		{"no preparing state", "preparing: [received]\n", "", []string{"preparing is missing"}},
+		{"preparing and immutable", "preparing: [received]", "preparing: [received, archived]", []string{`state "archived" is both preparing and immutable`}},
+		{"no doa rule", "doa: none\n", "", []string{"doa is missing"}},
+		{"doa guard without approval", "- checklist: [looks_right]", "- doa", []string{"approval is missing: event finish has the doa guard"}},
+		{"approval in unknown state", "preparing: [received]", "preparing: [received]\napproval: {state: waiting, approve: finish}\ninvolved: {submit: submitted}",
+			[]string{`approval: state "waiting" is not among the states`}},
+		{"approving event without doa", "preparing: [received]", "preparing: [received]\napproval: {state: in_review, approve: finish}\ninvolved: {submit: submitted}",
+			[]string{"approval: event finish must have the doa guard"}},
+		{"approval without involved", "preparing: [received]", "preparing: [received]\napproval: {state: in_review, approve: finish}", []string{"involved is missing"}},
+		{"involved unknown event", "preparing: [received]", "preparing: [received]\ninvolved: {sumbit: submitted}", []string{`involved names unknown event "sumbit"`}},
+		{"ends unknown event", "preparing: [received]", "preparing: [received]\napproval: {state: in_review, approve: finish, ends: [refuse]}\ninvolved: {submit: submitted}",
+			[]string{`approval: ends names unknown event "refuse"`}},
+		{"event named review", "  - name: archive\n", "  - name: review\n", []string{`the name "review" is kept for department sign-offs`}},
+		{"retain outside immutable", "effects: [notify]", "effects: [notify, retain]", []string{`effect retain locks the archive, but "in_review" is not an immutable state`}},
+		{"unknown field type", "doa: none", "doa: none\nfields: {days: number}", []string{`fields: days has the unknown type "number"`}},
+		{"unknown required metadata", "doa: none", "doa: none\nrequired: [colour]", []string{`required: unknown metadata "colour"`}},
+		{"bad subtype", "doa: none", "doa: none\nsubtypes: [Big, big]", []string{`subtype "Big" is not a name`}},
+		{"doa rule for unknown subtype", "doa: none", "doa: none\nsubtypes: [small]\ndoa_by_subtype: {large: none}", []string{`doa_by_subtype: "large" is not one of the subtypes`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -134,11 +158,11 @@ func TestParseErrors(t *testing.T) {
 		src  string
 		want string
 	}{
-		{"unknown key with line", strings.Replace(base, "    to: in_review\n", "    to: in_review\n    gaurds: [doa]\n", 1), `other:9: unknown field "gaurds"`},
+		{"unknown key with line", strings.Replace(base, "    to: in_review\n", "    to: in_review\n    gaurds: [doa]\n", 1), `other:12: unknown field "gaurds"`},
 		{"unknown top-level key", "kind: other\ninitial: received\nstate: [received]\n", `other:3: unknown field "state"`},
 		{"guard with two keys", strings.Replace(base, "- checklist: [looks_right]", "- {checklist: [a], doa: []}", 1), "guard has 2 keys"},
-		{"guard args not a list", strings.Replace(base, "- checklist: [looks_right]", "- checklist: looks_right", 1), "other:17: guard checklist: the arguments must be a list"},
-		{"guard number", strings.Replace(base, "- checklist: [looks_right]", "- 42", 1), "other:17: a guard is a name"},
+		{"guard args not a list", strings.Replace(base, "- checklist: [looks_right]", "- checklist: looks_right", 1), "other:20: guard checklist: the arguments must be a list"},
+		{"guard number", strings.Replace(base, "- checklist: [looks_right]", "- 42", 1), "other:20: a guard is a name"},
 		{"wrong kind", strings.Replace(base, "kind: other", "kind: customs", 1), "the file says kind: customs but defines other"},
 		{"missing kind", strings.Replace(base, "kind: other\n", "", 1), "kind is missing"},
 		{"empty file", "", "kind is missing"},

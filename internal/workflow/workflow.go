@@ -6,6 +6,14 @@
 // unknown states, roles, guards and effects are all errors, reported together
 // so that one run of `dossier workflows check` shows everything to fix.
 //
+// A definition is the whole of a kind: its subtypes, required metadata and
+// typed fields, the DOA rule it follows, its states and events, and what the
+// engine relies on — which states are final and immutable, where documents
+// are still being prepared, where an approval round runs and which events
+// end it, where department reviews happen, and who counts as involved for
+// segregation of duties. Code outside this package asks the definition and
+// never names a state or an event.
+//
 // The package only describes transitions. Evaluating guards against a
 // document and running effects is the engine's job; the meaning each guard
 // and effect must have is written down next to its name below, because the
@@ -15,9 +23,11 @@ package workflow
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/looplab/fsm"
 
+	"dossier/internal/doa"
 	"dossier/internal/dossier"
 )
 
@@ -31,8 +41,8 @@ const (
 	// GuardChecklist: the event's payload must hold every listed item set to
 	// JSON true; anything else (missing, false, "yes") does not count.
 	GuardChecklist = "checklist"
-	// GuardReviewsComplete: every department of the definition's
-	// Departments has signed off with decision "approve". No arguments.
+	// GuardReviewsComplete: every department of the definition's reviews
+	// has signed off with DecisionApprove. No arguments.
 	GuardReviewsComplete = "reviews_complete"
 	// GuardDOA: the delegation-of-authority rules of SPEC §6 allow the actor
 	// to approve the next required level. No arguments.
@@ -54,6 +64,16 @@ const (
 	EffectNotify = "notify" // tell the users who can act next
 	EffectIndex  = "index"  // refresh the search index entry
 )
+
+// Decisions of a department review.
+const (
+	DecisionApprove = "approve"
+	DecisionReject  = "reject"
+)
+
+// ReviewEntry is the history entry of a department sign-off. It is not an
+// event, so no definition may name an event so.
+const ReviewEntry = "review"
 
 // SystemRole is the pseudo-role of events only the scheduler fires (an LC's
 // expire); no user holds it, so no user can fire such an event by hand.
@@ -152,14 +172,101 @@ func (e Event) AllowsRole(roles ...dossier.Role) bool {
 	return false
 }
 
-// Definition is the state machine of one document kind.
+// Definition is one document kind, wholly: its metadata rules, its DOA
+// rule and its state machine with what the engine relies on.
 type Definition struct {
-	Kind        dossier.Kind `yaml:"kind" json:"kind"`
-	Initial     string       `yaml:"initial" json:"initial"`
-	States      []string     `yaml:"states" json:"states"`
-	Final       []string     `yaml:"final" json:"final"`
-	Departments []string     `yaml:"departments" json:"departments"`
-	Events      []Event      `yaml:"events" json:"events"`
+	Kind         dossier.Kind                 `yaml:"kind" json:"kind"`
+	Subtypes     []string                     `yaml:"subtypes" json:"subtypes"`
+	Required     []string                     `yaml:"required" json:"required"`
+	Fields       map[string]dossier.FieldType `yaml:"fields" json:"fields"`
+	DOA          string                       `yaml:"doa" json:"doa"`
+	DOABySubtype map[string]string            `yaml:"doa_by_subtype" json:"doa_by_subtype"`
+	Initial      string                       `yaml:"initial" json:"initial"`
+	States       []string                     `yaml:"states" json:"states"`
+	// Final states: nothing leaves them.
+	Final []string `yaml:"final" json:"final"`
+	// Immutable states: no edit, no new file version, no delete, for
+	// anyone; entering one sets archived_at, from which retention counts.
+	Immutable []string `yaml:"immutable" json:"immutable"`
+	// Preparing states: the document is still being prepared, so a new
+	// file version is accepted and the DOA basis (amount, currency,
+	// subtype) may change.
+	Preparing []string `yaml:"preparing" json:"preparing"`
+	// Approval is where the DOA round runs; nil for kinds without one.
+	Approval *Approval `yaml:"approval" json:"approval"`
+	// Reviews is where department sign-offs happen; nil for kinds without.
+	Reviews *Reviews `yaml:"reviews" json:"reviews"`
+	// Involved maps an event to what its actor did ("submitted",
+	// "reviewed"): whoever fired it may not approve the document (SPEC §6).
+	Involved map[string]string `yaml:"involved" json:"involved"`
+	Events   []Event           `yaml:"events" json:"events"`
+}
+
+// Approval says where a kind's DOA round runs.
+type Approval struct {
+	State   string   `yaml:"state" json:"state"`     // the documents waiting for approval
+	Approve string   `yaml:"approve" json:"approve"` // approves one level (carries the doa guard)
+	Ends    []string `yaml:"ends" json:"ends"`       // end the round without approval (reject)
+}
+
+// Reviews says where a kind's department sign-offs happen.
+type Reviews struct {
+	State       string   `yaml:"state" json:"state"`
+	Departments []string `yaml:"departments" json:"departments"`
+}
+
+// Spec returns what the definition says about its documents' metadata.
+func (d *Definition) Spec() dossier.KindSpec {
+	return dossier.KindSpec{Kind: d.Kind, Subtypes: d.Subtypes, Required: d.Required, Fields: d.Fields}
+}
+
+// DOARule names the rule of the DOA matrix a document of subtype follows.
+func (d *Definition) DOARule(subtype string) string {
+	if r, ok := d.DOABySubtype[subtype]; ok {
+		return r
+	}
+	return d.DOA
+}
+
+// IsImmutable reports whether documents in state may no longer change.
+func (d *Definition) IsImmutable(state string) bool { return slices.Contains(d.Immutable, state) }
+
+// IsPreparing reports whether documents in state are still being prepared.
+func (d *Definition) IsPreparing(state string) bool { return slices.Contains(d.Preparing, state) }
+
+// InApproval reports whether state is where the kind's DOA round runs.
+func (d *Definition) InApproval(state string) bool {
+	return d.Approval != nil && d.Approval.State == state
+}
+
+// InReview reports whether state is where department sign-offs happen.
+func (d *Definition) InReview(state string) bool {
+	return d.Reviews != nil && d.Reviews.State == state
+}
+
+// Departments lists the departments that sign off; empty without reviews.
+func (d *Definition) Departments() []string {
+	if d.Reviews == nil {
+		return nil
+	}
+	return d.Reviews.Departments
+}
+
+// StartsRound reports whether firing ev from one state to another starts a
+// new review-and-approval round, after which earlier sign-offs and
+// approvals no longer count: entering department review, entering approval
+// other than from department review (which is part of the same round), and
+// an event that ends the round (a rejection: a resubmission starts afresh).
+func (d *Definition) StartsRound(ev Event, from, to string) bool {
+	switch {
+	case from == to:
+		return false
+	case d.Approval != nil && slices.Contains(d.Approval.Ends, ev.Name):
+		return true
+	case d.InReview(to):
+		return true
+	}
+	return d.InApproval(to) && !d.InReview(from)
 }
 
 // Event returns the event of that name.
@@ -203,7 +310,8 @@ func (d *Definition) Machine(current string) *fsm.FSM {
 }
 
 // Graph draws the definition as Graphviz DOT ("dot") or a Mermaid state
-// diagram ("mermaid"), with the initial state marked as current.
+// diagram ("mermaid"), with the initial state marked as current, final
+// states drawn as ends and immutable states shaded.
 func (d *Definition) Graph(format string) (string, error) {
 	var t fsm.VisualizeType
 	switch format {
@@ -214,12 +322,60 @@ func (d *Definition) Graph(format string) (string, error) {
 	default:
 		return "", fmt.Errorf("graph %s: unknown format %q: use dot or mermaid", d.Kind, format)
 	}
-	return fsm.VisualizeWithType(d.Machine(d.Initial), t)
+	out, err := fsm.VisualizeWithType(d.Machine(d.Initial), t)
+	if err != nil {
+		return "", err
+	}
+	var marks strings.Builder
+	for _, s := range d.Final {
+		switch {
+		case format == "dot" && d.IsImmutable(s):
+			fmt.Fprintf(&marks, "    %q [shape = doublecircle, style = filled, fillcolor = \"lightgrey\", tooltip = \"final, immutable\"];\n", s)
+		case format == "dot":
+			fmt.Fprintf(&marks, "    %q [shape = doublecircle, tooltip = \"final\"];\n", s)
+		default:
+			fmt.Fprintf(&marks, "    %s --> [*]\n", s)
+		}
+	}
+	if format == "dot" {
+		// The library closes the graph with "}"; the marks go inside.
+		i := strings.LastIndex(out, "}")
+		return out[:i] + marks.String() + out[i:], nil
+	}
+	if len(d.Immutable) > 0 {
+		marks.WriteString("    classDef immutable fill:#ddd,stroke:#333,stroke-width:2px\n")
+		fmt.Fprintf(&marks, "    class %s immutable\n", strings.Join(d.Immutable, ","))
+	}
+	return out + marks.String(), nil
 }
 
-// Set holds one valid definition per kind.
+// Set holds one valid definition per kind and the DOA matrix they use.
 type Set struct {
-	defs map[dossier.Kind]*Definition
+	defs   map[dossier.Kind]*Definition
+	matrix *doa.Matrix
+}
+
+// DOA returns the approval matrix.
+func (s *Set) DOA() *doa.Matrix { return s.matrix }
+
+// Lookup returns the definition of kind k, or an EUnprocessable error that
+// lists the kinds there are.
+func (s *Set) Lookup(k dossier.Kind) (*Definition, error) {
+	if d, ok := s.defs[k]; ok {
+		return d, nil
+	}
+	names := make([]string, 0, len(s.defs))
+	for _, k := range s.Kinds() {
+		names = append(names, string(k))
+	}
+	if k == "" {
+		return nil, dossier.Errorf(dossier.EUnprocessable, "kind is required: use one of %s", strings.Join(names, ", "))
+	}
+	shown := string(k)
+	if len([]rune(shown)) > 40 {
+		shown = string([]rune(shown)[:40]) + "…"
+	}
+	return nil, dossier.Errorf(dossier.EUnprocessable, "kind %q is not a document kind: use one of %s", shown, strings.Join(names, ", "))
 }
 
 // Kind returns the definition of kind k.

@@ -24,21 +24,29 @@ func shipped(t *testing.T) *workflow.Set {
 func TestShippedDefinitionsLoad(t *testing.T) {
 	t.Parallel()
 	set := shipped(t)
-	for kind, info := range dossier.Kinds {
+	// SPEC §5's kinds and the state each starts in.
+	initial := map[dossier.Kind]string{
+		dossier.KindPurchaseOrder: "received", dossier.KindFrameworkAgreement: "draft", dossier.KindContract: "received",
+		dossier.KindLetterOfCredit: "received", dossier.KindToolingInvoice: "draft", dossier.KindCustoms: "received", dossier.KindOther: "received",
+	}
+	for kind, want := range initial {
 		d, ok := set.Kind(kind)
 		if !ok {
 			t.Errorf("no definition for %s", kind)
 			continue
 		}
-		if d.Initial != info.InitialState {
-			t.Errorf("%s starts in %q, want %q", kind, d.Initial, info.InitialState)
+		if d.Initial != want {
+			t.Errorf("%s starts in %q, want %q", kind, d.Initial, want)
 		}
 		if err := d.Validate(); err != nil {
 			t.Errorf("%s: %v", kind, err)
 		}
+		if !d.IsImmutable("archived") || !d.IsFinal("archived") {
+			t.Errorf("%s: archived is not final and immutable", kind)
+		}
 	}
-	if got := set.Kinds(); len(got) != len(dossier.Kinds) || !slices.IsSorted(got) {
-		t.Errorf("Kinds() = %v, want all %d kinds sorted", got, len(dossier.Kinds))
+	if got := set.Kinds(); len(got) != len(initial) || !slices.IsSorted(got) {
+		t.Errorf("Kinds() = %v, want all %d kinds sorted", got, len(initial))
 	}
 }
 
@@ -181,8 +189,10 @@ func TestJSONShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"kind":"customs","initial":"received","states":["received","archived"],"final":["archived"],` +
-		`"departments":[],"events":[{"name":"archive","from":["received"],"to":"archived","roles":["admin"],` +
+	want := `{"kind":"customs","subtypes":[],"required":[],"fields":{},"doa":"none","doa_by_subtype":{},` +
+		`"initial":"received","states":["received","archived"],"final":["archived"],"immutable":["archived"],` +
+		`"preparing":["received"],"approval":null,"reviews":null,"involved":{},` +
+		`"events":[{"name":"archive","from":["received"],"to":"archived","roles":["admin"],` +
 		`"guards":[],"effects":["stamp","retain","index"]}]}`
 	if string(b) != want {
 		t.Errorf("JSON\n got %s\nwant %s", b, want)

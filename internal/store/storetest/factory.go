@@ -111,7 +111,7 @@ func documentFixture(createdBy string, opts ...func(*dossier.Document)) dossier.
 		},
 		Tags:      []string{"tooling", "urgent"},
 		Fields:    json.RawMessage(`{"incoterms":"FCA","payment_terms_days":60,"plant":{"code":"DE01","name":"Köln"}}`),
-		State:     dossier.Kinds[dossier.KindPurchaseOrder].InitialState,
+		State:     "received",
 		Version:   1,
 		CreatedBy: createdBy,
 		CreatedAt: at,

@@ -1,0 +1,61 @@
+package engine
+
+import (
+	"context"
+	"time"
+
+	"github.com/oklog/ulid/v2"
+
+	"dossier/internal/auditlog"
+	"dossier/internal/dossier"
+	"dossier/internal/store"
+)
+
+// DelegationRequest lends fromUser's authority to another user.
+type DelegationRequest struct {
+	ToUserID string `json:"to_user_id"`
+	From     string `json:"from"`
+	Until    string `json:"until"`
+}
+
+// Delegate records a delegation from approver fromUserID; only that approver or an admin may.
+func (e *Engine) Delegate(ctx context.Context, actor dossier.User, fromUserID string, r DelegationRequest) (dossier.Delegation, error) {
+	if actor.ID != fromUserID && !actor.HasRole(dossier.RoleAdmin) {
+		return dossier.Delegation{}, dossier.Errorf(dossier.EForbidden, "only the approver or an admin may delegate this authority")
+	}
+	from, err1 := time.Parse(time.DateOnly, r.From)
+	until, err2 := time.Parse(time.DateOnly, r.Until)
+	switch {
+	case err1 != nil || err2 != nil:
+		return dossier.Delegation{}, dossier.Errorf(dossier.EUnprocessable, "from and until must be dates like 2026-12-01")
+	case until.Before(from):
+		return dossier.Delegation{}, dossier.Errorf(dossier.EUnprocessable, "until %s is before from %s", r.Until, r.From)
+	case r.ToUserID == fromUserID:
+		return dossier.Delegation{}, dossier.Errorf(dossier.EUnprocessable, "a user cannot delegate to themselves")
+	}
+	dl := dossier.Delegation{ID: ulid.Make().String(), FromUserID: fromUserID, ToUserID: r.ToUserID, From: r.From, Until: r.Until,
+		CreatedBy: actor.ID, CreatedAt: e.now().UTC().Truncate(time.Microsecond)}
+	err := e.store.Write(ctx, func(tx store.Tx) error {
+		delegator, err := tx.UserByID(ctx, fromUserID)
+		if err != nil {
+			return err
+		}
+		if !delegator.HasRole(dossier.RoleApprover) || delegator.ApprovalLevel == 0 {
+			return dossier.Errorf(dossier.EUnprocessable, "%s is not an approver and has no authority to delegate", delegator.Username)
+		}
+		delegate, err := tx.UserByID(ctx, r.ToUserID)
+		if err != nil {
+			return dossier.Errorf(dossier.EUnprocessable, "to_user_id %q is not a user", r.ToUserID)
+		}
+		// Firing approve needs the approver role; a delegation lends a level, not the role.
+		if !delegate.HasRole(dossier.RoleApprover) {
+			return dossier.Errorf(dossier.EUnprocessable, "%s is not an approver: give them the approver role before delegating to them", delegate.Username)
+		}
+		if err := tx.AddDelegation(ctx, dl); err != nil {
+			return err
+		}
+		return auditlog.Append(ctx, tx, dl.CreatedAt, auditlog.Event{Actor: actor.ID, Action: "delegation.create",
+			Details: map[string]any{"from_user_id": fromUserID, "to_user_id": r.ToUserID, "from": r.From, "until": r.Until}})
+	})
+	return dl, err
+}

@@ -1,0 +1,72 @@
+package engine
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+
+	"dossier/internal/auditlog"
+	"dossier/internal/dossier"
+	"dossier/internal/followup"
+	"dossier/internal/store"
+	"dossier/internal/workflow"
+)
+
+// ReviewRequest is one department's sign-off.
+type ReviewRequest struct {
+	Department string `json:"department"`
+	Decision   string `json:"decision"`
+	Comment    string `json:"comment"`
+}
+
+// Review records a department review of a document in department review.
+func (e *Engine) Review(ctx context.Context, actor dossier.User, id string, r ReviewRequest) (dossier.Review, error) {
+	if r.Decision != workflow.DecisionApprove && r.Decision != workflow.DecisionReject {
+		return dossier.Review{}, dossier.Errorf(dossier.EUnprocessable, "decision %q: use %s or %s", r.Decision, workflow.DecisionApprove, workflow.DecisionReject)
+	}
+	var rev dossier.Review
+	err := e.store.Write(ctx, func(tx store.Tx) error {
+		d, err := tx.Document(ctx, id)
+		if err != nil {
+			return err
+		}
+		def, err := e.defs.Lookup(d.Kind)
+		if err != nil {
+			return err
+		}
+		if len(def.Departments()) == 0 {
+			return dossier.Errorf(dossier.EUnprocessable, "a %s has no department reviews", d.Kind)
+		}
+		if !slices.Contains(def.Departments(), r.Department) {
+			return dossier.Errorf(dossier.EUnprocessable, "department %q: use one of %s", r.Department, strings.Join(def.Departments(), ", "))
+		}
+		if !def.InReview(d.State) {
+			return dossier.Errorf(dossier.EConflict, "document %s is %s, not in department review (%s)", id, d.State, def.Reviews.State)
+		}
+		now := e.now().UTC().Truncate(time.Microsecond)
+		rev = dossier.Review{DocumentID: id, Round: d.Round, Department: r.Department, Decision: r.Decision,
+			Comment: r.Comment, ReviewerID: actor.ID, At: now}
+		// A review changes the document: bumping its version makes a
+		// complete_review that read it before this review lose with 409.
+		prev := d.Version
+		d.Version, d.UpdatedAt = d.Version+1, now
+		if err := tx.UpdateDocument(ctx, d, prev); err != nil {
+			return err
+		}
+		if err := tx.AddReview(ctx, rev); err != nil {
+			return err
+		}
+		payload, _ := jsonPayload(map[string]any{"department": r.Department, "decision": r.Decision})
+		if err := tx.AddHistory(ctx, dossier.HistoryEntry{DocumentID: id, Event: workflow.ReviewEntry, From: d.State, To: d.State,
+			Actor: actor.ID, Comment: r.Comment, Payload: payload, Version: d.Version, At: now}); err != nil {
+			return err
+		}
+		if err := auditlog.Append(ctx, tx, now, auditlog.Event{Actor: actor.ID, Action: "document.review", DocumentID: id,
+			Details: map[string]any{"department": r.Department, "decision": r.Decision, "comment": r.Comment}}); err != nil {
+			return err
+		}
+		return followup.Queue(ctx, tx, now, followup.Change{What: followup.Review, Document: d})
+	})
+	return rev, err
+}

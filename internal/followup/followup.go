@@ -1,0 +1,116 @@
+// Package followup decides what follows a committed change of a document —
+// text extraction, indexing, notification, stamping, retention — and queues
+// it as jobs in the transaction of the change (SPEC §3a), so that the work is
+// done exactly when the change commits. Every service that changes a
+// document calls Queue; the job kinds are named here and nowhere else.
+package followup
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"dossier/internal/dossier"
+	"dossier/internal/store"
+	"dossier/internal/workflow"
+)
+
+// The job kinds. Stamp, Retain, Notify and Index are also the names of the
+// workflow effects that ask for them.
+const (
+	Extract = "extract_text"        // read the text of a new file version
+	Index   = workflow.EffectIndex  // refresh the search index entry
+	Notify  = workflow.EffectNotify // tell the users who can act next
+	Stamp   = workflow.EffectStamp  // make the stamped PDF rendition
+	Retain  = workflow.EffectRetain // bring the blob locks in line with archive and legal hold
+)
+
+// Kinds lists every job kind.
+var Kinds = []string{Extract, Index, Notify, Stamp, Retain}
+
+// What is the sort of change that committed.
+type What int
+
+// The changes of a document.
+const (
+	Upload     What = iota + 1 // a new document with its first file
+	NewVersion                 // a new file version
+	Edit                       // metadata changed
+	Link                       // a link to another document
+	Transition                 // a workflow event fired
+	Review                     // a department signed off
+	LegalHold                  // the legal hold was set or cleared
+)
+
+// Change is one committed change of a document.
+type Change struct {
+	What     What
+	Document dossier.Document // as the change left it
+	// Effects are the workflow effects of the event (Transition only), and
+	// Moved whether it changed the state: stamping and retention concern
+	// a state, so they follow only a move.
+	Effects []string
+	Moved   bool
+}
+
+// Enqueuer is the part of a transaction Queue writes through.
+type Enqueuer interface {
+	Enqueue(ctx context.Context, jobs ...store.Job) error
+}
+
+// Queue writes the jobs that follow c in tx.
+func Queue(ctx context.Context, tx Enqueuer, now time.Time, c Change) error {
+	kinds := Follows(c)
+	if len(kinds) == 0 {
+		return nil
+	}
+	d := c.Document
+	payload, err := json.Marshal(Payload{DocumentID: d.ID, Version: d.Version, State: d.State, FileVersion: d.File.Version})
+	if err != nil {
+		return fmt.Errorf("follow-ups of %s: %w", d.ID, err)
+	}
+	jobs := make([]store.Job, len(kinds))
+	for i, k := range kinds {
+		jobs[i] = store.Job{Kind: k, Payload: payload, RunAt: now}
+	}
+	if err := tx.Enqueue(ctx, jobs...); err != nil {
+		return fmt.Errorf("follow-ups of %s: %w", d.ID, err)
+	}
+	return nil
+}
+
+// Follows returns the job kinds that follow c, in the order they are queued.
+// Links follow nothing: they are not indexed and notify nobody.
+func Follows(c Change) []string {
+	switch c.What {
+	case Upload, NewVersion:
+		return []string{Extract, Index}
+	case Edit:
+		return []string{Index}
+	case Review:
+		return []string{Notify, Index}
+	case LegalHold:
+		return []string{Retain, Index}
+	case Transition:
+		var out []string
+		for _, e := range c.Effects {
+			if !c.Moved && (e == Stamp || e == Retain) {
+				continue
+			}
+			out = append(out, e)
+		}
+		return out
+	}
+	return nil
+}
+
+// Payload is what every follow-up job gets: the document and the version of
+// it that the change left. Handlers read the document again, so a job that
+// runs late works on the newest state.
+type Payload struct {
+	DocumentID  string `json:"document_id"`
+	Version     int    `json:"version"`
+	State       string `json:"state"`
+	FileVersion int    `json:"file_version"`
+}
