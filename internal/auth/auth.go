@@ -15,7 +15,7 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"dossier/internal/auditlog"
+	"dossier/internal/audit"
 	"dossier/internal/dossier"
 	"dossier/internal/store"
 )
@@ -60,7 +60,7 @@ func (s *Service) SignIn(ctx context.Context, username, password, clientAddr str
 	}
 	if bcrypt.CompareHashAndPassword(stored, []byte(password)) != nil || err != nil {
 		s.limiter.Fail(username, clientAddr)
-		s.record(ctx, auditlog.Event{Action: "session.failed", Details: map[string]any{"username": username, "client": clientAddr}})
+		s.record(ctx, audit.Event{Action: "session.failed", Details: map[string]any{"username": username, "client": clientAddr}})
 		return "", dossier.User{}, errBadCredentials
 	}
 	token, hash := newToken()
@@ -69,7 +69,7 @@ func (s *Service) SignIn(ctx context.Context, username, password, clientAddr str
 		if err := tx.CreateSession(ctx, dossier.Session{TokenHash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}); err != nil {
 			return err
 		}
-		return auditlog.Append(ctx, tx, now, auditlog.Event{Actor: u.ID, Action: "session.create", Details: map[string]any{"client": clientAddr}})
+		return audit.Append(ctx, tx, now, audit.Event{Actor: u.ID, Action: "session.create", Details: map[string]any{"client": clientAddr}})
 	})
 	if err != nil {
 		return "", dossier.User{}, fmt.Errorf("sign in %s: %w", username, err)
@@ -79,8 +79,8 @@ func (s *Service) SignIn(ctx context.Context, username, password, clientAddr str
 
 // record appends an audit event in a transaction of its own. Its error is
 // dropped: a failed sign-in is answered 401 whether or not it was recorded.
-func (s *Service) record(ctx context.Context, e auditlog.Event) {
-	_ = s.store.Write(ctx, func(tx store.Tx) error { return auditlog.Append(ctx, tx, s.now(), e) })
+func (s *Service) record(ctx context.Context, e audit.Event) {
+	_ = s.store.Write(ctx, func(tx store.Tx) error { return audit.Append(ctx, tx, s.now(), e) })
 }
 
 // Authenticate returns the user a token belongs to.
@@ -109,7 +109,7 @@ func (s *Service) SignOut(ctx context.Context, u dossier.User, token string) err
 		if err := tx.DeleteSession(ctx, hashToken(token)); err != nil {
 			return err
 		}
-		return auditlog.Append(ctx, tx, s.now(), auditlog.Event{Actor: u.ID, Action: "session.delete"})
+		return audit.Append(ctx, tx, s.now(), audit.Event{Actor: u.ID, Action: "session.delete"})
 	})
 }
 

@@ -10,7 +10,7 @@ import (
 	"github.com/oklog/ulid/v2"
 	"golang.org/x/crypto/bcrypt"
 
-	"dossier/internal/auditlog"
+	"dossier/internal/audit"
 	"dossier/internal/dossier"
 	"dossier/internal/store"
 )
@@ -85,7 +85,7 @@ func (s *Service) CreateUser(ctx context.Context, actor string, n NewUser) (doss
 		if err := tx.CreateUser(ctx, u); err != nil {
 			return err
 		}
-		return auditlog.Append(ctx, tx, s.now(), auditlog.Event{Actor: actor, Action: "user.create", Details: map[string]any{
+		return audit.Append(ctx, tx, s.now(), audit.Event{Actor: actor, Action: "user.create", Details: map[string]any{
 			"user_id": u.ID, "username": u.Username, "roles": u.Roles, "approval_level": u.ApprovalLevel,
 		}})
 	})

@@ -9,7 +9,7 @@ import (
 	"net"
 	"strings"
 
-	"dossier/internal/auditlog"
+	"dossier/internal/audit"
 	"dossier/internal/auth"
 	"dossier/internal/config"
 	"dossier/internal/dossier"
@@ -109,7 +109,7 @@ func auditVerify(ctx context.Context, env Env, c config.Config, _ *flag.FlagSet)
 		return err
 	}
 	defer a.Close()
-	res, err := auditlog.Verify(ctx, a.Store)
+	res, err := audit.Verify(ctx, a.Store)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/oklog/ulid/v2"
 
-	"dossier/internal/auditlog"
+	"dossier/internal/audit"
 	"dossier/internal/blob"
 	"dossier/internal/dossier"
 	"dossier/internal/followup"
@@ -117,14 +117,25 @@ func (s *Service) AddVersion(ctx context.Context, actor dossier.User, id string,
 
 // afterFileChange records the audit event and queues what follows.
 func (s *Service) afterFileChange(ctx context.Context, tx store.Tx, actor dossier.User, d dossier.Document, what followup.What, action string, details map[string]any) error {
-	if err := auditlog.Append(ctx, tx, s.now(), auditlog.Event{Actor: actor.ID, Action: action, DocumentID: d.ID, Details: details}); err != nil {
+	if err := audit.Append(ctx, tx, s.now(), audit.Event{Actor: actor.ID, Action: action, DocumentID: d.ID, Details: details}); err != nil {
 		return err
 	}
 	return followup.Queue(ctx, tx, s.now(), followup.Change{What: what, Document: d})
 }
 
+// Filter selects the documents of a list, newest first, after Cursor (an
+// id) when set; zero fields match all.
+type Filter struct {
+	Kind     dossier.Kind
+	State    string
+	Customer string
+	Cursor   string
+	Limit    int // 1..200; other values give 50
+}
+
 // List returns one page of documents and the cursor of the next page ("" at the end).
-func (s *Service) List(ctx context.Context, f store.DocumentFilter) ([]dossier.Document, string, error) {
+func (s *Service) List(ctx context.Context, lf Filter) ([]dossier.Document, string, error) {
+	f := store.DocumentFilter{Kind: lf.Kind, State: lf.State, Customer: lf.Customer, Cursor: lf.Cursor, Limit: lf.Limit}
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}

@@ -11,7 +11,7 @@ import (
 
 	jsonpatch "github.com/evanphx/json-patch/v5"
 
-	"dossier/internal/auditlog"
+	"dossier/internal/audit"
 	"dossier/internal/dossier"
 	"dossier/internal/followup"
 	"dossier/internal/store"
@@ -67,7 +67,7 @@ func (s *Service) Patch(ctx context.Context, actor dossier.User, id string, ifMa
 			}
 			return err
 		}
-		if err := auditlog.Append(ctx, tx, s.now(), auditlog.Event{
+		if err := audit.Append(ctx, tx, s.now(), audit.Event{
 			Actor: actor.ID, Action: "document.edit", DocumentID: d.ID,
 			Details: map[string]any{"patch": json.RawMessage(patch), "version": d.Version},
 		}); err != nil {
@@ -149,7 +149,7 @@ func (s *Service) Link(ctx context.Context, actor dossier.User, id, target strin
 		if err := tx.AddLink(ctx, l); err != nil {
 			return err
 		}
-		return auditlog.Append(ctx, tx, s.now(), auditlog.Event{
+		return audit.Append(ctx, tx, s.now(), audit.Event{
 			Actor: actor.ID, Action: "document.link", DocumentID: id,
 			Details: map[string]any{"target_id": target, "relation": rel},
 		})
@@ -182,7 +182,7 @@ func (s *Service) Open(ctx context.Context, actor dossier.User, id string, n int
 				return err
 			}
 		}
-		return auditlog.Append(ctx, tx, s.now(), auditlog.Event{
+		return audit.Append(ctx, tx, s.now(), audit.Event{
 			Actor: actor.ID, Action: "document.download", DocumentID: id, Details: map[string]any{"file_version": f.Version},
 		})
 	})

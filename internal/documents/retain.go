@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"dossier/internal/auditlog"
+	"dossier/internal/audit"
 	"dossier/internal/dossier"
 	"dossier/internal/followup"
 	"dossier/internal/store"
@@ -114,7 +114,7 @@ func (s *Service) LegalHold(ctx context.Context, actor dossier.User, id string, 
 		if err := tx.UpdateDocument(ctx, d, prev); err != nil {
 			return err
 		}
-		if err := auditlog.Append(ctx, tx, d.UpdatedAt, auditlog.Event{Actor: actor.ID, Action: "document.legal_hold", DocumentID: id,
+		if err := audit.Append(ctx, tx, d.UpdatedAt, audit.Event{Actor: actor.ID, Action: "document.legal_hold", DocumentID: id,
 			Details: map[string]any{"on": on, "reason": reason}}); err != nil {
 			return err
 		}

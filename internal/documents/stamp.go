@@ -8,7 +8,7 @@ import (
 	"os"
 	"time"
 
-	"dossier/internal/auditlog"
+	"dossier/internal/audit"
 	"dossier/internal/blob"
 	"dossier/internal/dossier"
 	"dossier/internal/media"
@@ -63,7 +63,7 @@ func (s *Service) StampJob(ctx context.Context, payload []byte) error {
 		if err := tx.PutRendition(ctx, r); err != nil {
 			return err
 		}
-		return auditlog.Append(ctx, tx, s.now(), auditlog.Event{Action: "document.stamp", DocumentID: d.ID,
+		return audit.Append(ctx, tx, s.now(), audit.Event{Action: "document.stamp", DocumentID: d.ID,
 			Details: map[string]any{"state": d.State, "sha256": r.SHA256, "file_version": r.FileVersion}})
 	})
 	if err != nil || d.ArchivedAt == nil {
@@ -118,7 +118,7 @@ func (s *Service) OpenRendition(ctx context.Context, actor dossier.User, id, nam
 			}
 			return err
 		}
-		return auditlog.Append(ctx, tx, s.now(), auditlog.Event{Actor: actor.ID, Action: "document.download", DocumentID: id,
+		return audit.Append(ctx, tx, s.now(), audit.Event{Actor: actor.ID, Action: "document.download", DocumentID: id,
 			Details: map[string]any{"rendition": name, "file_version": r.FileVersion}})
 	})
 	if err != nil {

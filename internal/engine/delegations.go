@@ -6,7 +6,7 @@ import (
 
 	"github.com/oklog/ulid/v2"
 
-	"dossier/internal/auditlog"
+	"dossier/internal/audit"
 	"dossier/internal/dossier"
 	"dossier/internal/store"
 )
@@ -54,7 +54,7 @@ func (e *Engine) Delegate(ctx context.Context, actor dossier.User, fromUserID st
 		if err := tx.AddDelegation(ctx, dl); err != nil {
 			return err
 		}
-		return auditlog.Append(ctx, tx, dl.CreatedAt, auditlog.Event{Actor: actor.ID, Action: "delegation.create",
+		return audit.Append(ctx, tx, dl.CreatedAt, audit.Event{Actor: actor.ID, Action: "delegation.create",
 			Details: map[string]any{"from_user_id": fromUserID, "to_user_id": r.ToUserID, "from": r.From, "until": r.Until}})
 	})
 	return dl, err

@@ -11,7 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"dossier/internal/auditlog"
+	"dossier/internal/audit"
 	"dossier/internal/dossier"
 	"dossier/internal/followup"
 	"dossier/internal/store"
@@ -118,7 +118,7 @@ func (e *Engine) fire(ctx context.Context, tx store.Tx, actor dossier.User, d do
 	if err := tx.AddHistory(ctx, h); err != nil {
 		return d, err
 	}
-	if err := auditlog.Append(ctx, tx, now, auditlog.Event{Actor: actor.ID, Action: "document.event", DocumentID: d.ID, Details: details}); err != nil {
+	if err := audit.Append(ctx, tx, now, audit.Event{Actor: actor.ID, Action: "document.event", DocumentID: d.ID, Details: details}); err != nil {
 		return d, err
 	}
 	return d, followup.Queue(ctx, tx, now, followup.Change{What: followup.Transition, Document: d, Effects: ev.Effects, Moved: to != from})

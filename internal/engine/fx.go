@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"dossier/internal/auditlog"
+	"dossier/internal/audit"
 	"dossier/internal/doa"
 	"dossier/internal/dossier"
 	"dossier/internal/store"
@@ -25,7 +25,7 @@ func (e *Engine) SetFXRate(ctx context.Context, actor string, currency, rate str
 		if err := tx.SetFXRate(ctx, r); err != nil {
 			return err
 		}
-		return auditlog.Append(ctx, tx, r.UpdatedAt, auditlog.Event{Actor: actor, Action: "fx.set",
+		return audit.Append(ctx, tx, r.UpdatedAt, audit.Event{Actor: actor, Action: "fx.set",
 			Details: map[string]any{"currency": currency, "rate_to_base": rate}})
 	})
 	return r, err

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"dossier/internal/auditlog"
+	"dossier/internal/audit"
 	"dossier/internal/dossier"
 	"dossier/internal/followup"
 	"dossier/internal/store"
@@ -62,7 +62,7 @@ func (e *Engine) Review(ctx context.Context, actor dossier.User, id string, r Re
 			Actor: actor.ID, Comment: r.Comment, Payload: payload, Version: d.Version, At: now}); err != nil {
 			return err
 		}
-		if err := auditlog.Append(ctx, tx, now, auditlog.Event{Actor: actor.ID, Action: "document.review", DocumentID: id,
+		if err := audit.Append(ctx, tx, now, audit.Event{Actor: actor.ID, Action: "document.review", DocumentID: id,
 			Details: map[string]any{"department": r.Department, "decision": r.Decision, "comment": r.Comment}}); err != nil {
 			return err
 		}

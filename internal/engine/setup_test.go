@@ -15,7 +15,7 @@ import (
 
 	"github.com/oklog/ulid/v2"
 
-	"dossier/internal/auditlog"
+	"dossier/internal/audit"
 	"dossier/internal/dossier"
 	"dossier/internal/engine"
 	"dossier/internal/store"
@@ -263,7 +263,7 @@ func (e *env) doc(t *testing.T, kind dossier.Kind, creator dossier.User, opts ..
 		if err := tx.CreateDocument(e.ctx, d); err != nil {
 			return err
 		}
-		return auditlog.Append(e.ctx, tx, now, auditlog.Event{Actor: creator.ID, Action: "document.upload", DocumentID: d.ID,
+		return audit.Append(e.ctx, tx, now, audit.Event{Actor: creator.ID, Action: "document.upload", DocumentID: d.ID,
 			Details: map[string]any{"kind": d.Kind, "title": d.Title}})
 	})
 	return e.get(t, d.ID)

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"dossier/internal/auditlog"
+	"dossier/internal/audit"
 	"dossier/internal/dossier"
 	"dossier/internal/engine"
 	"dossier/internal/store"
@@ -290,7 +290,7 @@ func (e *env) jobStates(t *testing.T, kind, id string) []string {
 
 func (e *env) verifyAudit(t *testing.T) {
 	t.Helper()
-	res, err := auditlog.Verify(e.ctx, e.st)
+	res, err := audit.Verify(e.ctx, e.st)
 	if err != nil {
 		t.Fatalf("audit verify: %v", err)
 	}
@@ -302,7 +302,7 @@ func (e *env) verifyAudit(t *testing.T) {
 // auditActions lists the actions recorded for a document, in order.
 func (e *env) auditActions(t *testing.T, id string) []dossier.AuditEvent {
 	t.Helper()
-	events, err := auditlog.List(e.ctx, e.st, store.AuditFilter{DocumentID: id})
+	events, err := audit.List(e.ctx, e.st, store.AuditFilter{DocumentID: id})
 	if err != nil {
 		t.Fatalf("audit list %s: %v", id, err)
 	}

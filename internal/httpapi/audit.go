@@ -6,9 +6,8 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"dossier/internal/auditlog"
+	"dossier/internal/audit"
 	"dossier/internal/dossier"
-	"dossier/internal/store"
 )
 
 func (h *handlers) listAudit(c echo.Context) error {
@@ -16,7 +15,7 @@ func (h *handlers) listAudit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := store.AuditFilter{DocumentID: c.QueryParam("document_id"), Actor: c.QueryParam("actor"), Limit: limit}
+	f := audit.Filter{DocumentID: c.QueryParam("document_id"), Actor: c.QueryParam("actor"), Limit: limit}
 	if f.Since, err = timeParam(c, "since"); err != nil {
 		return err
 	}
@@ -28,7 +27,7 @@ func (h *handlers) listAudit(c echo.Context) error {
 		return err
 	}
 	f.AfterSeq = int64(after)
-	events, err := auditlog.List(c.Request().Context(), h.Store, f)
+	events, err := h.Audit.List(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
@@ -50,7 +49,7 @@ func timeParam(c echo.Context, name string) (time.Time, error) {
 }
 
 func (h *handlers) verifyAudit(c echo.Context) error {
-	res, err := auditlog.Verify(c.Request().Context(), h.Store)
+	res, err := h.Audit.Verify(c.Request().Context())
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,6 @@ import (
 
 	"dossier/internal/documents"
 	"dossier/internal/dossier"
-	"dossier/internal/store"
 )
 
 // documentView is a document as the API shows it.
@@ -35,7 +34,7 @@ func (h *handlers) listDocuments(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := store.DocumentFilter{
+	f := documents.Filter{
 		Kind: dossier.Kind(c.QueryParam("kind")), State: c.QueryParam("state"),
 		Customer: c.QueryParam("customer"), Cursor: c.QueryParam("cursor"), Limit: limit,
 	}

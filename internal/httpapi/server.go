@@ -13,18 +13,18 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"dossier/internal/audit"
 	"dossier/internal/auth"
 	"dossier/internal/documents"
 	"dossier/internal/engine"
 	"dossier/internal/jobs"
 	"dossier/internal/search"
-	"dossier/internal/store"
 )
 
 // Deps is what the API serves from.
 type Deps struct {
-	Store     store.Store
 	Auth      *auth.Service
+	Audit     *audit.Trail
 	Documents *documents.Service
 	Engine    *engine.Engine
 	Search    search.Index

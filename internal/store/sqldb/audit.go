@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"dossier/internal/audit"
+	"dossier/internal/auditchain"
 	"dossier/internal/dossier"
 	"dossier/internal/store"
 )
@@ -33,7 +33,7 @@ func (t *tx) AppendAudit(ctx context.Context, e dossier.AuditEvent) (dossier.Aud
 	if err != nil {
 		return e, fmt.Errorf("append audit %s: lock head: %w", e.Action, err)
 	}
-	audit.Seal(&e, head.Hash, head.StreamSeq+1)
+	auditchain.Seal(&e, head.Hash, head.StreamSeq+1)
 	err = t.tx.QueryRowContext(ctx, `INSERT INTO audit_events (stream, stream_seq, time, actor, action, document_id, details, prev_hash, hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING seq`,
 		e.Stream, e.StreamSeq, e.Time, e.Actor, e.Action, e.DocumentID, string(e.Details), e.PrevHash, e.Hash).Scan(&e.Seq)

@@ -1,4 +1,4 @@
-package audit_test
+package auditchain_test
 
 import (
 	"bytes"
@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"dossier/internal/audit"
+	"dossier/internal/auditchain"
 	"dossier/internal/dossier"
 )
 
@@ -95,8 +95,8 @@ func withDetails(e dossier.AuditEvent, d json.RawMessage) dossier.AuditEvent {
 }
 
 func sameJSON(a, b json.RawMessage) bool {
-	ca, errA := audit.CanonicalJSON(a)
-	cb, errB := audit.CanonicalJSON(b)
+	ca, errA := auditchain.CanonicalJSON(a)
+	cb, errB := auditchain.CanonicalJSON(b)
 	return errA == nil && errB == nil && bytes.Equal(ca, cb)
 }
 

@@ -1,11 +1,11 @@
-package audit_test
+package auditchain_test
 
 import (
 	"encoding/json"
 	"testing"
 	"time"
 
-	"dossier/internal/audit"
+	"dossier/internal/auditchain"
 	"dossier/internal/dossier"
 )
 
@@ -22,11 +22,11 @@ func TestCanonicalForm(t *testing.T) {
 	e.PrevHash = "abc"
 	want := `{"action":"document.approve","actor":"u1","details":{"comment":"ok <fine> & é","level":2},` +
 		`"document_id":"01JDOC","prev_hash":"abc","stream":"01JDOC","stream_seq":3,"time":"2026-11-25T08:00:00.123456Z"}`
-	if got := string(audit.Canonical(e)); got != want {
+	if got := string(auditchain.Canonical(e)); got != want {
 		t.Errorf("Canonical =\n%s\nwant\n%s", got, want)
 	}
 	e.Seq, e.Hash = 1, "other"
-	if got := string(audit.Canonical(e)); got != want {
+	if got := string(auditchain.Canonical(e)); got != want {
 		t.Errorf("Canonical depends on Seq or Hash: %s", got)
 	}
 }
@@ -53,7 +53,7 @@ func TestCanonicalJSON(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := audit.CanonicalJSON(tc.in)
+			got, err := auditchain.CanonicalJSON(tc.in)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -62,10 +62,10 @@ func TestCanonicalJSON(t *testing.T) {
 			}
 		})
 	}
-	if _, err := audit.CanonicalJSON(json.RawMessage(`{"a":1} {}`)); err == nil {
+	if _, err := auditchain.CanonicalJSON(json.RawMessage(`{"a":1} {}`)); err == nil {
 		t.Error("CanonicalJSON accepted trailing data")
 	}
-	if _, err := audit.CanonicalJSON(func() {}); err == nil {
+	if _, err := auditchain.CanonicalJSON(func() {}); err == nil {
 		t.Error("CanonicalJSON accepted a value JSON cannot encode")
 	}
 }
@@ -76,7 +76,7 @@ func TestDetailsRepresentation(t *testing.T) {
 	t.Parallel()
 	e := dossier.AuditEvent{Seq: 1, Stream: "s", Time: t0, Action: "x",
 		Details: json.RawMessage(`{"a":1,"b":"two"}`)}
-	audit.Seal(&e, "", 1)
+	auditchain.Seal(&e, "", 1)
 	cases := []struct {
 		details string
 		same    bool
@@ -91,21 +91,21 @@ func TestDetailsRepresentation(t *testing.T) {
 	for _, tc := range cases {
 		changed := e
 		changed.Details = json.RawMessage(tc.details)
-		if same := audit.Hash(changed) == e.Hash; same != tc.same {
+		if same := auditchain.Hash(changed) == e.Hash; same != tc.same {
 			t.Errorf("details %s: same hash = %v, want %v", tc.details, same, tc.same)
 		}
 	}
 	// Malformed details that are not objects still hash by their exact bytes.
 	a, b := e, e
 	a.Details, b.Details = json.RawMessage(`[1,2`), json.RawMessage(`[1,3`)
-	if audit.Hash(a) == audit.Hash(b) {
+	if auditchain.Hash(a) == auditchain.Hash(b) {
 		t.Error("different malformed details hash alike")
 	}
 	empty := e
 	empty.Details = nil
 	objEmpty := e
 	objEmpty.Details = json.RawMessage(`{}`)
-	if audit.Hash(empty) != audit.Hash(objEmpty) {
+	if auditchain.Hash(empty) != auditchain.Hash(objEmpty) {
 		t.Error("absent details and {} hash differently")
 	}
 }

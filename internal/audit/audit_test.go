@@ -1,4 +1,4 @@
-package auditlog_test
+package audit_test
 
 import (
 	"context"
@@ -11,8 +11,8 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx" for tampering
 	_ "modernc.org/sqlite"             // database/sql driver "sqlite" for tampering
 
+	"dossier/internal/auditchain"
 	"dossier/internal/audit"
-	"dossier/internal/auditlog"
 	"dossier/internal/dossier"
 	"dossier/internal/store"
 	"dossier/internal/store/postgres"
@@ -72,13 +72,13 @@ func seed(t *testing.T, st store.Store) {
 	start := time.Date(2026, 2, 1, 8, 0, 0, 123456789, time.UTC)
 	for i := range nEvents {
 		doc := []string{"", docA, docB}[i%nStreams]
-		e := auditlog.Event{Actor: "01JUSER", Action: "document.edit", DocumentID: doc,
+		e := audit.Event{Actor: "01JUSER", Action: "document.edit", DocumentID: doc,
 			Details: map[string]any{"i": i, "title": fmt.Sprintf("edit %d", i), "amount": "12500.00"}}
 		if doc == "" {
 			e.Action = "session.create"
 		}
 		err := st.Write(t.Context(), func(tx store.Tx) error {
-			return auditlog.Append(t.Context(), tx, start.Add(time.Duration(i)*time.Second), e)
+			return audit.Append(t.Context(), tx, start.Add(time.Duration(i)*time.Second), e)
 		})
 		if err != nil {
 			t.Fatalf("append event %d: %v", i, err)
@@ -104,7 +104,7 @@ func (tr trail) at(t *testing.T, stream string, pos int) dossier.AuditEvent {
 
 func readTrail(t *testing.T, st store.Store) trail {
 	t.Helper()
-	events, err := auditlog.List(t.Context(), st, store.AuditFilter{})
+	events, err := audit.List(t.Context(), st, store.AuditFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,7 +133,7 @@ func exec(t *testing.T, db *sql.DB, query string, args ...any) {
 // algorithm would, and returns the seq the database gave it.
 func insert(t *testing.T, db *sql.DB, e dossier.AuditEvent) int64 {
 	t.Helper()
-	e.Hash = audit.Hash(e)
+	e.Hash = auditchain.Hash(e)
 	var seq int64
 	err := db.QueryRowContext(t.Context(), `INSERT INTO audit_events
 		(stream, stream_seq, time, actor, action, document_id, details, prev_hash, hash)
@@ -262,11 +262,11 @@ func TestVerifyDetectsTampering(t *testing.T) {
 	}
 }
 
-func verify(t *testing.T, st store.Store) auditlog.Result {
+func verify(t *testing.T, st store.Store) audit.Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
 	defer cancel()
-	res, err := auditlog.Verify(ctx, st)
+	res, err := audit.Verify(ctx, st)
 	if err != nil {
 		t.Fatalf("Verify: %v", err)
 	}
@@ -284,7 +284,7 @@ func TestAppendChainsPerStream(t *testing.T) {
 			for stream, events := range readTrail(t, st) {
 				prev := ""
 				for i, e := range events {
-					if e.StreamSeq != int64(i+1) || e.PrevHash != prev || e.Hash != audit.Hash(e) {
+					if e.StreamSeq != int64(i+1) || e.PrevHash != prev || e.Hash != auditchain.Hash(e) {
 						t.Errorf("stream %s event %d: position %d prev %q hash %q: not chained", stream, i, e.StreamSeq, e.PrevHash, e.Hash)
 					}
 					if e.Time.Nanosecond()%1000 != 0 || e.Time.Location() != time.UTC {

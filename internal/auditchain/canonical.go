@@ -1,8 +1,8 @@
-// Package audit seals and verifies the tamper-evident audit trail: every event
+// Package auditchain seals and verifies the tamper-evident audit trail: every event
 // carries the SHA-256 of its canonical form and the hash of the previous event
 // of its stream, so an edited, deleted, inserted or reordered event breaks the
 // chain. The package is pure: it computes and checks, the store persists.
-package audit
+package auditchain
 
 import (
 	"bytes"

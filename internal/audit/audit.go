@@ -1,7 +1,8 @@
-// Package auditlog writes and checks the audit trail through the store: every
-// service appends its events with Append inside the transaction of the change
-// they record, and Verify walks the whole trail.
-package auditlog
+// Package audit writes, reads and checks the audit trail through the store:
+// every service appends its events with Append inside the transaction of
+// the change they record; a Trail lists them and verifies the whole chain.
+// The hashing itself is pure and lives in auditchain.
+package audit
 
 import (
 	"context"
@@ -9,7 +10,7 @@ import (
 	"fmt"
 	"time"
 
-	"dossier/internal/audit"
+	"dossier/internal/auditchain"
 	"dossier/internal/dossier"
 	"dossier/internal/store"
 )
@@ -24,7 +25,7 @@ type Event struct {
 
 // Append records e in tx at time now.
 func Append(ctx context.Context, tx store.Tx, now time.Time, e Event) error {
-	details, err := audit.CanonicalJSON(e.Details)
+	details, err := auditchain.CanonicalJSON(e.Details)
 	if err != nil {
 		return fmt.Errorf("audit %s: encode details: %w", e.Action, err)
 	}
@@ -44,7 +45,7 @@ type Result struct {
 
 // Verify checks every event's hash and every stream's chain and head.
 func Verify(ctx context.Context, s store.Store) (Result, error) {
-	v := audit.NewVerifier()
+	v := auditchain.NewVerifier()
 	var failure error
 	err := s.Read(ctx, func(tx store.Tx) error {
 		err := tx.ScanAudit(ctx, func(e dossier.AuditEvent) error { return v.Add(e) })
@@ -56,9 +57,9 @@ func Verify(ctx context.Context, s store.Store) (Result, error) {
 		if err != nil {
 			return err
 		}
-		refs := make(map[string]audit.HeadRef, len(heads))
+		refs := make(map[string]auditchain.HeadRef, len(heads))
 		for k, h := range heads {
-			refs[k] = audit.HeadRef{StreamSeq: h.StreamSeq, Hash: h.Hash}
+			refs[k] = auditchain.HeadRef{StreamSeq: h.StreamSeq, Hash: h.Hash}
 		}
 		failure = v.Finish(refs)
 		return nil
@@ -69,7 +70,7 @@ func Verify(ctx context.Context, s store.Store) (Result, error) {
 	if failure == nil {
 		return Result{OK: true, Checked: v.Checked()}, nil
 	}
-	var f *audit.Failure
+	var f *auditchain.Failure
 	if !errors.As(failure, &f) {
 		return Result{}, fmt.Errorf("verify audit trail: %w", failure)
 	}
@@ -85,3 +86,22 @@ func List(ctx context.Context, s store.Store, f store.AuditFilter) ([]dossier.Au
 	})
 	return events, err
 }
+
+// Filter selects audit events, in order; zero fields match all.
+type Filter = store.AuditFilter
+
+// Trail reads and verifies the audit trail for the API and the command line.
+type Trail struct {
+	store store.Store
+}
+
+// NewTrail returns the trail kept in s.
+func NewTrail(s store.Store) *Trail { return &Trail{store: s} }
+
+// List returns the events that match f.
+func (t *Trail) List(ctx context.Context, f Filter) ([]dossier.AuditEvent, error) {
+	return List(ctx, t.store, f)
+}
+
+// Verify checks every event's hash and every stream's chain and head.
+func (t *Trail) Verify(ctx context.Context) (Result, error) { return Verify(ctx, t.store) }

@@ -1,4 +1,4 @@
-package audit_test
+package auditchain_test
 
 import (
 	"encoding/json"
@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"dossier/internal/audit"
+	"dossier/internal/auditchain"
 	"dossier/internal/dossier"
 )
 
@@ -19,7 +19,7 @@ var t0 = time.Date(2026, 11, 25, 8, 0, 0, 123456789, time.UTC)
 // and the recorded head of each stream.
 type trail struct {
 	events []dossier.AuditEvent
-	heads  map[string]audit.HeadRef
+	heads  map[string]auditchain.HeadRef
 }
 
 // append seals an event as the next of its stream and records the new head,
@@ -27,7 +27,7 @@ type trail struct {
 // so a forged event can be spliced in between two real ones.
 func (tr *trail) append(t testing.TB, stream, actor, action string, details any) {
 	t.Helper()
-	d, err := audit.CanonicalJSON(details)
+	d, err := auditchain.CanonicalJSON(details)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,14 +41,14 @@ func (tr *trail) append(t testing.TB, stream, actor, action string, details any)
 	if stream != dossier.SystemStream {
 		e.DocumentID = stream
 	}
-	audit.Seal(&e, head.Hash, head.StreamSeq+1)
+	auditchain.Seal(&e, head.Hash, head.StreamSeq+1)
 	tr.events = append(tr.events, e)
-	tr.heads[stream] = audit.HeadRef{StreamSeq: e.StreamSeq, Hash: e.Hash}
+	tr.heads[stream] = auditchain.HeadRef{StreamSeq: e.StreamSeq, Hash: e.Hash}
 }
 
 // newTrail builds n events spread irregularly over three streams.
 func newTrail(t testing.TB, n int) *trail {
-	tr := &trail{heads: map[string]audit.HeadRef{}}
+	tr := &trail{heads: map[string]auditchain.HeadRef{}}
 	streams := []string{dossier.SystemStream, "01JDOCAAAA", "01JDOCBBBB"}
 	for i := range n {
 		s := streams[(i*i+i/4)%3]
@@ -59,8 +59,8 @@ func newTrail(t testing.TB, n int) *trail {
 }
 
 // verify runs the verifier the way `dossier audit verify` does.
-func verify(events []dossier.AuditEvent, heads map[string]audit.HeadRef) (int, error) {
-	v := audit.NewVerifier()
+func verify(events []dossier.AuditEvent, heads map[string]auditchain.HeadRef) (int, error) {
+	v := auditchain.NewVerifier()
 	for _, e := range events {
 		if err := v.Add(e); err != nil {
 			return v.Checked(), err
@@ -134,7 +134,7 @@ func TestVerifyDetectsTampering(t *testing.T) {
 			i := indexOf(t, tr.events, doc, 2)
 			e := &tr.events[i]
 			e.Actor = "forger"
-			audit.Seal(e, e.PrevHash, e.StreamSeq)
+			auditchain.Seal(e, e.PrevHash, e.StreamSeq)
 			return tr.events[indexOf(t, tr.events, doc, 3)].Seq
 		}, "reordered or one was inserted"},
 		{"middle event deleted", func(t *testing.T, tr *trail) int64 {
@@ -155,7 +155,7 @@ func TestVerifyDetectsTampering(t *testing.T) {
 				Time: tr.events[i].Time, Actor: "forger", Action: "document.approve",
 				Details: json.RawMessage(`{}`),
 			}
-			audit.Seal(&forged, tr.events[i].Hash, tr.events[i].StreamSeq+1)
+			auditchain.Seal(&forged, tr.events[i].Hash, tr.events[i].StreamSeq+1)
 			tr.events = slices.Insert(tr.events, i+1, forged)
 			// The forgery itself links correctly; the real event after it
 			// now repeats its position.
@@ -175,7 +175,7 @@ func TestVerifyDetectsTampering(t *testing.T) {
 				Seq: tr.events[len(tr.events)-1].Seq + 10, Stream: doc, DocumentID: doc,
 				Time: last.Time.Add(time.Minute), Action: "document.archive",
 			}
-			audit.Seal(&forged, last.Hash, last.StreamSeq+1)
+			auditchain.Seal(&forged, last.Hash, last.StreamSeq+1)
 			tr.events = append(tr.events, forged)
 			return forged.Seq
 		}, "appended outside"},
@@ -221,9 +221,9 @@ func TestVerifyDetectsTampering(t *testing.T) {
 			tr := newTrail(t, 50)
 			want := tc.tamper(t, tr)
 			_, err := verify(tr.events, tr.heads)
-			var f *audit.Failure
+			var f *auditchain.Failure
 			if !errors.As(err, &f) {
-				t.Fatalf("verify = %v, want a *audit.Failure", err)
+				t.Fatalf("verify = %v, want a *auditchain.Failure", err)
 			}
 			if f.Seq != want {
 				t.Errorf("first bad seq = %d, want %d (%s)", f.Seq, want, f.Reason)
@@ -239,7 +239,7 @@ func TestVerifierStaysFailed(t *testing.T) {
 	t.Parallel()
 	tr := newTrail(t, 6)
 	tr.events[1].Action = "edited"
-	v := audit.NewVerifier()
+	v := auditchain.NewVerifier()
 	first := v.Add(tr.events[0])
 	second := v.Add(tr.events[1])
 	third := v.Add(tr.events[2])
