@@ -110,44 +110,6 @@ func (h *handlers) getWorkflow(c echo.Context) error {
 	return c.JSON(http.StatusOK, d)
 }
 
-type fxRequest struct {
-	Rate string `json:"rate_to_base"`
-}
-
-func (h *handlers) setFXRate(c echo.Context) error {
-	var req fxRequest
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	u, _ := currentUser(c)
-	r, err := h.Engine.SetFXRate(c.Request().Context(), u.ID, c.Param("currency"), req.Rate)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, r)
-}
-
-func (h *handlers) listFXRates(c echo.Context) error {
-	rates, err := h.Engine.FXRates(c.Request().Context())
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, map[string]any{"items": rates})
-}
-
-func (h *handlers) delegate(c echo.Context) error {
-	var req engine.DelegationRequest
-	if err := bindJSON(c, &req); err != nil {
-		return err
-	}
-	u, _ := currentUser(c)
-	d, err := h.Engine.Delegate(c.Request().Context(), u, c.Param("id"), req)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, d)
-}
-
 // documentResponse answers with a document, its ETag and the caller's allowed events.
 func (h *handlers) documentResponse(c echo.Context, status int, u dossier.User, d dossier.Document) error {
 	events, err := h.Engine.Allowed(c.Request().Context(), u, d)
