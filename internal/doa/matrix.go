@@ -182,10 +182,11 @@ func parseBands(raw []bandYAML) ([]band, error) {
 		case b.Below != nil && b.Below.bad:
 			return nil, fmt.Errorf("%s: below %s is not a decimal: write it in quotes, e.g. below: \"100000\"", where, b.Below.text)
 		case b.Below != nil:
-			d, _, err := parsePlain("below", b.Below.text)
+			a, err := dossier.ParseAmount("below", b.Below.text)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %w", where, err)
+				return nil, fmt.Errorf("%s: %s", where, dossier.ErrorMessage(err))
 			}
+			d := a.Decimal()
 			if d.IsZero() {
 				return nil, fmt.Errorf("%s: below 0 matches no amount: use a positive limit", where)
 			}

@@ -81,21 +81,22 @@ func parseAmount(amount string) (*apd.Decimal, error) {
 	if amount == "" {
 		return apd.New(0, 0), nil
 	}
-	d, _, err := parsePlain("amount", amount)
+	a, err := dossier.ParseAmount("amount", amount)
 	if err != nil {
-		return nil, dossier.Errorf(dossier.EUnprocessable, "%s", err)
+		return nil, err
 	}
-	return d, nil
+	return a.Decimal(), nil
 }
 
 // ToBase returns amount × rate, exactly: every digit of the product is kept
 // (the scale is the sum of the two scales), because rounding before the
 // comparison with a band limit could move a document into the band below.
 func ToBase(amount, rate string) (string, error) {
-	a, _, err := parsePlain("amount", amount)
+	parsed, err := dossier.ParseAmount("amount", amount)
 	if err != nil {
-		return "", dossier.Errorf(dossier.EUnprocessable, "%s", err)
+		return "", err
 	}
+	a := parsed.Decimal()
 	r, err := parseRate(rate)
 	if err != nil {
 		return "", err

@@ -34,7 +34,7 @@ func TestToBaseIsExact(t *testing.T) {
 func TestToBaseRefuses(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct{ amount, rate, want string }{
-		{"", "1", "amount is empty"},
+		{"", "1", `amount "" is not a decimal`},
 		{"1e5", "1", `amount "1e5" is not a decimal`},
 		{"-1", "1", `amount "-1" is not a decimal`},
 		{"NaN", "1", "not a decimal"},

@@ -1,6 +1,7 @@
 // Package dossier holds the domain types of the service: documents, their file
-// versions and links, users and sessions, audit events, and the error type that
-// every layer returns. It depends on nothing but the standard library.
+// versions and links, exact amounts, users and sessions, audit events, and the
+// error type that every layer returns. It depends on nothing but the standard
+// library and apd, the exact decimals of Amount.
 package dossier
 
 import (

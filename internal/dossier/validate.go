@@ -40,9 +40,6 @@ const (
 	MaxProductCodes   = 1000
 	MaxProductCodeLen = 100 // characters
 	MaxFieldsSize     = 64 << 10
-	maxAmountInt      = 18
-	maxAmountFrac     = 4
-	maxAmountLen      = 40 // room for leading zeros, not for a megabyte of them
 )
 
 // clip quotes a value for an error message, shortened so that a huge input is
@@ -137,7 +134,7 @@ func (m Metadata) validateAmount() error {
 		}
 		return nil
 	}
-	if err := checkAmount(m.Amount); err != nil {
+	if _, err := ParseAmount("amount", m.Amount); err != nil {
 		return err
 	}
 	if m.Currency == "" {
@@ -156,32 +153,6 @@ func badCurrency(code string) error {
 	return unprocessable("currency %s is not an active ISO 4217 code: use a three-letter code such as \"EUR\", \"USD\" or \"CNY\"", clip(code))
 }
 
-const amountHint = `use digits with an optional "." and up to 4 decimals, e.g. "12500.00"`
-
-// checkAmount accepts only the plain decimal form: a float or an exponent would
-// let the same amount be written many ways, and a sign makes no sense for the
-// face value of a document.
-func checkAmount(s string) error {
-	intPart, frac, hasDot := strings.Cut(s, ".")
-	if !allDigits(intPart) || (hasDot && !allDigits(frac)) {
-		return unprocessable("amount %s is not a decimal number: %s", clip(s), amountHint)
-	}
-	if len(frac) > maxAmountFrac {
-		return unprocessable("amount %s has %d decimals: at most %d are allowed", clip(s), len(frac), maxAmountFrac)
-	}
-	if n := len(strings.TrimLeft(intPart, "0")); n > maxAmountInt || len(s) > maxAmountLen {
-		return unprocessable("amount %s has %d digits before the decimal point: at most %d are allowed", clip(s), len(intPart), maxAmountInt)
-	}
-	return nil
-}
-
-// IsPlainDecimal reports whether s is a non-negative decimal written as
-// digits with an optional fraction: "12500", "0.9"; not "1e5", "-1", ".5".
-func IsPlainDecimal(s string) bool {
-	intPart, frac, hasDot := strings.Cut(s, ".")
-	return allDigits(intPart) && (!hasDot || allDigits(frac))
-}
-
 // allDigits reports whether s is one or more ASCII digits (so "", ".5" and
 // "5." are rejected by the caller: each side of the point needs a digit).
 func allDigits(s string) bool {
@@ -194,25 +165,6 @@ func allDigits(s string) bool {
 		}
 	}
 	return true
-}
-
-// NormalizeAmount returns the canonical form of a valid amount: no leading
-// zeros in the integer part, the decimals exactly as given (the scale carries
-// meaning: "12.50" is a price in cents). An invalid amount is returned as is,
-// so that Validate can report it in the form the user typed.
-func NormalizeAmount(s string) string {
-	intPart, frac, hasDot := strings.Cut(s, ".")
-	if !allDigits(intPart) || (hasDot && !allDigits(frac)) {
-		return s
-	}
-	intPart = strings.TrimLeft(intPart, "0")
-	if intPart == "" {
-		intPart = "0"
-	}
-	if !hasDot {
-		return intPart
-	}
-	return intPart + "." + frac
 }
 
 func (m Metadata) validateDates() error {

@@ -71,8 +71,8 @@ func (h *handlers) searchQuery(c echo.Context) (search.Query, error) {
 		dst  *string
 	}{{"amount_min", &q.AmountMin}, {"amount_max", &q.AmountMax}} {
 		v := c.QueryParam(p.name)
-		if v != "" && !dossier.IsPlainDecimal(v) {
-			return q, dossier.Errorf(dossier.EInvalid, "%s=%q: use a decimal number like 12500.00", p.name, v)
+		if _, err := dossier.ParseAmount(p.name, v); v != "" && err != nil {
+			return q, dossier.Errorf(dossier.EInvalid, "%s", dossier.ErrorMessage(err))
 		}
 		*p.dst = v
 	}

@@ -156,15 +156,12 @@ func (q Query) Validate() error {
 	return nil
 }
 
-// CheckAmount accepts the decimals every index can compare exactly: digits
-// with an optional fraction, at most 22 before the point and 4 after.
+// CheckAmount accepts the amounts every index can compare exactly: those a
+// document may carry (dossier.ParseAmount). A bad one is the caller's
+// mistake in a query, so it is EInvalid.
 func CheckAmount(amount string) error {
-	if !dossier.IsPlainDecimal(amount) {
-		return dossier.Errorf(dossier.EInvalid, "amount %q is not a decimal number such as 12500.00", amount)
-	}
-	intPart, frac, _ := strings.Cut(amount, ".")
-	if len(strings.TrimLeft(intPart, "0")) > 22 || len(frac) > 4 {
-		return dossier.Errorf(dossier.EInvalid, "amount %q has too many digits: at most 22 before and 4 after the point", amount)
+	if _, err := dossier.ParseAmount("amount", amount); err != nil {
+		return dossier.Errorf(dossier.EInvalid, "%s", dossier.ErrorMessage(err))
 	}
 	return nil
 }
