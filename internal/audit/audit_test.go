@@ -11,8 +11,8 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx" for tampering
 	_ "modernc.org/sqlite"             // database/sql driver "sqlite" for tampering
 
-	"dossier/internal/auditchain"
 	"dossier/internal/audit"
+	"dossier/internal/auditchain"
 	"dossier/internal/dossier"
 	"dossier/internal/store"
 	"dossier/internal/store/postgres"
