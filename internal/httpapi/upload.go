@@ -18,107 +18,88 @@ import (
 const multipartSlack = 2 << 20
 
 func (h *handlers) upload(c echo.Context) error {
-	form, err := h.readUpload(c, true)
+	form, err := h.uploadForm(c, true)
 	if err != nil {
 		return err
 	}
 	u, _ := currentUser(c)
-	d, err := h.Documents.Create(c.Request().Context(), u, *form.meta, form.file)
+	d, err := h.Documents.Upload(c.Request().Context(), u, form)
 	if err != nil {
-		h.Documents.Discard(c.Request().Context(), form.file)
-		return err
+		return h.bodyError(err, "the file part broke off")
 	}
 	h.wakeWorkers()
 	return h.documentResponse(c, http.StatusCreated, u, d)
 }
 
 func (h *handlers) addVersion(c echo.Context) error {
-	form, err := h.readUpload(c, false)
+	form, err := h.uploadForm(c, false)
 	if err != nil {
 		return err
 	}
 	u, _ := currentUser(c)
-	d, err := h.Documents.AddVersion(c.Request().Context(), u, c.Param("id"), form.file)
+	d, err := h.Documents.UploadVersion(c.Request().Context(), u, c.Param("id"), form)
 	if err != nil {
-		h.Documents.Discard(c.Request().Context(), form.file)
-		return err
+		return h.bodyError(err, "the file part broke off")
 	}
 	h.wakeWorkers()
 	return h.documentResponse(c, http.StatusCreated, u, d)
 }
 
-type uploadForm struct {
-	meta    *dossier.Metadata
-	file    documents.Staged
-	hasFile bool
-}
-
-// readUpload streams a multipart body: the part "file" goes straight to the
-// blob store, the part "metadata" (when wanted) is decoded and checked; if
-// metadata comes first, a bad one is refused before any byte is stored.
-func (h *handlers) readUpload(c echo.Context, wantMeta bool) (form uploadForm, err error) {
+// uploadForm opens the request as a streamed multipart form within the
+// upload limit; the documents service reads its parts.
+func (h *handlers) uploadForm(c echo.Context, wantMeta bool) (*multipartForm, error) {
 	req := c.Request()
 	if req.ContentLength > h.MaxUpload+multipartSlack {
-		return form, tooLarge(h.MaxUpload)
+		return nil, tooLarge(h.MaxUpload)
 	}
 	req.Body = http.MaxBytesReader(c.Response(), req.Body, h.MaxUpload+multipartSlack)
 	mr, err := req.MultipartReader()
 	if err != nil {
-		return form, dossier.Errorf(dossier.EInvalid, "send multipart/form-data with a part \"file\"%s", metaHint(wantMeta))
-	}
-	defer func() {
-		if err != nil && form.hasFile {
-			h.Documents.Discard(req.Context(), form.file)
+		hint := ""
+		if wantMeta {
+			hint = " and a part \"metadata\" (JSON)"
 		}
-	}()
-	for {
-		part, err := mr.NextPart()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			// Anything NextPart cannot parse is the client's doing.
-			if err := h.bodyError(err, "the multipart body is malformed"); dossier.ErrorCode(err) != dossier.EInternal ||
-				errors.Is(err, context.Canceled) {
-				return form, err
-			}
-			return form, dossier.Errorf(dossier.EInvalid, "the multipart body is malformed: %v", err)
-		}
-		switch {
-		case part.FormName() == "metadata" && wantMeta && form.meta == nil:
-			var m dossier.Metadata
-			if err := decodeJSON(part, &m); err != nil {
-				return form, dossier.Errorf(dossier.EInvalid, "part metadata: %s", dossier.ErrorMessage(err))
-			}
-			if _, _, err := h.Documents.CheckMetadata(m); err != nil {
-				return form, err
-			}
-			form.meta = &m
-		case part.FormName() == "file" && !form.hasFile:
-			f, err := h.Documents.Stage(req.Context(), &limitedPart{r: part, left: h.MaxUpload}, part.FileName())
-			if err != nil {
-				return form, h.bodyError(err, "the file part broke off")
-			}
-			form.file, form.hasFile = f, true
-		default:
-			return form, dossier.Errorf(dossier.EInvalid, "unexpected or repeated part %q: send one \"file\"%s", part.FormName(), metaHint(wantMeta))
-		}
-		part.Close()
+		return nil, dossier.Errorf(dossier.EInvalid, "send multipart/form-data with a part \"file\"%s", hint)
 	}
-	if !form.hasFile {
-		return form, dossier.Errorf(dossier.EInvalid, "the part \"file\" is missing")
-	}
-	if wantMeta && form.meta == nil {
-		return form, dossier.Errorf(dossier.EInvalid, "the part \"metadata\" (a JSON object with at least kind and title) is missing")
-	}
-	return form, nil
+	return &multipartForm{h: h, mr: mr}, nil
 }
 
-func metaHint(wantMeta bool) string {
-	if wantMeta {
-		return " and a part \"metadata\" (JSON)"
+// multipartForm is a documents.Form over a streamed multipart body.
+type multipartForm struct {
+	h    *handlers
+	mr   *multipart.Reader
+	part *multipart.Part
+}
+
+func (f *multipartForm) Next() (name, filename string, body io.Reader, err error) {
+	if f.part != nil {
+		f.part.Close()
 	}
-	return ""
+	part, err := f.mr.NextPart()
+	if errors.Is(err, io.EOF) {
+		return "", "", nil, io.EOF
+	}
+	if err != nil {
+		// Anything NextPart cannot parse is the client's doing.
+		if err := f.h.bodyError(err, "the multipart body is malformed"); dossier.ErrorCode(err) != dossier.EInternal ||
+			errors.Is(err, context.Canceled) {
+			return "", "", nil, err
+		}
+		return "", "", nil, dossier.Errorf(dossier.EInvalid, "the multipart body is malformed: %v", err)
+	}
+	f.part = part
+	if part.FormName() == documents.PartFile {
+		return part.FormName(), part.FileName(), &limitedPart{r: part, left: f.h.MaxUpload}, nil
+	}
+	return part.FormName(), part.FileName(), part, nil
+}
+
+func (f *multipartForm) Metadata(body io.Reader) (dossier.Metadata, error) {
+	var m dossier.Metadata
+	if err := decodeJSON(body, &m); err != nil {
+		return m, dossier.Errorf(dossier.EInvalid, "part metadata: %s", dossier.ErrorMessage(err))
+	}
+	return m, nil
 }
 
 // bodyError keeps domain errors and turns broken or oversize bodies into 413/400.
