@@ -88,9 +88,14 @@ func TestUsage(t *testing.T) {
 	}{
 		{nil, 2},
 		{[]string{"frobnicate"}, 2},
+		{[]string{"user", "frobnicate"}, 2},
+		{[]string{"serve", "now"}, 2},
 		{[]string{"--help"}, 0},
 		{[]string{"serve", "--help"}, 0},
 		{[]string{"user", "add", "--help"}, 0},
+		{[]string{"workflows", "--help"}, 0},
+		{[]string{"workflows", "graph", "letter_of_credit", "--format", "mermaid"}, 0},
+		{[]string{"user", "add", "--level", "two"}, 2},
 		{[]string{"user", "add", "--username", "x"}, 2},
 		{[]string{"user", "add", "--bogus"}, 2},
 		{[]string{"user", "add", "--username", "bob", "--password", "short", "--roles", "admin"}, 1},
@@ -119,7 +124,8 @@ func TestNewUserFlow(t *testing.T) {
 			env["DOSSIER_LISTEN"] = "127.0.0.1:0"
 			p := program{env: env}
 			if code, out, errs := p.run(t, "s3cret-password\n", "user", "add", "--username", "alice",
-				"--password-stdin", "--roles", "admin,approver", "--level", "2", "--display-name", "Alice A"); code != 0 {
+				"--password-stdin", "--roles", "admin,approver", "--level", "2", "--display-name", "Alice A"); code != 0 ||
+				!strings.Contains(out, "approval level 2") {
 				t.Fatalf("user add: %d %s %s", code, out, errs)
 			}
 			if _, out, _ := p.run(t, "", "user", "list"); !strings.Contains(out, "alice") {

@@ -1,19 +1,19 @@
 // Package cli is the dossier command line: it parses the sub-command and its
-// flags, builds the configuration (SPEC §3) and runs the command. Exit codes:
-// 0 ok, 1 failure, 2 usage.
+// flags with cobra, builds the configuration (SPEC §3) once and runs the
+// command. Exit codes: 0 ok, 1 failure, 2 usage.
 package cli
 
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
-	"sort"
 	"strings"
 
+	"github.com/spf13/cobra"
+	flag "github.com/spf13/pflag"
 	"golang.org/x/term"
 
 	"dossier/internal/app"
@@ -28,100 +28,178 @@ type Env struct {
 	Stderr io.Writer
 }
 
-// command is one sub-command.
-type command struct {
-	usage string // arguments after the name
-	help  string
-	run   func(ctx context.Context, env Env, c config.Config, fs *flag.FlagSet) error
-	flags func(fs *flag.FlagSet) // adds the command's own flags
-}
-
-func commands() map[string]command {
-	return map[string]command{
-		"serve":           {help: "serve the web UI and the API", run: serve},
-		"migrate":         {help: "create or migrate the database, then exit", run: migrate},
-		"user add":        {usage: "--username NAME (--password PASS | --password-stdin) --roles admin,approver [--level N] [--display-name TEXT]", help: "add a user", run: userAdd, flags: userAddFlags},
-		"user list":       {help: "list the users", run: userList},
-		"audit verify":    {help: "verify the audit trail's hash chains", run: auditVerify},
-		"reindex":         {usage: "[--restart]", help: "rebuild the search index (resumes an interrupted run)", run: reindex, flags: reindexFlags},
-		"fx set":          {usage: "CURRENCY RATE", help: "set the rate of a currency to the DOA base currency", run: fxSet},
-		"workflows check": {help: "validate the workflow definitions", run: workflowsCheck},
-		"workflows graph": {usage: "KIND", help: "print a kind's state machine as Graphviz DOT or Mermaid", run: workflowsGraph, flags: workflowsGraphFlags},
-	}
-}
+// runFunc is one command's work. fs holds its parsed flags and arguments.
+type runFunc func(ctx context.Context, env Env, c config.Config, fs *flag.FlagSet) error
 
 // errUsage marks a usage error: exit code 2.
 var errUsage = errors.New("usage")
 
+// failed marks an error of a command's own work (exit 1). Every other error
+// cobra returns is about how the command was called (exit 2): an unknown
+// command or flag, a bad flag value, a wrong number of arguments.
+type failed struct{ error }
+
+func (f failed) Unwrap() error { return f.error }
+
 // Run runs the command named by args and returns the exit code.
 func Run(ctx context.Context, args []string, env Env) int {
-	cmds := commands()
-	name, rest := match(cmds, args)
-	if name == "" {
-		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
-			printUsage(env.Stdout, cmds)
-			return 0
-		}
-		printUsage(env.Stderr, cmds)
-		return 2
+	return execute(ctx, newRoot(env), args, env)
+}
+
+// execute runs root with args and turns its outcome into an exit code and a
+// message on standard error.
+func execute(ctx context.Context, root *cobra.Command, args []string, env Env) int {
+	// A nil slice would make cobra read os.Args.
+	root.SetArgs(append([]string{}, args...))
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return 0
 	}
-	cmd := cmds[name]
-	fs := flag.NewFlagSet("dossier "+name, flag.ContinueOnError)
-	fs.SetOutput(env.Stderr)
-	build := config.Register(fs, env.Getenv)
-	if cmd.flags != nil {
-		cmd.flags(fs)
+	if cmd == nil {
+		cmd = root
 	}
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: dossier %s [flags] %s\n\n%s\n\nflags:\n", name, cmd.usage, cmd.help)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(rest); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(env.Stdout)
-			fs.Usage()
-			return 0
-		}
-		return 2
-	}
-	c, err := build()
-	if err != nil {
-		fmt.Fprintf(env.Stderr, "dossier %s: %v\n", name, err)
-		return 2
-	}
-	if err := cmd.run(ctx, env, c, fs); err != nil {
-		fmt.Fprintf(env.Stderr, "dossier %s: %v\n", name, err)
-		if errors.Is(err, errUsage) {
-			fs.Usage()
-			return 2
-		}
+	fmt.Fprintf(env.Stderr, "%s: %v\n", cmd.CommandPath(), err)
+	if errors.As(err, new(failed)) && !errors.Is(err, errUsage) {
 		return 1
 	}
-	return 0
+	fmt.Fprintf(env.Stderr, "Run '%s --help' for usage.\n", cmd.CommandPath())
+	return 2
 }
 
-// match finds the longest command name ("user add" before "user") that args start with.
-func match(cmds map[string]command, args []string) (string, []string) {
-	for n := 2; n >= 1; n-- {
-		if len(args) >= n {
-			if _, ok := cmds[strings.Join(args[:n], " ")]; ok {
-				return strings.Join(args[:n], " "), args[n:]
+// newRoot builds the command tree. The configuration flags belong to the
+// root and so are accepted by every command, before or after its name.
+func newRoot(env Env) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "dossier",
+		Short: "Dossier keeps, routes and archives the paperwork of sales administration",
+		Long: "Dossier keeps, routes and archives the paperwork of sales administration.\n\n" +
+			"Every command reads the same configuration as serve: each flag below is also\n" +
+			"the environment variable named in brackets, and a flag wins over it.\n" +
+			"Exit codes: 0 ok, 1 failure, 2 usage.",
+		SilenceErrors:     true,
+		SilenceUsage:      true,
+		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+		Args:              groupArgs,
+		RunE:              groupRun,
+	}
+	root.SetIn(env.Stdin)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return fmt.Errorf("%w: %w", errUsage, err) })
+	root.SetHelpCommand(helpCommand(root))
+	root.SetUsageTemplate(strings.Replace(root.UsageTemplate(), "Global Flags:",
+		"Configuration flags (also the environment variables in brackets):", 1))
+	build := config.Register(root.PersistentFlags(), env.Getenv)
+	leaf := func(s spec) *cobra.Command { return s.command(env, build) }
+
+	user := group("user", "manage users")
+	user.AddCommand(
+		leaf(spec{use: "add --username NAME (--password PASS | --password-stdin) --roles ROLE,… [--level N] [--display-name TEXT]",
+			short: "add a user", run: userAdd, flags: userAddFlags}),
+		leaf(spec{use: "list", short: "list the users", run: userList}),
+	)
+	audit := group("audit", "check the audit trail")
+	audit.AddCommand(leaf(spec{use: "verify", short: "verify the audit trail's hash chains", run: auditVerify}))
+	workflows := group("workflows", "check and draw the workflow definitions")
+	workflows.AddCommand(
+		leaf(spec{use: "check", short: "validate the workflow definitions", run: workflowsCheck}),
+		leaf(spec{use: "graph [--format dot|mermaid] KIND", short: "print a kind's state machine as Graphviz DOT or Mermaid",
+			run: workflowsGraph, flags: workflowsGraphFlags, args: true}),
+	)
+	fx := group("fx", "manage exchange rates")
+	fx.AddCommand(leaf(spec{use: "set CURRENCY RATE", short: "set the rate of a currency to the DOA base currency",
+		run: fxSet, args: true}))
+	root.AddCommand(
+		leaf(spec{use: "serve", short: "serve the web UI and the API", run: serve}),
+		leaf(spec{use: "migrate", short: "create or migrate the database, then exit", run: migrate}),
+		user, audit, workflows, fx,
+		leaf(spec{use: "reindex [--restart]", short: "rebuild the search index (resumes an interrupted run)",
+			run: reindex, flags: reindexFlags}),
+	)
+	return root
+}
+
+// spec is one command that does work, as opposed to a group.
+type spec struct {
+	use, short string
+	run        runFunc
+	flags      func(*flag.FlagSet) // adds the command's own flags
+	args       bool                // takes arguments, whose number run checks; otherwise any is a usage error
+}
+
+// command makes the cobra command: it builds the configuration, then runs.
+func (s spec) command(env Env, build func() (config.Config, error)) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   s.use,
+		Short: s.short,
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := build()
+			if err != nil {
+				return fmt.Errorf("%w: %w", errUsage, err)
 			}
-		}
+			if err := s.run(cmd.Context(), env, c, cmd.Flags()); err != nil {
+				return failed{err}
+			}
+			return nil
+		},
 	}
-	return "", nil
+	if s.args {
+		cmd.Args = cobra.ArbitraryArgs
+	}
+	if s.flags != nil {
+		s.flags(cmd.Flags())
+	}
+	return cmd
 }
 
-func printUsage(w io.Writer, cmds map[string]command) {
-	names := make([]string, 0, len(cmds))
-	for n := range cmds {
-		names = append(names, n)
+// group makes a command that only holds sub-commands.
+func group(name, short string) *cobra.Command {
+	return &cobra.Command{Use: name, Short: short, Args: groupArgs, RunE: groupRun}
+}
+
+// groupArgs rejects a word that names no sub-command; cobra itself checks
+// this at the root only, and elsewhere would print help and exit 0.
+func groupArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
 	}
-	sort.Strings(names)
-	fmt.Fprintln(w, "usage: dossier COMMAND [flags]   (dossier COMMAND --help for its flags)")
-	fmt.Fprintln(w, "\ncommands:")
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-14s %s\n", n, cmds[n].help)
+	err := fmt.Errorf("%w: unknown command %q", errUsage, args[0])
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		err = fmt.Errorf("%w (did you mean %s?)", err, strings.Join(s, ", "))
+	}
+	return err
+}
+
+// groupRun is a group called without a sub-command: a usage error, after
+// the list of its sub-commands on standard error.
+func groupRun(cmd *cobra.Command, _ []string) error {
+	fmt.Fprint(cmd.ErrOrStderr(), cmd.UsageString())
+	return fmt.Errorf("%w: missing command", errUsage)
+}
+
+func noArgs(_ *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return fmt.Errorf("%w: unexpected argument %q", errUsage, args[0])
+	}
+	return nil
+}
+
+// helpCommand replaces cobra's, which answers an unknown topic with exit 0.
+func helpCommand(root *cobra.Command) *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [command]",
+		Short: "help about any command",
+		RunE: func(_ *cobra.Command, args []string) error {
+			cmd, rest, err := root.Find(args)
+			if err != nil {
+				return fmt.Errorf("%w: %w", errUsage, err)
+			}
+			if len(rest) > 0 {
+				return fmt.Errorf("%w: unknown command %q", errUsage, rest[0])
+			}
+			return cmd.Help()
+		},
 	}
 }
 

@@ -4,10 +4,11 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"net"
 	"strings"
+
+	flag "github.com/spf13/pflag"
 
 	"dossier/internal/audit"
 	"dossier/internal/auth"
@@ -48,15 +49,18 @@ func userAddFlags(fs *flag.FlagSet) {
 }
 
 func userAdd(ctx context.Context, env Env, c config.Config, fs *flag.FlagSet) error {
-	get := func(name string) string { return fs.Lookup(name).Value.String() }
-	if fs.NArg() > 0 {
-		return fmt.Errorf("%w: unexpected argument %q", errUsage, fs.Arg(0))
-	}
-	n := auth.NewUser{Username: get("username"), Password: get("password"), DisplayName: get("display-name")}
-	if n.Username == "" || get("roles") == "" {
+	// The flags are registered by userAddFlags, so the getters cannot fail.
+	username, _ := fs.GetString("username")
+	password, _ := fs.GetString("password")
+	fromStdin, _ := fs.GetBool("password-stdin")
+	roles, _ := fs.GetString("roles")
+	level, _ := fs.GetInt("level")
+	displayName, _ := fs.GetString("display-name")
+	n := auth.NewUser{Username: username, Password: password, DisplayName: displayName, ApprovalLevel: level}
+	if n.Username == "" || roles == "" {
 		return fmt.Errorf("%w: --username and --roles are required", errUsage)
 	}
-	if get("password-stdin") == "true" {
+	if fromStdin {
 		if n.Password != "" {
 			return fmt.Errorf("%w: give --password or --password-stdin, not both", errUsage)
 		}
@@ -69,10 +73,9 @@ func userAdd(ctx context.Context, env Env, c config.Config, fs *flag.FlagSet) er
 	if n.Password == "" {
 		return fmt.Errorf("%w: --password or --password-stdin is required", errUsage)
 	}
-	for _, r := range strings.Split(get("roles"), ",") {
+	for _, r := range strings.Split(roles, ",") {
 		n.Roles = append(n.Roles, dossier.Role(strings.TrimSpace(r)))
 	}
-	fmt.Sscan(get("level"), &n.ApprovalLevel)
 	a, err := open(ctx, env, c)
 	if err != nil {
 		return err
@@ -82,7 +85,11 @@ func userAdd(ctx context.Context, env Env, c config.Config, fs *flag.FlagSet) er
 	if err != nil {
 		return fmt.Errorf("%s", dossier.ErrorMessage(err))
 	}
-	fmt.Fprintf(env.Stdout, "added user %s (%s) with roles %s\n", u.Username, u.ID, get("roles"))
+	approves := "no approval level"
+	if u.ApprovalLevel > 0 {
+		approves = fmt.Sprintf("approval level %d", u.ApprovalLevel)
+	}
+	fmt.Fprintf(env.Stdout, "added user %s (%s) with roles %s and %s\n", u.Username, u.ID, roles, approves)
 	return nil
 }
 

@@ -2,8 +2,9 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
+
+	flag "github.com/spf13/pflag"
 
 	"dossier/internal/config"
 	"dossier/internal/dossier"

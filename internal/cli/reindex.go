@@ -2,10 +2,10 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 
 	"github.com/schollz/progressbar/v3"
+	flag "github.com/spf13/pflag"
 
 	"dossier/internal/config"
 )

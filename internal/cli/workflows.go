@@ -2,12 +2,13 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io/fs"
 	"os"
 	"slices"
 	"strings"
+
+	flag "github.com/spf13/pflag"
 
 	"dossier/internal/config"
 	"dossier/internal/dossier"

@@ -3,13 +3,13 @@
 package config
 
 import (
-	"flag"
 	"fmt"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/dustin/go-humanize"
+	"github.com/spf13/pflag"
 )
 
 // Config is every setting of the service.
@@ -68,17 +68,24 @@ func (r *raw) settings() []setting {
 }
 
 // Register adds the configuration flags to fs; the returned function, called
-// after fs.Parse, builds the Config from the environment and the flags.
-func Register(fs *flag.FlagSet, getenv func(string) string) func() (Config, error) {
+// after fs.Parse, builds the Config: a flag given on the command line wins over
+// its environment variable, which wins over the default. The defaults shown in
+// help are the built-in ones, so that --help never prints a secret taken from
+// the environment (DOSSIER_DATABASE_URL, DOSSIER_BLOB_URL).
+func Register(fs *pflag.FlagSet, getenv func(string) string) func() (Config, error) {
 	var r raw
-	for _, s := range r.settings() {
-		def := s.def
-		if v := getenv(s.env); v != "" {
-			def = v
-		}
-		fs.StringVar(s.dst, s.flag, def, s.usage+" [$"+s.env+"]")
+	settings := r.settings()
+	for _, s := range settings {
+		fs.StringVar(s.dst, s.flag, s.def, s.usage+" [$"+s.env+"]")
 	}
-	return r.build
+	return func() (Config, error) {
+		for _, s := range settings {
+			if v := getenv(s.env); v != "" && !fs.Changed(s.flag) {
+				*s.dst = v
+			}
+		}
+		return r.build()
+	}
 }
 
 func (r *raw) build() (Config, error) {

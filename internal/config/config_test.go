@@ -1,13 +1,15 @@
 package config
 
 import (
-	"flag"
+	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 )
 
 func build(t *testing.T, env map[string]string, args ...string) (Config, error) {
 	t.Helper()
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
 	b := Register(fs, func(k string) string { return env[k] })
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
@@ -46,6 +48,45 @@ func TestEnvironmentAndFlags(t *testing.T) {
 	}
 	if c.RetentionYears("letter_of_credit") != 6 || c.RetentionYears("contract") != 10 {
 		t.Errorf("retention lc %d, contract %d", c.RetentionYears("letter_of_credit"), c.RetentionYears("contract"))
+	}
+}
+
+// TestPrecedence: a flag wins over the environment, the environment over the
+// default, also when the flag sets the default value or an empty environment
+// variable stands for an unset one.
+func TestPrecedence(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{"default", nil, nil, "127.0.0.1:8080"},
+		{"environment", map[string]string{"DOSSIER_LISTEN": ":9000"}, nil, ":9000"},
+		{"empty environment", map[string]string{"DOSSIER_LISTEN": ""}, nil, "127.0.0.1:8080"},
+		{"flag", nil, []string{"--listen", ":7000"}, ":7000"},
+		{"flag over environment", map[string]string{"DOSSIER_LISTEN": ":9000"}, []string{"--listen=:7000"}, ":7000"},
+		{"flag equal to the default", map[string]string{"DOSSIER_LISTEN": ":9000"}, []string{"--listen", "127.0.0.1:8080"}, "127.0.0.1:8080"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := build(t, tc.env, tc.args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.Listen != tc.want {
+				t.Errorf("listen = %q, want %q", c.Listen, tc.want)
+			}
+		})
+	}
+}
+
+// TestHelpShowsNoEnvironmentValue keeps secrets out of --help: the default a
+// flag shows is the built-in one, not the environment's.
+func TestHelpShowsNoEnvironmentValue(t *testing.T) {
+	fs := pflag.NewFlagSet("test", pflag.ContinueOnError)
+	Register(fs, func(k string) string { return map[string]string{"DOSSIER_DATABASE_URL": "postgres://u:s3cret@db/x"}[k] })
+	if help := fs.FlagUsages(); strings.Contains(help, "s3cret") || !strings.Contains(help, "[$DOSSIER_DATABASE_URL]") {
+		t.Errorf("help shows the environment's value or lacks the variable's name:\n%s", help)
 	}
 }
 
