@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -194,7 +195,13 @@ func brokenWorkflows(t *testing.T) string {
 	if err := os.CopyFS(dir, workflows.FS); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Remove(filepath.Join(dir, "customs.yaml")); err != nil {
+	// A definition that leaves out what the engine relies on.
+	path := filepath.Join(dir, "customs.yaml")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, bytes.Replace(data, []byte("immutable: [archived]\n"), nil, 1), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	return dir
