@@ -1,12 +1,14 @@
 package httpapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -17,9 +19,14 @@ import (
 const maxJSONBody = 1 << 20
 
 // decodeJSON reads one JSON object from r into v, refusing unknown members,
-// trailing data and bodies over maxJSONBody with a message that says what to fix.
+// trailing data, control characters in strings and bodies over maxJSONBody
+// with a message that says what to fix.
 func decodeJSON(r io.Reader, v any) error {
-	dec := json.NewDecoder(io.LimitReader(r, maxJSONBody+1))
+	body, err := readJSONBody(r)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var syntax *json.SyntaxError
@@ -44,6 +51,55 @@ func decodeJSON(r io.Reader, v any) error {
 		return dossier.Errorf(dossier.EInvalid, "the body has data after the JSON object: send exactly one object")
 	}
 	return nil
+}
+
+// readJSONBody reads a JSON body of at most maxJSONBody bytes (413 beyond)
+// and refuses control characters in its strings, keys included: NUL cannot
+// be stored by PostgreSQL at all, and the others have no place in the text
+// of a document, a comment or a name. Tab, newline and carriage return stay
+// allowed here; fields that are one line refuse them in their own checks.
+func readJSONBody(r io.Reader) ([]byte, error) {
+	body, err := io.ReadAll(io.LimitReader(r, maxJSONBody+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(body) > maxJSONBody {
+		return nil, dossier.Errorf(dossier.ETooLarge, "the body is larger than %d bytes: send less", maxJSONBody)
+	}
+	if !json.Valid(body) {
+		return body, nil // the decoder says where it breaks
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return body, nil // io.EOF: every token was checked
+		}
+		if s, ok := tok.(string); ok {
+			if r, bad := controlChar(s); bad {
+				return nil, dossier.Errorf(dossier.EInvalid, "the body holds the control character %U in the text %s: remove it", r, clipText(s))
+			}
+		}
+	}
+}
+
+// controlChar returns the first control character of s other than tab,
+// newline and carriage return.
+func controlChar(s string) (rune, bool) {
+	for _, r := range s {
+		if unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r' {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
+// clipText quotes s for a message, cut to 40 characters.
+func clipText(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return strconv.Quote(string(r[:40])) + "…"
+	}
+	return strconv.Quote(s)
 }
 
 func bindJSON(c echo.Context, v any) error {

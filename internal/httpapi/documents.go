@@ -57,7 +57,7 @@ func (h *handlers) patchDocument(c echo.Context) error {
 		!strings.HasPrefix(ct, "application/merge-patch+json") && !strings.HasPrefix(ct, "application/json") {
 		return dossier.Errorf(dossier.EUnsupportedMedia, "send the patch as application/merge-patch+json, not %s", ct)
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(c.Response(), c.Request().Body, maxJSONBody))
+	body, err := readJSONBody(c.Request().Body)
 	if err != nil {
 		return err
 	}

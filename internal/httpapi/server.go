@@ -7,7 +7,10 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -16,6 +19,7 @@ import (
 	"dossier/internal/audit"
 	"dossier/internal/auth"
 	"dossier/internal/documents"
+	"dossier/internal/dossier"
 	"dossier/internal/engine"
 	"dossier/internal/jobs"
 	"dossier/internal/search"
@@ -50,6 +54,7 @@ func New(d Deps) http.Handler {
 	e.Use(requestLog(d.Logger))
 	e.Use(requestMetrics(d.Registry))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisablePrintStack: true}))
+	e.Use(refuseControls)
 	e.Use(h.authenticate)
 	h.routes(e)
 	return e
@@ -102,5 +107,30 @@ func requestMetrics(reg *prometheus.Registry) echo.MiddlewareFunc {
 			latency.WithLabelValues(c.Request().Method, c.Path()).Observe(time.Since(start).Seconds())
 			return nil
 		}
+	}
+}
+
+// refuseControls answers 400 to a URL whose path or query holds a control
+// character (%00, %0A, …): no id, name or filter Dossier looks up contains
+// one, and PostgreSQL cannot even compare text with NUL.
+func refuseControls(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		u := c.Request().URL
+		if i := strings.IndexFunc(u.Path, unicode.IsControl); i >= 0 {
+			return dossier.Errorf(dossier.EInvalid, "the path holds the control character %U: remove it", []rune(u.Path[i:])[0])
+		}
+		query, err := url.ParseQuery(u.RawQuery)
+		if err != nil {
+			return dossier.Errorf(dossier.EInvalid, "the query string is malformed (%s): escape %% as %%25", clipText(err.Error()))
+		}
+		for name, values := range query {
+			for _, v := range append([]string{name}, values...) {
+				if i := strings.IndexFunc(v, unicode.IsControl); i >= 0 {
+					return dossier.Errorf(dossier.EInvalid, "the query parameter %s holds the control character %U: remove it",
+						clipText(name), []rune(v[i:])[0])
+				}
+			}
+		}
+		return next(c)
 	}
 }
