@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strconv"
 	"strings"
 	"unicode"
@@ -37,7 +38,7 @@ func decodeJSON(r io.Reader, v any) error {
 		case errors.As(err, &syntax):
 			return dossier.Errorf(dossier.EInvalid, "the body is not valid JSON (at byte %d): %v", syntax.Offset, err)
 		case errors.As(err, &typ):
-			return dossier.Errorf(dossier.EInvalid, "member %q must be a JSON %s, not %s", typ.Field, typ.Type, typ.Value)
+			return dossier.Errorf(dossier.EInvalid, "member %q must be %s, not %s", typ.Field, jsonType(typ.Type), typ.Value)
 		case strings.HasPrefix(err.Error(), "json: unknown field"):
 			return dossier.Errorf(dossier.EInvalid, "the body has an %s: remove it", strings.TrimPrefix(err.Error(), "json: "))
 		default:
@@ -51,6 +52,25 @@ func decodeJSON(r io.Reader, v any) error {
 		return dossier.Errorf(dossier.EInvalid, "the body has data after the JSON object: send exactly one object")
 	}
 	return nil
+}
+
+// jsonType names the JSON type a Go type decodes from, so that a message
+// speaks of the API's JSON and never of Go's type names.
+func jsonType(t reflect.Type) string {
+	switch t.Kind() {
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Pointer:
+		return jsonType(t.Elem())
+	}
+	return "an object"
 }
 
 // readJSONBody reads a JSON body of at most maxJSONBody bytes (413 beyond)
@@ -118,7 +138,7 @@ func intParam(c echo.Context, name string, def, min, max int) (int, error) {
 	}
 	n, err := strconv.Atoi(raw)
 	if err != nil || n < min || n > max {
-		return 0, dossier.Errorf(dossier.EInvalid, "%s=%q: use a whole number from %d to %d", name, raw, min, max)
+		return 0, dossier.Errorf(dossier.EInvalid, "%s=%s: use a whole number from %d to %d", name, clipText(raw), min, max)
 	}
 	return n, nil
 }

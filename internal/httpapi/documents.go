@@ -38,8 +38,11 @@ func (h *handlers) listDocuments(c echo.Context) error {
 		Kind: dossier.Kind(c.QueryParam("kind")), State: c.QueryParam("state"),
 		Customer: c.QueryParam("customer"), Cursor: c.QueryParam("cursor"), Limit: limit,
 	}
+	if f.State != "" && !h.isState(f.State) {
+		return dossier.Errorf(dossier.EInvalid, "state=%s is not a state of any kind's workflow", clipText(f.State))
+	}
 	if _, ok := h.Engine.Definitions().Kind(f.Kind); f.Kind != "" && !ok {
-		return dossier.Errorf(dossier.EInvalid, "kind=%q is unknown", f.Kind)
+		return dossier.Errorf(dossier.EInvalid, "kind=%s is unknown", clipText(string(f.Kind)))
 	}
 	docs, next, err := h.Documents.List(c.Request().Context(), f)
 	if err != nil {
@@ -128,7 +131,7 @@ func (h *handlers) content(c echo.Context) error {
 		}
 		name, mediaType, sha, modified = "stamped-"+r.DocumentID+".pdf", "application/pdf", r.SHA256, r.CreatedAt
 	default:
-		return dossier.Errorf(dossier.EInvalid, "rendition=%q: use original or stamped", c.QueryParam("rendition"))
+		return dossier.Errorf(dossier.EInvalid, "rendition=%s: use original or stamped", clipText(c.QueryParam("rendition")))
 	}
 	defer rc.Close()
 	hdr := c.Response().Header()

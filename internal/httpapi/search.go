@@ -51,9 +51,17 @@ func (h *handlers) searchQuery(c echo.Context) (search.Query, error) {
 	// repeating the parameter; the codes may also be comma-separated.
 	q.Kind, q.State, q.Currency = listParam(c, "kind", ","), listParam(c, "state", ","), listParam(c, "currency", ",")
 	q.Customer = listParam(c, "customer", "")
+	for i, c := range q.Currency {
+		q.Currency[i] = strings.ToUpper(c) // as PUT /fx-rates takes it: usd is USD
+	}
+	for _, st := range q.State {
+		if !h.isState(st) {
+			return q, dossier.Errorf(dossier.EInvalid, "state=%s is not a state of any kind's workflow", clipText(st))
+		}
+	}
 	for _, k := range q.Kind {
 		if _, ok := h.Engine.Definitions().Kind(dossier.Kind(k)); !ok {
-			return q, dossier.Errorf(dossier.EInvalid, "kind=%q is unknown", k)
+			return q, dossier.Errorf(dossier.EInvalid, "kind=%s is unknown: use one of %s", clipText(k), h.kindNames())
 		}
 	}
 	for _, p := range []struct {
@@ -62,7 +70,7 @@ func (h *handlers) searchQuery(c echo.Context) (search.Query, error) {
 	}{{"date_from", &q.DateFrom}, {"date_to", &q.DateTo}} {
 		v := c.QueryParam(p.name)
 		if _, err := time.Parse(time.DateOnly, v); v != "" && err != nil {
-			return q, dossier.Errorf(dossier.EInvalid, "%s=%q: use a date like 2026-01-31", p.name, v)
+			return q, dossier.Errorf(dossier.EInvalid, "%s=%s: use a date like 2026-01-31", p.name, clipText(v))
 		}
 		*p.dst = v
 	}
@@ -82,7 +90,7 @@ func (h *handlers) searchQuery(c echo.Context) (search.Query, error) {
 	case search.SortDateAsc, search.SortDateDesc:
 		q.Sort = s
 	default:
-		return q, dossier.Errorf(dossier.EInvalid, "sort=%q: use relevance, date or -date", s)
+		return q, dossier.Errorf(dossier.EInvalid, "sort=%s: use relevance, date or -date", clipText(string(s)))
 	}
 	return q, nil
 }
@@ -102,4 +110,24 @@ func listParam(c echo.Context, name, sep string) []string {
 		}
 	}
 	return out
+}
+
+// kindNames lists the kinds, for messages.
+func (h *handlers) kindNames() string {
+	var names []string
+	for _, k := range h.Engine.Definitions().Kinds() {
+		names = append(names, string(k))
+	}
+	return strings.Join(names, ", ")
+}
+
+// isState reports whether some kind's workflow has the state.
+func (h *handlers) isState(state string) bool {
+	defs := h.Engine.Definitions()
+	for _, k := range defs.Kinds() {
+		if d, _ := defs.Kind(k); d.HasState(state) {
+			return true
+		}
+	}
+	return false
 }
