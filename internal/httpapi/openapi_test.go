@@ -12,6 +12,9 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
+// OpenAPISpec is the served document, for the contract check of the API tests.
+var OpenAPISpec = openAPISpec
+
 // openAPIMethods are the operation keys of an OpenAPI path item.
 var openAPIMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
