@@ -51,12 +51,24 @@ func newContract(t *testing.T) *contract {
 	if err != nil {
 		t.Fatalf("route openapi.json: %v", err)
 	}
-	return &contract{doc: doc, router: router, options: &openapi3filter.Options{
+	options := &openapi3filter.Options{
 		AuthenticationFunc:    acceptBearer,
 		IncludeResponseStatus: true, // a status the document does not list fails
 		MultiError:            true, // report every difference at once
 		SkipSettingDefaults:   true,
-	}}
+	}
+	options.WithCustomSchemaErrorFunc(schemaMismatch)
+	return &contract{doc: doc, router: router, options: options}
+}
+
+// schemaMismatch says where a body differs from its schema and how, without
+// the whole schema that kin-openapi prints by default.
+func schemaMismatch(err *openapi3.SchemaError) string {
+	reason := err.Reason
+	if err.Origin != nil {
+		reason = err.Origin.Error()
+	}
+	return fmt.Sprintf("at %q: %s", "/"+strings.Join(err.JSONPointer(), "/"), reason)
 }
 
 // acceptBearer stands in for the server's token check, which the tests
@@ -231,4 +243,53 @@ func labelParts(req *http.Request, op *openapi3.Operation) error {
 	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(relabelled)), nil }
 	req.ContentLength = int64(len(relabelled))
 	return nil
+}
+
+// TestContractCatchesDrift proves the check can fail: an answer with a member,
+// status or type the document does not describe is refused, and the same
+// answer as documented passes.
+func TestContractCatchesDrift(t *testing.T) {
+	t.Parallel()
+	const user = `"id":"01JH8Z3Q6W4N2V9K7T5R1M0XQY","username":"alice","display_name":"Alice","roles":["admin"],"approval_level":0,"created_at":"2026-01-15T10:00:00Z"`
+	const problem = `"type":"/problems/not_found","title":"Not Found","status":404,"detail":"no such document"`
+	cases := []struct {
+		name, method, path, token string
+		status                    int
+		contentType, body         string
+		want                      string // "" when the exchange matches the document
+	}{
+		{"documented user", "GET", "/api/v1/me", "t", 200, "application/json", `{` + user + `}`, ""},
+		{"undocumented member", "GET", "/api/v1/me", "t", 200, "application/json", `{` + user + `,"email":"a@example.com"}`, `"email"`},
+		{"missing member", "GET", "/api/v1/me", "t", 200, "application/json", `{"id":"x","username":"alice"}`, "display_name"},
+		{"wrong type", "GET", "/api/v1/me", "t", 200, "application/json", `{` + strings.Replace(user, `"approval_level":0`, `"approval_level":"0"`, 1) + `}`, "approval_level"},
+		{"undocumented status", "GET", "/api/v1/me", "t", 418, "application/problem+json", `{` + problem + `}`, "status is not supported"},
+		{"documented problem", "GET", "/api/v1/documents/x", "t", 404, "application/problem+json", `{` + problem + `}`, ""},
+		{"problem with an extra member", "GET", "/api/v1/documents/x", "t", 404, "application/problem+json", `{` + problem + `,"trace":"x"}`, `"trace"`},
+		{"problem as plain JSON", "GET", "/api/v1/documents/x", "t", 404, "application/json", `{` + problem + `}`, "application/json"},
+		{"accepted without a token", "GET", "/api/v1/me", "", 200, "application/json", `{` + user + `}`, "bearer"},
+		{"refused without a token", "GET", "/api/v1/me", "", 401, "application/problem+json", `{"type":"/problems/unauthorized","title":"Unauthorized","status":401,"detail":"sign in"}`, ""},
+		{"undocumented route", "GET", "/api/v1/nothing", "t", 200, "application/json", `{}`, "no operation"},
+	}
+	c := newContract(t)
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			req := httptest.NewRequest(tc.method, tc.path, nil)
+			if tc.token != "" {
+				req.Header.Set("Authorization", "Bearer "+tc.token)
+			}
+			rec := httptest.NewRecorder()
+			rec.Header().Set("Content-Type", tc.contentType)
+			rec.WriteHeader(tc.status)
+			rec.WriteString(tc.body)
+			err := c.check(req, nil, rec)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("check refused a documented exchange: %v", err)
+			case tc.want != "" && err == nil:
+				t.Errorf("check accepted %s %s %d %s, want a failure naming %s", tc.method, tc.path, tc.status, tc.body, tc.want)
+			case tc.want != "" && !strings.Contains(err.Error(), tc.want):
+				t.Errorf("check failed with %q, want it to name %s", err, tc.want)
+			}
+		})
+	}
 }
