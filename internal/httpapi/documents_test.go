@@ -417,6 +417,7 @@ func TestRestart(t *testing.T) {
 		b.Close()
 
 		s := apptest.Start(t, b.Config)
+		newContract(t).serve(t, s)
 		token := s.SignIn(t, "admin")
 		var got document
 		resp := s.Do(t, http.MethodGet, "/api/v1/documents/"+d.ID, token, nil)

@@ -43,6 +43,7 @@ func setup(t *testing.T, b apptest.Backend, opts ...func(*config.Config)) *bundl
 		o(&c)
 	}
 	s := apptest.Start(t, c)
+	newContract(t).serve(t, s)
 	u := s.AddUser(t, "admin", []dossier.Role{dossier.RoleAdmin}, 0)
 	return &bundle{Server: s, adminUser: u, admin: s.SignIn(t, "admin")}
 }

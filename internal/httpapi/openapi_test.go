@@ -12,6 +12,9 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
+// OpenAPISpec is the served document, for the contract check of the API tests.
+var OpenAPISpec = openAPISpec
+
 // openAPIMethods are the operation keys of an OpenAPI path item.
 var openAPIMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
@@ -98,8 +101,13 @@ func TestOpenAPIDocument(t *testing.T) {
 				continue // 416 comes from http.ServeContent as text/plain
 			}
 			content, _ := resp.(map[string]any)["content"].(map[string]any)
-			if _, ok := content["application/problem+json"]; !ok {
+			problem, ok := content["application/problem+json"].(map[string]any)
+			if !ok {
 				t.Errorf("%s response %s is not application/problem+json", key, status)
+				continue
+			}
+			if schema, _ := problem["schema"].(map[string]any); schema["$ref"] != "#/components/schemas/Problem" {
+				t.Errorf("%s response %s: schema %v, want the Problem schema", key, status, problem["schema"])
 			}
 		}
 		if !has2xx {
@@ -209,4 +217,92 @@ func resolveRef(doc map[string]any, ref string) (any, string) {
 		}
 	}
 	return cur, ""
+}
+
+// TestOpenAPIResponsesAreClosed checks that every object a response can
+// carry says whether it takes members beyond its properties, so that the
+// contract check of the API tests fails on an undocumented member; a map
+// (dates, fields, payloads, facet counts) says so with additionalProperties.
+func TestOpenAPIResponsesAreClosed(t *testing.T) {
+	doc := loadOpenAPI(t)
+	seen := map[string]bool{}
+	var walk func(where string, schema map[string]any)
+	walk = func(where string, schema map[string]any) {
+		if ref, ok := schema["$ref"].(string); ok {
+			if seen[ref] {
+				return
+			}
+			seen[ref] = true
+			target, err := resolveRef(doc, ref)
+			if err != "" {
+				t.Errorf("%s: $ref %q: %s", where, ref, err)
+				return
+			}
+			target2, _ := target.(map[string]any)
+			walk(ref, target2)
+			return
+		}
+		for _, k := range []string{"allOf", "anyOf", "oneOf"} {
+			if _, ok := schema[k]; ok {
+				t.Errorf("%s uses %s, which OpenAPI 3.0 cannot close against undocumented members", where, k)
+			}
+		}
+		_, hasProps := schema["properties"].(map[string]any)
+		if schema["type"] == "object" || hasProps {
+			if _, ok := schema["additionalProperties"]; !ok {
+				t.Errorf("%s is an object without additionalProperties: set false (or a schema for a map)", where)
+			}
+		}
+		if props, ok := schema["properties"].(map[string]any); ok {
+			for name, p := range props {
+				p, _ := p.(map[string]any)
+				walk(where+"/properties/"+name, p)
+			}
+		}
+		for _, k := range []string{"items", "additionalProperties"} {
+			if sub, ok := schema[k].(map[string]any); ok {
+				walk(where+"/"+k, sub)
+			}
+		}
+	}
+	for key, op := range openAPIOperations(t, doc) {
+		responses, _ := op["responses"].(map[string]any)
+		for status, resp := range responses {
+			content, _ := resp.(map[string]any)["content"].(map[string]any)
+			for media, c := range content {
+				if schema, ok := c.(map[string]any)["schema"].(map[string]any); ok {
+					walk(key+" "+status+" "+media, schema)
+				}
+			}
+		}
+	}
+	if !seen["#/components/schemas/Problem"] || !seen["#/components/schemas/Document"] {
+		t.Fatal("the walk missed the Problem or Document schema")
+	}
+
+	// Document is DocumentSummary plus allowed_events, written out because
+	// an allOf cannot be closed: the two lists must not drift apart.
+	schemas := doc["components"].(map[string]any)["schemas"].(map[string]any)
+	summary, _ := schemas["DocumentSummary"].(map[string]any)
+	document, _ := schemas["Document"].(map[string]any)
+	want, _ := json.Marshal(map[string]any{
+		"properties": merge(summary["properties"], map[string]any{"allowed_events": document["properties"].(map[string]any)["allowed_events"]}),
+		"required":   append(slices.Clone(summary["required"].([]any)), "allowed_events"),
+	})
+	got, _ := json.Marshal(map[string]any{"properties": document["properties"], "required": document["required"]})
+	if string(got) != string(want) {
+		t.Errorf("Document is not DocumentSummary plus allowed_events:\n got %s\nwant %s", got, want)
+	}
+}
+
+// merge returns the members of a (an object) and b together.
+func merge(a any, b map[string]any) map[string]any {
+	out := map[string]any{}
+	for k, v := range a.(map[string]any) {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
 }
