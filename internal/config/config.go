@@ -10,6 +10,8 @@ import (
 	"strings"
 
 	"github.com/dustin/go-humanize"
+
+	"dossier/internal/dossier"
 )
 
 // Config is every setting of the service.
@@ -36,11 +38,8 @@ func (c Config) RetentionYears(kind string) int {
 	if y, ok := c.Retention[""]; ok {
 		return y
 	}
-	return DefaultRetentionYears
+	return dossier.DefaultRetentionYears
 }
-
-// DefaultRetentionYears applies when DOSSIER_RETENTION_YEARS names no default.
-const DefaultRetentionYears = 10
 
 // setting ties one environment variable to its flag.
 type setting struct {
@@ -63,7 +62,7 @@ func (r *raw) settings() []setting {
 		{"DOSSIER_MAX_UPLOAD", "max-upload", "512MiB", "largest accepted upload, e.g. 512MiB", &r.maxUpload},
 		{"DOSSIER_WORKFLOWS_DIR", "workflows-dir", "", "directory overriding the embedded workflow definitions", &r.workflowsDir},
 		{"DOSSIER_OCR", "ocr", "0", "1 to OCR pages without a text layer with tesseract", &r.ocr},
-		{"DOSSIER_RETENTION_YEARS", "retention-years", strconv.Itoa(DefaultRetentionYears), "years archived documents stay locked: N, or N,kind=N,… per kind", &r.retention},
+		{"DOSSIER_RETENTION_YEARS", "retention-years", strconv.Itoa(dossier.DefaultRetentionYears), "years archived documents stay locked: N, or N,kind=N,… per kind", &r.retention},
 	}
 }
 
