@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"dossier/internal/app"
 	"dossier/internal/auth"
 	"dossier/internal/config"
@@ -85,6 +87,7 @@ func Start(t *testing.T, c config.Config) *Server {
 	if err != nil {
 		t.Fatalf("app.Open: %v", err)
 	}
+	a.Auth.Cost = bcrypt.MinCost // the cheapest hash: tests sign in a lot and prove nothing about bcrypt's cost
 	workers, stop := context.WithCancel(context.Background())
 	s := &Server{App: a, Config: c, srv: httptest.NewServer(a.Handler()), stopWorkers: stop, workersDone: make(chan struct{})}
 	go func() { defer close(s.workersDone); a.Jobs.Run(workers) }()
