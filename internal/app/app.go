@@ -170,7 +170,7 @@ func (a *App) Handler() http.Handler {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return httpapi.New(httpapi.Deps{
 		Store: a.Store, Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, Search: a.Indexer.Index(), Jobs: a.Jobs, Logger: a.Logger, Registry: reg,
-		MaxUpload: a.Config.MaxUpload, Ready: a.ready, Wake: a.Jobs.Wake,
+		MaxUpload: a.Config.MaxUpload, Ready: a.ready, Wake: a.Jobs.Wake, TrustedProxies: a.Config.TrustedProxies,
 	})
 }
 
