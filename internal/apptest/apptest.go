@@ -39,16 +39,16 @@ type Backend struct {
 	Config func(t *testing.T) config.Config
 }
 
-// Backends returns "embedded" (SQLite and files under a temporary data
-// directory) and "servers" (PostgreSQL and S3 from testenv, which skips the
-// test outside CI when they are not configured).
+// Backends returns "embedded" (testenv's SQLite and files under a temporary
+// data directory) and "servers" (testenv's PostgreSQL and S3, skipped outside
+// CI when they are not configured).
 func Backends() []Backend {
 	return []Backend{
 		{Name: "embedded", Config: func(t *testing.T) config.Config {
 			dir := t.TempDir()
 			return config.Config{
 				DataDir:     dir,
-				DatabaseURL: "sqlite://" + filepath.Join(dir, "dossier.db"),
+				DatabaseURL: testenv.SQLite.URL(t),
 				BlobURL:     "file://" + filepath.Join(dir, "blobs"),
 				SearchURL:   "db", Listen: "127.0.0.1:0", MaxUpload: DefaultMaxUpload,
 			}
@@ -56,7 +56,7 @@ func Backends() []Backend {
 		{Name: "servers", Config: func(t *testing.T) config.Config {
 			return config.Config{
 				DataDir:     t.TempDir(),
-				DatabaseURL: testenv.PostgresURL(t),
+				DatabaseURL: testenv.PostgreSQL.URL(t),
 				BlobURL:     testenv.S3URL(t),
 				SearchURL:   "db", Listen: "127.0.0.1:0", MaxUpload: DefaultMaxUpload,
 			}
