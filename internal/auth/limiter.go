@@ -2,6 +2,8 @@ package auth
 
 import (
 	"container/list"
+	"crypto/sha256"
+	"encoding/hex"
 	"sync"
 	"time"
 
@@ -120,6 +122,13 @@ func recent(ts []time.Time, cutoff time.Time) []time.Time {
 	return ts[i:]
 }
 
+// keys names the counters of a sign-in. A user name longer than any valid
+// one (64 bytes) is keyed by its digest, so that a key stays small whatever
+// a client sends; the address comes from the IP extractor and is short.
 func keys(username, addr string) []string {
+	if len(username) > 64 {
+		sum := sha256.Sum256([]byte(username))
+		username = "sha256:" + hex.EncodeToString(sum[:])
+	}
 	return []string{"user:" + username, "addr:" + addr}
 }

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,6 +57,29 @@ func TestLimiterMemoryIsBounded(t *testing.T) {
 	}
 	if err := l.Check("someone-new", "198.51.100.9"); dossier.ErrorCode(err) != dossier.ETooManyRequests {
 		t.Errorf("the spraying address was forgotten: %v, want too many requests", err)
+	}
+}
+
+// TestLimiterKeysStaySmall: a megabyte of user name costs a key of a few
+// dozen bytes, and still counts as that name.
+func TestLimiterKeysStaySmall(t *testing.T) {
+	t.Parallel()
+	clock := testenv.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	l := newTestLimiter(clock)
+	huge := strings.Repeat("x", 1<<20)
+	for i := range 10 {
+		l.Fail(huge, fmt.Sprintf("192.0.2.%d", i))
+	}
+	for key := range l.keys {
+		if len(key) > 100 {
+			t.Fatalf("a key of %d bytes", len(key))
+		}
+	}
+	if err := l.Check(huge, "192.0.2.200"); dossier.ErrorCode(err) != dossier.ETooManyRequests {
+		t.Errorf("the long name after 10 failures: %v, want too many requests", err)
+	}
+	if err := l.Check(huge+"y", "192.0.2.200"); err != nil {
+		t.Errorf("another long name: %v, want allowed", err)
 	}
 }
 
