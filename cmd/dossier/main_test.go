@@ -114,7 +114,7 @@ func TestNewUserFlow(t *testing.T) {
 	backends := map[string]func(t *testing.T) map[string]string{
 		"embedded": func(t *testing.T) map[string]string { return map[string]string{} },
 		"servers": func(t *testing.T) map[string]string {
-			return map[string]string{"DOSSIER_DATABASE_URL": testenv.PostgresURL(t), "DOSSIER_BLOB_URL": testenv.S3URL(t)}
+			return map[string]string{"DOSSIER_DATABASE_URL": testenv.PostgreSQL.URL(t), "DOSSIER_BLOB_URL": testenv.S3URL(t)}
 		},
 	}
 	for name, extra := range backends {

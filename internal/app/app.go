@@ -51,6 +51,7 @@ type App struct {
 	Documents *documents.Service
 	Engine    *engine.Engine
 	Indexer   *indexer.Service
+	Extractor *textract.Extractor // what extract_text jobs read files with
 	Jobs      *jobs.Runner
 	Logger    *slog.Logger
 }
@@ -91,7 +92,8 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 		a.Close()
 		return nil, err
 	}
-	a.Indexer = indexer.New(st, blobs, index, textract.New(c.OCR, tmp), tmp, time.Now)
+	a.Extractor = textract.New(c.OCR, tmp)
+	a.Indexer = indexer.New(st, blobs, index, a.Extractor, tmp, time.Now)
 	a.Jobs = jobs.New(st, map[string]jobs.Handler{
 		followup.Stamp:   a.Documents.StampJob,
 		followup.Retain:  a.Documents.LockJob,
@@ -160,10 +162,11 @@ func (a *App) Close() error { return errors.Join(a.Blobs.Close(), a.Store.Close(
 // Handler returns the HTTP handler of the service.
 func (a *App) Handler() http.Handler {
 	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		extractorInfo(a.Extractor.Info()))
 	return httpapi.New(httpapi.Deps{
 		Audit: audit.NewTrail(a.Store), Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, Search: a.Indexer.Index(), Jobs: a.Jobs, Logger: a.Logger, Registry: reg,
-		MaxUpload: a.Config.MaxUpload, Ready: a.ready, Wake: a.Jobs.Wake,
+		MaxUpload: a.Config.MaxUpload, Ready: a.ready, Wake: a.Jobs.Wake, TrustedProxies: a.Config.TrustedProxies,
 	})
 }
 

@@ -12,6 +12,7 @@ import (
 // Serve answers HTTP on ln until ctx ends, then shuts down gracefully,
 // letting requests in flight finish for up to 30 seconds.
 func (a *App) Serve(ctx context.Context, ln net.Listener) error {
+	a.logExtractor()
 	srv := &http.Server{
 		Handler:           a.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"dossier/internal/app"
 	"dossier/internal/auth"
 	"dossier/internal/config"
@@ -37,16 +39,16 @@ type Backend struct {
 	Config func(t *testing.T) config.Config
 }
 
-// Backends returns "embedded" (SQLite and files under a temporary data
-// directory) and "servers" (PostgreSQL and S3 from testenv, which skips the
-// test outside CI when they are not configured).
+// Backends returns "embedded" (testenv's SQLite and files under a temporary
+// data directory) and "servers" (testenv's PostgreSQL and S3, skipped outside
+// CI when they are not configured).
 func Backends() []Backend {
 	return []Backend{
 		{Name: "embedded", Config: func(t *testing.T) config.Config {
 			dir := t.TempDir()
 			return config.Config{
 				DataDir:     dir,
-				DatabaseURL: "sqlite://" + filepath.Join(dir, "dossier.db"),
+				DatabaseURL: testenv.SQLite.URL(t),
 				BlobURL:     "file://" + filepath.Join(dir, "blobs"),
 				SearchURL:   "db", Listen: "127.0.0.1:0", MaxUpload: DefaultMaxUpload,
 			}
@@ -54,7 +56,7 @@ func Backends() []Backend {
 		{Name: "servers", Config: func(t *testing.T) config.Config {
 			return config.Config{
 				DataDir:     t.TempDir(),
-				DatabaseURL: testenv.PostgresURL(t),
+				DatabaseURL: testenv.PostgreSQL.URL(t),
 				BlobURL:     testenv.S3URL(t),
 				SearchURL:   "db", Listen: "127.0.0.1:0", MaxUpload: DefaultMaxUpload,
 			}
@@ -85,6 +87,7 @@ func Start(t *testing.T, c config.Config) *Server {
 	if err != nil {
 		t.Fatalf("app.Open: %v", err)
 	}
+	a.Auth.Cost = bcrypt.MinCost // the cheapest hash: tests sign in a lot and prove nothing about bcrypt's cost
 	workers, stop := context.WithCancel(context.Background())
 	s := &Server{App: a, Config: c, srv: httptest.NewServer(a.Handler()), stopWorkers: stop, workersDone: make(chan struct{})}
 	go func() { defer close(s.workersDone); a.Jobs.Run(workers) }()

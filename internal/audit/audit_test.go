@@ -4,19 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"path/filepath"
 	"testing"
 	"time"
-
-	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx" for tampering
-	_ "modernc.org/sqlite"             // database/sql driver "sqlite" for tampering
 
 	"dossier/internal/audit"
 	"dossier/internal/auditchain"
 	"dossier/internal/dossier"
 	"dossier/internal/store"
-	"dossier/internal/store/postgres"
-	"dossier/internal/store/sqlite"
 	"dossier/internal/testenv"
 )
 
@@ -27,36 +21,16 @@ type database struct {
 	open func(t *testing.T) (store.Store, *sql.DB)
 }
 
-var databases = []database{
-	{"sqlite", func(t *testing.T) (store.Store, *sql.DB) {
-		path := filepath.Join(t.TempDir(), "audit.db")
-		st, err := sqlite.Open(t.Context(), path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		return st, rawDB(t, "sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
-	}},
-	{"postgres", func(t *testing.T) (store.Store, *sql.DB) {
-		url := testenv.PostgresURL(t)
-		st, err := postgres.Open(t.Context(), url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		return st, rawDB(t, "pgx", url) // the URL carries the test's search_path
-	}},
-}
-
-func rawDB(t *testing.T, driver, dsn string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatal(err)
+var databases = func() []database {
+	var out []database
+	for _, s := range testenv.Stores() {
+		out = append(out, database{s.Name, func(t *testing.T) (store.Store, *sql.DB) {
+			db := s.Open(t)
+			return db, db.Raw(t)
+		}})
 	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
+	return out
+}()
 
 // The trail of every test: 20 events over the system stream and two documents.
 const (

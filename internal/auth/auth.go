@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -25,18 +26,28 @@ const SessionTTL = 12 * time.Hour
 
 // Service is the sign-in and user-management service.
 type Service struct {
+	// Cost is the bcrypt cost of new password hashes: bcrypt.DefaultCost
+	// unless lowered (tests use bcrypt.MinCost). Set it before first use.
+	Cost int
+
 	store   store.Store
 	limiter *Limiter
 	now     func() time.Time
+	// dummyHash is compared against when the user name is unknown. It is made
+	// on the first such sign-in, at Cost, so that it costs what a real hash does.
+	dummyHash func() []byte
 }
 
 // New returns a Service; now is the clock (time.Now outside tests).
 func New(s store.Store, now func() time.Time) *Service {
-	return &Service{store: s, limiter: NewLimiter(10, 15*time.Minute, now), now: now}
+	svc := &Service{Cost: bcrypt.DefaultCost, store: s, limiter: NewLimiter(10, 15*time.Minute, now), now: now}
+	svc.dummyHash = sync.OnceValue(func() []byte {
+		// Fails only for a cost above bcrypt.MaxCost; a nil hash then matches no password.
+		h, _ := bcrypt.GenerateFromPassword([]byte("no user has this password"), svc.Cost)
+		return h
+	})
+	return svc
 }
-
-// dummyHash is compared against when the user name is unknown.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("no user has this password"), bcrypt.DefaultCost)
 
 // errBadCredentials is deliberately the same for an unknown user and a wrong password.
 var errBadCredentials = dossier.Errorf(dossier.EUnauthorized, "the username or password is wrong")
@@ -56,7 +67,7 @@ func (s *Service) SignIn(ctx context.Context, username, password, clientAddr str
 	}
 	stored := []byte(u.PasswordHash)
 	if err != nil {
-		stored = dummyHash // same work for an unknown user, so timing does not tell which names exist
+		stored = s.dummyHash() // same work for an unknown user, so timing does not tell which names exist
 	}
 	if bcrypt.CompareHashAndPassword(stored, []byte(password)) != nil || err != nil {
 		s.limiter.Fail(username, clientAddr)

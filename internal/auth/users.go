@@ -73,7 +73,7 @@ func (s *Service) CreateUser(ctx context.Context, actor string, n NewUser) (doss
 	if err := n.Validate(); err != nil {
 		return dossier.User{}, err
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(n.Password), bcrypt.DefaultCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(n.Password), s.Cost)
 	if err != nil {
 		return dossier.User{}, fmt.Errorf("hash password: %w", err)
 	}

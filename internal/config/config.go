@@ -4,12 +4,15 @@ package config
 
 import (
 	"fmt"
+	"net"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/dustin/go-humanize"
 	"github.com/spf13/pflag"
+
+	"dossier/internal/dossier"
 )
 
 // Config is every setting of the service.
@@ -26,6 +29,9 @@ type Config struct {
 	Retention map[string]int
 	// OCR runs tesseract on pages without a text layer (DOSSIER_OCR=1).
 	OCR bool
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
+	// client; empty trusts none, and the peer address is the client.
+	TrustedProxies []*net.IPNet
 }
 
 // RetentionYears returns the retention of a kind in years.
@@ -36,11 +42,8 @@ func (c Config) RetentionYears(kind string) int {
 	if y, ok := c.Retention[""]; ok {
 		return y
 	}
-	return DefaultRetentionYears
+	return dossier.DefaultRetentionYears
 }
-
-// DefaultRetentionYears applies when DOSSIER_RETENTION_YEARS names no default.
-const DefaultRetentionYears = 10
 
 // setting ties one environment variable to its flag.
 type setting struct {
@@ -50,7 +53,7 @@ type setting struct {
 
 // raw holds the settings as strings while they are parsed.
 type raw struct {
-	dataDir, databaseURL, blobURL, searchURL, listen, maxUpload, workflowsDir, retention, ocr string
+	dataDir, databaseURL, blobURL, searchURL, listen, maxUpload, workflowsDir, retention, ocr, trustedProxies string
 }
 
 func (r *raw) settings() []setting {
@@ -63,7 +66,8 @@ func (r *raw) settings() []setting {
 		{"DOSSIER_MAX_UPLOAD", "max-upload", "512MiB", "largest accepted upload, e.g. 512MiB", &r.maxUpload},
 		{"DOSSIER_WORKFLOWS_DIR", "workflows-dir", "", "directory overriding the embedded workflow definitions", &r.workflowsDir},
 		{"DOSSIER_OCR", "ocr", "0", "1 to OCR pages without a text layer with tesseract", &r.ocr},
-		{"DOSSIER_RETENTION_YEARS", "retention-years", strconv.Itoa(DefaultRetentionYears), "years archived documents stay locked: N, or N,kind=N,… per kind", &r.retention},
+		{"DOSSIER_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For names the client (default: none)", &r.trustedProxies},
+		{"DOSSIER_RETENTION_YEARS", "retention-years", strconv.Itoa(dossier.DefaultRetentionYears), "years archived documents stay locked: N, or N,kind=N,… per kind", &r.retention},
 	}
 }
 
@@ -121,6 +125,9 @@ func (r *raw) build() (Config, error) {
 	if c.Retention, err = parseRetention(r.retention); err != nil {
 		return c, err
 	}
+	if c.TrustedProxies, err = parseCIDRs(r.trustedProxies); err != nil {
+		return c, err
+	}
 	if !strings.HasPrefix(c.DatabaseURL, "sqlite://") && !strings.HasPrefix(c.DatabaseURL, "postgres://") &&
 		!strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		return c, fmt.Errorf("DOSSIER_DATABASE_URL %q: use sqlite://PATH or postgres://…", c.DatabaseURL)
@@ -132,6 +139,33 @@ func (r *raw) build() (Config, error) {
 		return c, fmt.Errorf("DOSSIER_SEARCH_URL %q: use db or meili://host:7700?…", c.SearchURL)
 	}
 	return c, nil
+}
+
+// parseCIDRs reads "10.0.0.0/8, 192.0.2.7": CIDRs, or single addresses
+// meaning only themselves.
+func parseCIDRs(raw string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for part := range strings.SplitSeq(raw, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			if ip := net.ParseIP(part); ip != nil {
+				bits := 8 * len(ip.To4())
+				if bits == 0 {
+					bits = 128
+				}
+				part = fmt.Sprintf("%s/%d", part, bits)
+			}
+		}
+		_, n, err := net.ParseCIDR(part)
+		if err != nil {
+			return nil, fmt.Errorf("DOSSIER_TRUSTED_PROXIES: %q is not a CIDR: use e.g. 10.0.0.0/8,fd00::/8", part)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // parseRetention reads "10" or "10,letter_of_credit=6,customs=7".

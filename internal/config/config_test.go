@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -103,5 +104,30 @@ func TestInvalid(t *testing.T) {
 		if _, err := build(t, env); err == nil {
 			t.Errorf("%v: accepted, want an error", env)
 		}
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := build(t, nil)
+	if err != nil || len(c.TrustedProxies) != 0 {
+		t.Fatalf("default: %v, %v; want no trusted proxy", c.TrustedProxies, err)
+	}
+	c, err = build(t, map[string]string{"DOSSIER_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7,fd00::/8"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range c.TrustedProxies {
+		got = append(got, n.String())
+	}
+	if want := []string{"10.0.0.0/8", "192.0.2.7/32", "fd00::/8"}; !slices.Equal(got, want) {
+		t.Errorf("trusted proxies %v, want %v", got, want)
+	}
+	c, err = build(t, map[string]string{"DOSSIER_TRUSTED_PROXIES": "10.0.0.0/8"}, "--trusted-proxies", "172.16.0.0/12")
+	if err != nil || len(c.TrustedProxies) != 1 || c.TrustedProxies[0].String() != "172.16.0.0/12" {
+		t.Errorf("the flag must win: %v, %v", c.TrustedProxies, err)
+	}
+	if _, err := build(t, map[string]string{"DOSSIER_TRUSTED_PROXIES": "10.0.0.0/33"}); err == nil || !strings.Contains(err.Error(), "DOSSIER_TRUSTED_PROXIES") {
+		t.Errorf("a bad CIDR: %v, want an error naming DOSSIER_TRUSTED_PROXIES", err)
 	}
 }

@@ -13,9 +13,6 @@ import (
 	"dossier/internal/store"
 )
 
-// defaultRetentionYears applies when the service was built without a retention table.
-const defaultRetentionYears = 10
-
 // LockJob brings the blob-store locks of the document named in payload in
 // line with the database: every file version and rendition of an archived
 // document is retained until archived_at plus its kind's retention, and held
@@ -91,7 +88,7 @@ func (s *Service) lockBlob(ctx context.Context, sha string) error {
 
 func (s *Service) retentionYears(k dossier.Kind) int {
 	if s.RetentionYears == nil {
-		return defaultRetentionYears
+		return dossier.DefaultRetentionYears // built without a retention table
 	}
 	return s.RetentionYears(string(k))
 }

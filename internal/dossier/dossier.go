@@ -57,6 +57,11 @@ type Document struct {
 	File         FileVersion       `json:"file"` // the newest file version
 }
 
+// DefaultRetentionYears is how long an archived document stays locked when
+// the configuration names no retention for its kind. It lives in
+// the domain so that the configuration and the documents service share it.
+const DefaultRetentionYears = 10
+
 // FileVersion is one uploaded file of a document. Versions count from 1.
 type FileVersion struct {
 	DocumentID string    `json:"-"`

@@ -77,10 +77,10 @@ func TestFireRefusals(t *testing.T) {
 			e.mustFire(t, d.ID, fire{by: c.admin, event: "submit", to: "in_review"})
 			e.mustFire(t, d.ID, fire{by: c.reviewer, event: "return", to: "received"})
 			cur := e.get(t, d.ID)
-			for _, v := range []int{1, cur.Version - 1, cur.Version + 1} {
-				e.refusedFire(t, d.ID, c.admin, engine.Fire{Event: "submit", IfMatch: v}, dossier.EConflict, "version")
+			for _, v := range []int{0, 1, cur.Version - 1, cur.Version + 1} {
+				e.refusedFire(t, d.ID, c.admin, engine.Fire{Event: "submit", IfMatch: new(v)}, dossier.EConflict, "version")
 			}
-			got, _, err := e.eng.Fire(e.ctx, c.admin, d.ID, engine.Fire{Event: "submit", IfMatch: cur.Version})
+			got, _, err := e.eng.Fire(e.ctx, c.admin, d.ID, engine.Fire{Event: "submit", IfMatch: new(cur.Version)})
 			if err != nil || got.Version != cur.Version+1 {
 				t.Errorf("submit with the current If-Match: v%d, %v; want v%d", got.Version, err, cur.Version+1)
 			}

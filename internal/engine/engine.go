@@ -38,8 +38,9 @@ type Fire struct {
 	Event   string          `json:"event"`
 	Comment string          `json:"comment"`
 	Payload json.RawMessage `json:"payload"`
-	// IfMatch, when not 0, is the version the caller saw; another is a 409.
-	IfMatch int `json:"-"`
+	// IfMatch, when given, is the version the caller saw; another is a 409.
+	// A pointer, so that a given 0 (never a version) is not taken for none.
+	IfMatch *int `json:"-"`
 }
 
 // Fire fires an event on document id for actor. It returns the document as
@@ -59,8 +60,8 @@ func (e *Engine) Fire(ctx context.Context, actor dossier.User, id string, f Fire
 		if d, err = tx.Document(ctx, id); err != nil {
 			return err
 		}
-		if f.IfMatch != 0 && f.IfMatch != d.Version {
-			return dossier.Errorf(dossier.EConflict, "document %s is at version %d, not %d: reload it and decide again", id, d.Version, f.IfMatch)
+		if f.IfMatch != nil && *f.IfMatch != d.Version {
+			return dossier.Errorf(dossier.EConflict, "document %s is at version %d, not %d: reload it and decide again", id, d.Version, *f.IfMatch)
 		}
 		if d, err = e.fire(ctx, tx, actor, d, f, payload); err != nil {
 			return err

@@ -109,7 +109,7 @@ func TestRaces(t *testing.T) {
 			// Every racer could approve level 2 as well, so only If-Match
 			// keeps the losers from signing the next level unseen.
 			d := e.toPendingApproval(t, e.doc(t, dossier.KindPurchaseOrder, c.admin, amount("150000", "EUR")), c.admin, c.reviewer)
-			errs := race(e, d.ID, approvers, func(int) engine.Fire { return engine.Fire{Event: "approve", IfMatch: d.Version} })
+			errs := race(e, d.ID, approvers, func(int) engine.Fire { return engine.Fire{Event: "approve", IfMatch: new(d.Version)} })
 			oneWinner(t, errs)
 			after := e.get(t, d.ID)
 			if after.State != "pending_approval" || after.Version != d.Version+1 {

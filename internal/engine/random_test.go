@@ -213,16 +213,20 @@ func (w *walk) step(t *testing.T, i int) {
 	stale := false
 	switch w.rng.IntN(10) {
 	case 0:
-		f.IfMatch, stale = before.Version+1+w.rng.IntN(3), true
+		f.IfMatch, stale = new(before.Version+1+w.rng.IntN(3)), true
 	case 1, 2, 3, 4:
-		f.IfMatch = before.Version
+		f.IfMatch = new(before.Version)
 	}
 	allowed, err := e.eng.Allowed(e.ctx, u, before)
 	if err != nil {
 		w.fail(t, "step %d: Allowed(%s, %s): %v", i, u.Username, id, err)
 		return
 	}
-	what := fmt.Sprintf("step %d: %s by %s on %s %s (%s v%d, payload %s, if-match %d)", i, ev.Name, u.Username, before.Kind, id, before.State, before.Version, f.Payload, f.IfMatch)
+	ifMatch := "none"
+	if f.IfMatch != nil {
+		ifMatch = fmt.Sprint(*f.IfMatch)
+	}
+	what := fmt.Sprintf("step %d: %s by %s on %s %s (%s v%d, payload %s, if-match %s)", i, ev.Name, u.Username, before.Kind, id, before.State, before.Version, f.Payload, ifMatch)
 
 	got, _, err := e.eng.Fire(e.ctx, u, id, f)
 	code := dossier.ErrorCode(err)

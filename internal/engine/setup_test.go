@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -19,8 +18,6 @@ import (
 	"dossier/internal/dossier"
 	"dossier/internal/engine"
 	"dossier/internal/store"
-	"dossier/internal/store/postgres"
-	"dossier/internal/store/sqlite"
 	"dossier/internal/testenv"
 	"dossier/internal/workflow"
 	"dossier/workflows"
@@ -33,28 +30,20 @@ type backend struct {
 	open func(t *testing.T) (store.Store, string)
 }
 
-// backends lists the stores every suite runs on. PostgreSQL is skipped
-// outside CI when TEST_DATABASE_URL is unset (testenv decides).
+// backends lists the stores every suite runs on: testenv's. PostgreSQL is
+// skipped outside CI when TEST_DATABASE_URL is unset (testenv decides).
 func backends() []backend {
-	return []backend{
-		{"sqlite", func(t *testing.T) (store.Store, string) {
-			db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "dossier.db"))
-			if err != nil {
-				t.Fatalf("open sqlite: %v", err)
+	var out []backend
+	for _, s := range testenv.Stores() {
+		out = append(out, backend{s.Name, func(t *testing.T) (store.Store, string) {
+			db := s.Open(t)
+			if db.Driver != "pgx" {
+				return db, ""
 			}
-			t.Cleanup(func() { db.Close() })
-			return db, ""
-		}},
-		{"postgres", func(t *testing.T) (store.Store, string) {
-			url := testenv.PostgresURL(t)
-			db, err := postgres.Open(context.Background(), url)
-			if err != nil {
-				t.Fatalf("open postgres: %v", err)
-			}
-			t.Cleanup(func() { db.Close() })
-			return db, url
-		}},
+			return db, db.URL
+		}})
 	}
+	return out
 }
 
 // forEachBackend runs fn as a parallel subtest on every backend, with a

@@ -55,7 +55,7 @@ func (e *env) mustFire(t *testing.T, id string, f fire) dossier.Document {
 		f.comment = f.event + " by " + f.by.Username
 	}
 	payload := encode(t, f.payload)
-	got, _, err := e.eng.Fire(e.ctx, f.by, id, engine.Fire{Event: f.event, Comment: f.comment, Payload: payload, IfMatch: before.Version})
+	got, _, err := e.eng.Fire(e.ctx, f.by, id, engine.Fire{Event: f.event, Comment: f.comment, Payload: payload, IfMatch: new(before.Version)})
 	if err != nil {
 		t.Fatalf("%s by %s in %s: %v", f.event, f.by.Username, before.State, err)
 	}

@@ -143,14 +143,19 @@ func intParam(c echo.Context, name string, def, min, max int) (int, error) {
 	return n, nil
 }
 
-// ifMatchVersion reads the document version from If-Match ("3", 3 or W/"3").
+// ifMatchVersion reads the document version from If-Match ("3" or 3). A weak
+// tag (W/"3") never matches: If-Match uses the strong comparison (RFC 9110
+// §13.1.1), and a version is a strong validator of the document.
 func ifMatchVersion(c echo.Context) (int, error) {
 	raw := strings.TrimSpace(c.Request().Header.Get("If-Match"))
 	if raw == "" {
 		return 0, dossier.Errorf(dossier.EPreconditionRequired,
 			"send If-Match with the document's ETag (its version) so that concurrent edits cannot overwrite each other")
 	}
-	v := strings.Trim(strings.TrimPrefix(raw, "W/"), `"`)
+	if strings.HasPrefix(raw, "W/") {
+		return 0, dossier.Errorf(dossier.EPreconditionFailed, "If-Match %s is a weak tag, which never matches: send the ETag of GET as it is", raw)
+	}
+	v := strings.Trim(raw, `"`)
 	n, err := strconv.Atoi(v)
 	if err != nil {
 		return 0, dossier.Errorf(dossier.EPreconditionFailed, "If-Match %s is not a version of this document: use the ETag of GET", raw)

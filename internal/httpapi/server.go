@@ -6,6 +6,7 @@ package httpapi
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -40,6 +41,9 @@ type Deps struct {
 	Ready func(ctx context.Context) error
 	// Wake, if set, tells the background workers that new jobs are queued.
 	Wake func()
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
+	// client (DOSSIER_TRUSTED_PROXIES); none means the peer is the client.
+	TrustedProxies []*net.IPNet
 }
 
 // New returns the HTTP handler of the API.
@@ -47,8 +51,7 @@ func New(d Deps) http.Handler {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(d.Logger)
-	// The client address feeds the sign-in limiter: never take it from a header.
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = clientIP(d.TrustedProxies)
 	h := &handlers{Deps: d}
 	e.Use(middleware.RequestID())
 	e.Use(requestLog(d.Logger))
@@ -58,6 +61,22 @@ func New(d Deps) http.Handler {
 	e.Use(h.authenticate)
 	h.routes(e)
 	return e
+}
+
+// clientIP returns how the client address is read. It feeds the sign-in
+// limiter, so a header is believed only when a trusted proxy sent it: then the
+// client is the right-most X-Forwarded-For address that is not a trusted
+// proxy (the ones left of it could be made up by the client). Echo trusts
+// loopback and private ranges by default; here only the configured ones.
+func clientIP(trusted []*net.IPNet) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, n := range trusted {
+		opts = append(opts, echo.TrustIPRange(n))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
 // handlers holds the dependencies the handler methods use.

@@ -22,7 +22,7 @@ func (h *handlers) fireEvent(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		req.IfMatch = v
+		req.IfMatch = &v
 	}
 	u, _ := currentUser(c)
 	d, allowed, err := h.Engine.Fire(c.Request().Context(), u, c.Param("id"), req)

@@ -22,9 +22,7 @@ import (
 	"dossier/internal/pdf/pdftest"
 	"dossier/internal/search"
 	"dossier/internal/store"
-	"dossier/internal/store/postgres"
 	"dossier/internal/store/sqldb"
-	"dossier/internal/store/sqlite"
 	"dossier/internal/testenv"
 	"dossier/internal/textract"
 	"dossier/internal/workflow"
@@ -82,25 +80,13 @@ func setup(t *testing.T, open func(t *testing.T) *sqldb.DB) *bundle {
 	return b
 }
 
+// backends maps testenv's stores by name to their opener.
 func backends() map[string]func(t *testing.T) *sqldb.DB {
-	return map[string]func(t *testing.T) *sqldb.DB{
-		"sqlite": func(t *testing.T) *sqldb.DB {
-			db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "d.db"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			return db
-		},
-		"postgres": func(t *testing.T) *sqldb.DB {
-			db, err := postgres.Open(context.Background(), testenv.PostgresURL(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			return db
-		},
+	out := map[string]func(t *testing.T) *sqldb.DB{}
+	for _, s := range testenv.Stores() {
+		out[s.Name] = func(t *testing.T) *sqldb.DB { return s.Open(t).DB }
 	}
+	return out
 }
 
 func (b *bundle) upload(t *testing.T, text string) dossier.Document {

@@ -1,7 +1,9 @@
 // Package testenv gives tests the real backends that the test command starts:
-// a fresh PostgreSQL schema and a fresh S3 bucket per test. When a backend is
-// not configured the test is skipped, except under CI (CI=true), where a
-// missing backend is a failure: CI must prove every backend.
+// the list of database backends every suite runs on (Stores), a migrated
+// PostgreSQL schema of its own per test (from a pool reset to a template that
+// each test binary migrates once), and a fresh S3 bucket per test. When a
+// backend is not configured the test is skipped, except under CI (CI=true),
+// where a missing backend is a failure: CI must prove every backend.
 package testenv
 
 import (
@@ -41,7 +43,8 @@ func Optional(name string) bool {
 }
 
 // PostgresURL returns a URL to a new, empty schema in the test database;
-// the schema is dropped when the test ends.
+// the schema is dropped when the test ends. Tests of the migrations use it;
+// others want a migrated one: PostgreSQL.URL or MigratedPostgresURL.
 func PostgresURL(t testing.TB) string {
 	t.Helper()
 	schema := "t_" + strings.ToLower(ulid.Make().String())

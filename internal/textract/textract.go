@@ -110,6 +110,36 @@ func (e *Extractor) Tools() string {
 	return b.String()
 }
 
+// Info names what extraction uses, for the start-up log and the metrics.
+type Info struct {
+	// PDF is "pdftotext", or "pure-go" when pdftotext is not installed.
+	PDF string
+	// PDFVersion is pdftotext's version; "" for the pure-Go reader, or when
+	// pdftotext did not print one.
+	PDFVersion string
+	// OCR is "off", "on", "images" (pdftoppm is missing, so no PDF pages) or
+	// "unavailable" (asked for, but tesseract is missing).
+	OCR string
+}
+
+// Info reports the PDF text extractor in use and what OCR can do.
+func (e *Extractor) Info() Info {
+	i := Info{PDF: "pure-go", OCR: "off"}
+	if e.PDFToText != "" {
+		i.PDF, i.PDFVersion = "pdftotext", e.versions[e.PDFToText]
+	}
+	switch {
+	case !e.OCR:
+	case e.Tesseract == "":
+		i.OCR = "unavailable"
+	case e.PDFToPPM == "":
+		i.OCR = "images"
+	default:
+		i.OCR = "on"
+	}
+	return i
+}
+
 func (e *Extractor) describe(name, path string) string {
 	if v := e.versions[path]; v != "" {
 		return name + " " + v

@@ -1,4 +1,4 @@
-package postgres
+package postgres_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/pressly/goose/v3"
 
 	"dossier/internal/store"
+	"dossier/internal/store/postgres"
 	"dossier/internal/store/storetest"
 	"dossier/internal/testenv"
 )
@@ -19,7 +20,7 @@ func TestReindexAfterUpgrade(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sub, _ := fs.Sub(migrations, "migrations")
+	sub, _ := fs.Sub(postgres.Migrations, "migrations")
 	p, err := goose.NewProvider(goose.DialectPostgres, raw, sub)
 	if err != nil {
 		t.Fatal(err)
@@ -28,7 +29,7 @@ func TestReindexAfterUpgrade(t *testing.T) {
 		t.Fatal(err)
 	}
 	storetest.ReindexAfterUpgrade(t, raw, func() (store.Store, error) {
-		db, err := Open(context.Background(), url)
+		db, err := postgres.Open(context.Background(), url)
 		if err == nil {
 			t.Cleanup(func() { db.Close() })
 		}

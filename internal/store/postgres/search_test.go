@@ -2,7 +2,6 @@ package postgres_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"testing"
 
@@ -14,18 +13,13 @@ import (
 
 func TestSearchConformance(t *testing.T) {
 	searchtest.Run(t, func(t *testing.T) search.Index {
-		db, err := postgres.Open(context.Background(), testenv.PostgresURL(t))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		return db.Search()
+		return testenv.PostgreSQL.Open(t).Search()
 	})
 }
 
 func TestSearchReplicas(t *testing.T) {
 	searchtest.RunReplicas(t, func(t *testing.T) (search.Index, search.Index) {
-		url := testenv.PostgresURL(t)
+		url := testenv.PostgreSQL.URL(t)
 		var ix [2]search.Index
 		for i := range ix {
 			db, err := postgres.Open(context.Background(), url)
@@ -42,12 +36,7 @@ func TestSearchReplicas(t *testing.T) {
 // Writing a document again keeps its number: numbers drawn and dropped by
 // updates would lengthen every replica's catalog.
 func TestSearchUpdateKeepsNumber(t *testing.T) {
-	url := testenv.PostgresURL(t)
-	db, err := postgres.Open(context.Background(), url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := testenv.PostgreSQL.Open(t)
 	d := search.Doc{ID: "01KEEPNUM", Kind: "other", State: "received", Title: "brake disc", Date: "2026-01-01"}
 	for i := range 20 {
 		d.Title = fmt.Sprintf("brake disc %d", i)
@@ -59,11 +48,7 @@ func TestSearchUpdateKeepsNumber(t *testing.T) {
 	if err := db.Search().Upsert(context.Background(), d); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := sql.Open("pgx", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer raw.Close()
+	raw := db.Raw(t)
 	var top int64
 	if err := raw.QueryRow(`SELECT max(num) FROM search_docs`).Scan(&top); err != nil || top != 2 {
 		t.Fatalf("highest document number after 20 writes of one document and one of another: %d (err %v), want 2", top, err)
