@@ -8,6 +8,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -82,6 +85,9 @@ func (e *Engine) fire(ctx context.Context, tx store.Tx, actor dossier.User, d do
 	}
 	if !def.Machine(d.State).Can(ev.Name) {
 		return d, dossier.Errorf(dossier.EConflict, "%s cannot be fired in state %s: it applies in %v", ev.Name, d.State, ev.From)
+	}
+	if err := checkPayload(ev, f.Payload); err != nil {
+		return d, err
 	}
 	now := e.now().UTC().Truncate(time.Microsecond)
 	g := &guardCheck{e: e, tx: tx, doc: d, def: def, ev: ev, actor: actor, payload: payload, now: now}
@@ -164,6 +170,46 @@ func mayFire(actor dossier.User, ev workflow.Event) bool {
 		}
 	}
 	return false
+}
+
+// checkPayload refuses payload members the event does not declare and
+// declared ones of the wrong type, as metadata fields are checked: a
+// presentation_date of 2026-02-30 or discrepancies given as one string must
+// never reach the history. Checklist items are left to their guard, where
+// only true counts.
+func checkPayload(ev workflow.Event, raw json.RawMessage) error {
+	var members map[string]json.RawMessage
+	if len(raw) == 0 || string(raw) == "null" || json.Unmarshal(raw, &members) != nil {
+		return nil // decodePayload has refused what is not an object
+	}
+	checklist, _ := ev.Guard(workflow.GuardChecklist)
+	for _, name := range slices.Sorted(maps.Keys(members)) {
+		t, declared := ev.Payload[name]
+		switch {
+		case slices.Contains(checklist.Args, name):
+		case !declared:
+			allowed := ev.PayloadMembers()
+			if len(allowed) == 0 {
+				return dossier.Errorf(dossier.EUnprocessable, "payload member %q: %s takes no payload", clipName(name), ev.Name)
+			}
+			return dossier.Errorf(dossier.EUnprocessable, "payload member %q is not one of %s's: %s", clipName(name), ev.Name, strings.Join(allowed, ", "))
+		case string(members[name]) == "null" || string(members[name]) == `""`:
+			// unset: the payload_fields guard says whether it was needed
+		default:
+			if err := dossier.CheckFieldValue(t, members[name]); err != nil {
+				return dossier.Errorf(dossier.EUnprocessable, "payload.%s %s", name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// clipName cuts a member name for a message.
+func clipName(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:40]) + "…"
+	}
+	return s
 }
 
 func decodePayload(raw json.RawMessage) (map[string]any, error) {

@@ -30,7 +30,7 @@ func TestChecklistGuard(t *testing.T) {
 		{"contract: one item false", dossier.KindContract, with(poChecklist(), "gpn_lpn_verified", false), []string{"gpn_lpn_verified"}},
 		{"lc: confirmation missing", dossier.KindLetterOfCredit, without(lcChecklist(), "confirmation_ok"), []string{"confirmation_ok"}},
 		{"lc: expiry false", dossier.KindLetterOfCredit, with(lcChecklist(), "expiry_ok", false), []string{"expiry_ok"}},
-		{"lc: po checklist on an LC", dossier.KindLetterOfCredit, poChecklist(), []string{"amount_matches", "expiry_ok", "latest_shipment_ok", "documents_required_ok", "confirmation_ok"}},
+		{"lc: no checklist", dossier.KindLetterOfCredit, nil, []string{"amount_matches", "expiry_ok", "latest_shipment_ok", "documents_required_ok", "confirmation_ok"}},
 	}
 	forEachBackend(t, func(t *testing.T, e *env) {
 		c := e.cast(t)
@@ -41,6 +41,42 @@ func TestChecklistGuard(t *testing.T) {
 				e.refused(t, d.ID, c.reviewer, "pass_review", tc.payload, dossier.EUnprocessable, append([]string{"checklist"}, tc.open...)...)
 			})
 		}
+		t.Run("lc: the po checklist is not the LC's", func(t *testing.T) {
+			d := e.doc(t, dossier.KindLetterOfCredit, c.admin)
+			e.mustFire(t, d.ID, fire{by: c.admin, event: "submit", to: "in_review"})
+			e.refused(t, d.ID, c.reviewer, "pass_review", poChecklist(), dossier.EUnprocessable, "delivery_date_confirmed", "is not one of pass_review's", "amount_matches")
+		})
+	})
+}
+
+// TestPayloadIsTyped: an event's payload carries only the members its
+// definition declares, each of its type, like metadata fields.
+func TestPayloadIsTyped(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, e *env) {
+		c := e.cast(t)
+		d := e.doc(t, dossier.KindLetterOfCredit, c.admin)
+		e.toPendingApproval(t, d, c.admin, c.reviewer)
+		e.mustFire(t, d.ID, fire{by: c.appr2, event: "approve", to: "approved"})
+		for _, tc := range []struct {
+			event   string
+			payload map[string]any
+			want    []string
+		}{
+			{"present_to_bank", map[string]any{"presentation_date": "2026-02-30"}, []string{"payload.presentation_date", "not a day of the calendar"}},
+			{"present_to_bank", map[string]any{"presentation_date": "soon"}, []string{"payload.presentation_date", "YYYY-MM-DD"}},
+			{"present_to_bank", map[string]any{"presentation_date": "2026-04-02", "shipment_date": 20260328}, []string{"payload.shipment_date"}},
+			{"present_to_bank", map[string]any{"presentation_date": "2026-04-02", "courier": "DHL"}, []string{`"courier" is not one of present_to_bank's`, "presentation_date, shipment_date"}},
+		} {
+			e.refused(t, d.ID, c.bank, tc.event, tc.payload, dossier.EUnprocessable, tc.want...)
+		}
+		e.mustFire(t, d.ID, fire{by: c.bank, event: "present_to_bank", to: "submitted_to_bank", payload: map[string]any{"presentation_date": "2026-04-02"}})
+		e.refused(t, d.ID, c.bank, "record_discrepancies", map[string]any{"discrepancies": "late shipment"}, dossier.EUnprocessable, "payload.discrepancies", "list of strings")
+		e.refused(t, d.ID, c.bank, "record_acceptance", map[string]any{"maturity_date": "soon"}, dossier.EUnprocessable, "payload.maturity_date")
+		e.refused(t, d.ID, c.bank, "record_payment", map[string]any{"paid_on": "2027-13-45"}, dossier.EUnprocessable, "payload.paid_on")
+		e.refused(t, d.ID, c.bank, "record_acceptance", map[string]any{"note": "x"}, dossier.EUnprocessable, `"note" is not one of record_acceptance's: maturity_date`)
+		po := e.doc(t, dossier.KindPurchaseOrder, c.admin)
+		e.refused(t, po.ID, c.admin, "submit", map[string]any{"note": "x"}, dossier.EUnprocessable, `"note": submit takes no payload`)
 	})
 }
 
@@ -61,14 +97,14 @@ func TestPayloadFieldsGuard(t *testing.T) {
 		e.mustFire(t, d.ID, fire{by: c.bank, event: "present_to_bank", to: "submitted_to_bank", payload: map[string]any{"presentation_date": "2026-04-02"}})
 
 		t.Run("discrepancies missing", func(t *testing.T) {
-			e.refused(t, d.ID, c.bank, "record_discrepancies", map[string]any{"comment": "see MT734"}, dossier.EUnprocessable, "payload_fields", "discrepancies")
+			e.refused(t, d.ID, c.bank, "record_discrepancies", map[string]any{}, dossier.EUnprocessable, "payload_fields", "discrepancies")
 		})
 		// workflow.GuardPayloadFields: "not empty (not null, "", [] or {})".
 		t.Run("discrepancies an empty list", func(t *testing.T) {
 			e.refused(t, d.ID, c.bank, "record_discrepancies", map[string]any{"discrepancies": []string{}}, dossier.EUnprocessable, "payload_fields", "discrepancies")
 		})
 		t.Run("discrepancies an empty object", func(t *testing.T) {
-			e.refused(t, d.ID, c.bank, "record_discrepancies", map[string]any{"discrepancies": map[string]any{}}, dossier.EUnprocessable, "payload_fields", "discrepancies")
+			e.refused(t, d.ID, c.bank, "record_discrepancies", map[string]any{"discrepancies": map[string]any{}}, dossier.EUnprocessable, "payload.discrepancies", "list of strings")
 		})
 		e.mustFire(t, d.ID, fire{by: c.bank, event: "record_discrepancies", to: "discrepant", payload: map[string]any{"discrepancies": []string{"late shipment"}}})
 		e.refused(t, d.ID, c.bank, "present_to_bank", map[string]any{}, dossier.EUnprocessable, "payload_fields", "presentation_date")
@@ -218,8 +254,11 @@ func TestNotActorOfGuard(t *testing.T) {
 				d := e.doc(t, k, c.admin)
 				e.mustFire(t, d.ID, fire{by: both, event: "submit", to: "in_review"})
 				payload := map[string]any(poChecklist())
-				if k == dossier.KindLetterOfCredit {
+				switch k {
+				case dossier.KindLetterOfCredit:
 					payload = lcChecklist()
+				case dossier.KindToolingInvoice:
+					payload = nil // its review has no checklist
 				}
 				e.refused(t, d.ID, both, "pass_review", payload, dossier.EUnprocessable, "not_actor_of", "submit")
 				e.mustFire(t, d.ID, fire{by: c.reviewer, event: "pass_review", payload: payload, to: "pending_approval"})

@@ -387,7 +387,8 @@ func (w *walk) payload(ev workflow.Event) (map[string]any, bool) {
 		}
 	}
 	if w.rng.IntN(5) == 0 {
-		p["note"] = strings.Repeat("x", w.rng.IntN(20))
+		// A member the event does not declare is refused.
+		p["note"], correct = strings.Repeat("x", w.rng.IntN(20)), false
 	}
 	return p, correct
 }

@@ -126,6 +126,9 @@ func (d *Definition) normalise() {
 		e.From = nonNil(e.From)
 		e.Roles = nonNil(e.Roles)
 		e.Effects = nonNil(e.Effects)
+		if e.Payload == nil {
+			e.Payload = map[string]dossier.FieldType{}
+		}
 		if e.Guards == nil {
 			e.Guards = []Guard{}
 		}

@@ -180,6 +180,7 @@ func (v *validator) checkEvents() {
 		v.checkRoles(subject, e)
 		v.checkGuards(subject, e)
 		v.checkEffects(subject, e)
+		v.checkPayload(subject, e)
 	}
 }
 
@@ -266,6 +267,29 @@ func (v *validator) checkGuardArg(subject, guard, arg string) {
 	default:
 		if !isName(arg) {
 			v.add(subject, "guard %s: %q is not a name: use lower case letters, digits and _", guard, arg)
+		}
+	}
+}
+
+// checkPayload checks the declared payload members and that every member a
+// payload_fields guard requires is declared.
+func (v *validator) checkPayload(subject string, e Event) {
+	checklist, _ := e.Guard(GuardChecklist)
+	for _, name := range slices.Sorted(maps.Keys(e.Payload)) {
+		switch t := e.Payload[name]; {
+		case !isName(name):
+			v.add(subject, "payload member %q is not a name: use lower case letters, digits and _", name)
+		case !slices.Contains(dossier.FieldTypes, t):
+			v.add(subject, "payload member %s has the unknown type %q (known: %s)", name, t, fieldTypeList())
+		case slices.Contains(checklist.Args, name):
+			v.add(subject, "payload member %s is also a checklist item: checklist items are confirmed with true and need no type", name)
+		}
+	}
+	if g, ok := e.Guard(GuardPayloadFields); ok {
+		for _, name := range g.Args {
+			if _, ok := e.Payload[name]; !ok {
+				v.add(subject, "guard payload_fields requires %s, which payload does not declare: give it a type, e.g. payload: {%s: date}", name, name)
+			}
 		}
 	}
 }

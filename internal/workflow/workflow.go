@@ -147,6 +147,24 @@ type Event struct {
 	Roles   []string `yaml:"roles" json:"roles"`
 	Guards  []Guard  `yaml:"guards" json:"guards"`
 	Effects []string `yaml:"effects" json:"effects"`
+	// Payload types the members the event's payload may carry besides its
+	// checklist items; any other member is refused. Which are required is
+	// said by the payload_fields guard.
+	Payload map[string]dossier.FieldType `yaml:"payload" json:"payload"`
+}
+
+// PayloadMembers lists the members the event's payload may carry: its
+// declared payload and its checklist items, sorted.
+func (e Event) PayloadMembers() []string {
+	var out []string
+	for name := range e.Payload {
+		out = append(out, name)
+	}
+	if g, ok := e.Guard(GuardChecklist); ok {
+		out = append(out, g.Args...)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Guard returns the event's guard of that name.
