@@ -140,7 +140,7 @@ func (s *Service) Link(ctx context.Context, actor dossier.User, id, target strin
 	}
 	l := dossier.Link{DocumentID: id, TargetID: target, Relation: rel, CreatedBy: actor.ID, CreatedAt: s.now().UTC().Truncate(time.Microsecond)}
 	err := s.store.Write(ctx, func(tx store.Tx) error {
-		if _, err := tx.Document(ctx, id); err != nil {
+		if _, _, err := s.editable(ctx, tx, id); err != nil {
 			return err
 		}
 		if _, err := tx.Document(ctx, target); err != nil {
@@ -157,7 +157,7 @@ func (s *Service) Link(ctx context.Context, actor dossier.User, id, target strin
 	return l, err
 }
 
-// Links returns the links of document id.
+// Links returns the links from and to document id.
 func (s *Service) Links(ctx context.Context, id string) ([]dossier.Link, error) {
 	var links []dossier.Link
 	err := s.store.Read(ctx, func(tx store.Tx) (err error) {

@@ -96,6 +96,9 @@ func (e *Engine) fire(ctx context.Context, tx store.Tx, actor dossier.User, d do
 			return d, e.staleOr(ctx, tx, d, err)
 		}
 	}
+	if ev.CommentRequired && strings.TrimSpace(f.Comment) == "" {
+		return d, dossier.Errorf(dossier.EUnprocessable, "comment is required for %s: say why, so that the next person knows what to do", ev.Name)
+	}
 	from, to := d.State, ev.To
 	if g.approval != nil && !g.lastLevel {
 		to = from // more levels to go: the document waits in the same state

@@ -362,3 +362,33 @@ func TestDOAGuard(t *testing.T) {
 }
 
 func equalInts(a, b []int) bool { return slices.Equal(a, b) }
+
+// TestCommentRequired: a return or a rejection, and a department's refusal,
+// must say why (the definition marks the events), so that the next person
+// knows what to change.
+func TestCommentRequired(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, e *env) {
+		c := e.cast(t)
+		d := e.doc(t, dossier.KindPurchaseOrder, c.admin)
+		e.mustFire(t, d.ID, fire{by: c.admin, event: "submit", to: "in_review"})
+		for _, comment := range []string{"", "  \n\t"} {
+			e.refusedFire(t, d.ID, c.reviewer, engine.Fire{Event: "return", Comment: comment}, dossier.EUnprocessable, "comment is required for return")
+		}
+		e.mustFire(t, d.ID, fire{by: c.reviewer, event: "return", to: "received", comment: "the quotation says 30 days, the PO 60"})
+
+		fa := e.doc(t, dossier.KindFrameworkAgreement, c.admin)
+		e.mustFire(t, fa.ID, fire{by: c.admin, event: "submit", to: "department_review"})
+		dep := e.departments(t, fa.Kind)[0]
+		_, err := e.eng.Review(e.ctx, c.reviewer, fa.ID, engine.ReviewRequest{Department: dep, Decision: "reject"})
+		wantError(t, err, dossier.EUnprocessable, "comment is required")
+		r, err := e.eng.Review(e.ctx, c.reviewer, fa.ID, engine.ReviewRequest{Department: dep, Decision: "reject", Comment: "liability cap missing"})
+		if err != nil || r.ID <= 0 {
+			t.Fatalf("review with a comment: id %d, %v", r.ID, err)
+		}
+		got, err := e.eng.Reviews(e.ctx, fa.ID)
+		if err != nil || len(got.Items) != 1 || got.Items[0].ID != r.ID || len(got.Departments) != 4 || got.Round != r.Round {
+			t.Errorf("Reviews = %+v, %v; want the one sign-off with its id and the four departments", got, err)
+		}
+	})
+}

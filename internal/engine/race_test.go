@@ -126,7 +126,7 @@ func TestRaces(t *testing.T) {
 				if i%2 == 0 {
 					return engine.Fire{Event: "approve"}
 				}
-				return engine.Fire{Event: "reject"}
+				return engine.Fire{Event: "reject", Comment: "price too low"}
 			})
 			w := oneWinner(t, errs)
 			after := e.get(t, d.ID)

@@ -325,7 +325,7 @@ func (w *walk) review(t *testing.T, i int, d dossier.Document, def *workflow.Def
 		dep = "marketing"
 	}
 	decision := []string{"approve", "approve", "approve", "approve", "approve", "approve", "reject", "maybe"}[w.rng.IntN(8)]
-	_, err := w.e.eng.Review(w.e.ctx, u, d.ID, engine.ReviewRequest{Department: dep, Decision: decision})
+	_, err := w.e.eng.Review(w.e.ctx, u, d.ID, engine.ReviewRequest{Department: dep, Decision: decision, Comment: "step review: " + decision})
 	what := fmt.Sprintf("step %d: review %s/%s by %s on %s (%s)", i, dep, decision, u.Username, d.ID, d.State)
 	wantOK := d.State == "department_review" && dep != "marketing" && decision != "maybe"
 	if (err == nil) != wantOK {

@@ -25,6 +25,9 @@ func (e *Engine) Review(ctx context.Context, actor dossier.User, id string, r Re
 	if r.Decision != workflow.DecisionApprove && r.Decision != workflow.DecisionReject {
 		return dossier.Review{}, dossier.Errorf(dossier.EUnprocessable, "decision %q: use %s or %s", r.Decision, workflow.DecisionApprove, workflow.DecisionReject)
 	}
+	if r.Decision == workflow.DecisionReject && strings.TrimSpace(r.Comment) == "" {
+		return dossier.Review{}, dossier.Errorf(dossier.EUnprocessable, "comment is required when a department rejects: say what must change")
+	}
 	var rev dossier.Review
 	err := e.store.Write(ctx, func(tx store.Tx) error {
 		d, err := tx.Document(ctx, id)
@@ -54,7 +57,7 @@ func (e *Engine) Review(ctx context.Context, actor dossier.User, id string, r Re
 		if err := tx.UpdateDocument(ctx, d, prev); err != nil {
 			return err
 		}
-		if err := tx.AddReview(ctx, rev); err != nil {
+		if rev.ID, err = tx.AddReview(ctx, rev); err != nil {
 			return err
 		}
 		payload, _ := jsonPayload(map[string]any{"department": r.Department, "decision": r.Decision})
@@ -69,4 +72,33 @@ func (e *Engine) Review(ctx context.Context, actor dossier.User, id string, r Re
 		return followup.Queue(ctx, tx, now, followup.Change{What: followup.Review, Document: d})
 	})
 	return rev, err
+}
+
+// Reviews is a document's department sign-offs in its current round.
+type Reviews struct {
+	Round       int              `json:"round"`
+	Departments []string         `json:"departments"` // those that must sign off; empty for kinds without reviews
+	Items       []dossier.Review `json:"items"`
+}
+
+// Reviews returns the sign-offs of document id's current round.
+func (e *Engine) Reviews(ctx context.Context, id string) (Reviews, error) {
+	var out Reviews
+	err := e.store.Read(ctx, func(tx store.Tx) error {
+		d, err := tx.Document(ctx, id)
+		if err != nil {
+			return err
+		}
+		def, err := e.defs.Lookup(d.Kind)
+		if err != nil {
+			return err
+		}
+		out.Round, out.Departments = d.Round, slices.Clone(def.Departments())
+		out.Items, err = tx.Reviews(ctx, id, d.Round)
+		return err
+	})
+	if out.Departments == nil {
+		out.Departments = []string{}
+	}
+	return out, err
 }

@@ -74,6 +74,7 @@ var accessTable = []route{
 	// not exist is refused to everyone who is signed in, and changes nothing.
 	{http.MethodPost, "/api/v1/documents/{id}/events", signedIn, nil, `{"event":"no_such_event"}`},
 	{http.MethodGet, "/api/v1/documents/{id}/history", signedIn, nil, ""},
+	{http.MethodGet, "/api/v1/documents/{id}/reviews", signedIn, nil, ""},
 	{http.MethodGet, "/api/v1/documents/{id}/approvals", signedIn, nil, ""},
 	{http.MethodPost, "/api/v1/documents/{id}/reviews", only, []dossier.Role{reviewer}, ""},
 	{http.MethodPost, "/api/v1/documents/{id}/legal-hold", only, []dossier.Role{admin}, ""},

@@ -383,6 +383,19 @@ func TestLinks(t *testing.T) {
 		if len(links.Items) != 1 || links.Items[0].TargetID != po.ID || links.Items[0].Relation != "invoice_for" {
 			t.Errorf("GET links = %+v, want the one invoice_for link", links.Items)
 		}
+		// The target sees the link too, pointing at it.
+		links.Items = nil
+		b.getJSON(t, b.admin, "/api/v1/documents/"+po.ID+"/links", &links)
+		if len(links.Items) != 1 || links.Items[0].DocumentID != invoice.ID || links.Items[0].TargetID != po.ID {
+			t.Errorf("GET links of the target = %+v, want the invoice's link to it", links.Items)
+		}
+		// An archived document takes no new link; one may still point to it.
+		archived := b.newPO(t, map[string]any{"kind": "other", "subtype": nil, "number": "ARCH-1"})
+		b.fireOK(t, b.admin, archived.ID, `{"event":"archive"}`)
+		b.RequireProblem(t, link(archived.ID, fmt.Sprintf(`{"target_id":%q,"relation":"related"}`, po.ID)), http.StatusConflict)
+		if resp := link(po.ID, fmt.Sprintf(`{"target_id":%q,"relation":"related"}`, archived.ID)); resp.StatusCode != http.StatusCreated {
+			t.Errorf("link to an archived document: status %d", resp.StatusCode)
+		}
 	})
 }
 

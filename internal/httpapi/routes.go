@@ -49,6 +49,7 @@ func (h *handlers) routes(e *echo.Echo) {
 	api.POST("/documents/:id/events", h.fireEvent, signedIn)
 	api.GET("/documents/:id/history", h.history, signedIn)
 	api.GET("/documents/:id/approvals", h.approvals, signedIn)
+	api.GET("/documents/:id/reviews", h.reviews, signedIn)
 	api.POST("/documents/:id/reviews", h.review, allow(reviewer))
 	api.POST("/documents/:id/legal-hold", h.legalHold, allow(admin))
 

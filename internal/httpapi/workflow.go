@@ -49,6 +49,14 @@ func (h *handlers) approvals(c echo.Context) error {
 	return c.JSON(http.StatusOK, a)
 }
 
+func (h *handlers) reviews(c echo.Context) error {
+	r, err := h.Engine.Reviews(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, r)
+}
+
 func (h *handlers) review(c echo.Context) error {
 	var req engine.ReviewRequest
 	if err := bindJSON(c, &req); err != nil {

@@ -53,6 +53,7 @@ type Tx interface {
 	BlobInUse(ctx context.Context, sha256 string) (bool, error)
 
 	AddLink(ctx context.Context, l dossier.Link) error // EConflict when it exists
+	// Links returns the links from and to the document, oldest first.
 	Links(ctx context.Context, documentID string) ([]dossier.Link, error)
 
 	// AppendAudit chains e after its stream's head: it sets Seq, StreamSeq,
@@ -99,7 +100,7 @@ type WorkflowTx interface {
 	History(ctx context.Context, documentID string) ([]dossier.HistoryEntry, error)
 	AddApproval(ctx context.Context, a dossier.Approval) error // EConflict when the level is approved in the round
 	Approvals(ctx context.Context, documentID string, round int) ([]dossier.Approval, error)
-	AddReview(ctx context.Context, r dossier.Review) error
+	AddReview(ctx context.Context, r dossier.Review) (id int64, err error)
 	Reviews(ctx context.Context, documentID string, round int) ([]dossier.Review, error)
 	SetFXRate(ctx context.Context, r dossier.FXRate) error
 	FXRates(ctx context.Context) ([]dossier.FXRate, error)

@@ -151,6 +151,9 @@ type Event struct {
 	// checklist items; any other member is refused. Which are required is
 	// said by the payload_fields guard.
 	Payload map[string]dossier.FieldType `yaml:"payload" json:"payload"`
+	// CommentRequired: the event needs a comment saying why, for the
+	// next person to read (a return, a rejection).
+	CommentRequired bool `yaml:"comment_required" json:"comment_required"`
 }
 
 // PayloadMembers lists the members the event's payload may carry: its

@@ -193,7 +193,7 @@ func TestJSONShape(t *testing.T) {
 		`"initial":"received","states":["received","archived"],"final":["archived"],"immutable":["archived"],` +
 		`"preparing":["received"],"approval":null,"reviews":null,"involved":{},` +
 		`"events":[{"name":"archive","from":["received"],"to":"archived","roles":["admin"],` +
-		`"guards":[],"effects":["stamp","retain","index"],"payload":{}}]}`
+		`"guards":[],"effects":["stamp","retain","index"],"payload":{},"comment_required":false}]}`
 	if string(b) != want {
 		t.Errorf("JSON\n got %s\nwant %s", b, want)
 	}

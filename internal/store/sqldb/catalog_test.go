@@ -12,7 +12,7 @@ import (
 func TestAmountNumberOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	random := func() string {
-		digits := 1 + rng.IntN(22)
+		digits := 1 + rng.IntN(18) // dossier.MaxAmountIntDigits
 		s := fmt.Sprint(1 + rng.IntN(9))
 		for range digits - 1 {
 			s += fmt.Sprint(rng.IntN(10))
@@ -22,7 +22,7 @@ func TestAmountNumberOrder(t *testing.T) {
 		}
 		return s
 	}
-	edges := []string{"0", "0.0001", "9999999999999.9999", "10000000000000", "9999999999999999999999.9999", "12500", "12500.00"}
+	edges := []string{"0", "0.0001", "9999999999999.9999", "10000000000000", "999999999999999999.9999", "12500", "12500.00"}
 	var amounts []string
 	for range 2000 {
 		amounts = append(amounts, random())

@@ -74,7 +74,7 @@ func (t *tx) AddLink(ctx context.Context, l dossier.Link) error {
 
 func (t *tx) Links(ctx context.Context, documentID string) ([]dossier.Link, error) {
 	rows, err := t.tx.QueryContext(ctx, `SELECT document_id, target_id, relation, created_by, created_at
-		FROM links WHERE document_id = $1 ORDER BY created_at, target_id`, documentID)
+		FROM links WHERE document_id = $1 OR target_id = $1 ORDER BY created_at, document_id, target_id`, documentID)
 	if err != nil {
 		return nil, fmt.Errorf("list links of %s: %w", documentID, err)
 	}

@@ -70,14 +70,15 @@ func (t *tx) Approvals(ctx context.Context, documentID string, round int) ([]dos
 	return out, rows.Err()
 }
 
-func (t *tx) AddReview(ctx context.Context, r dossier.Review) error {
-	_, err := t.exec(ctx, `INSERT INTO reviews (document_id, round, department, decision, comment, reviewer_id, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		r.DocumentID, r.Round, r.Department, r.Decision, r.Comment, r.ReviewerID, r.At.UTC())
+func (t *tx) AddReview(ctx context.Context, r dossier.Review) (int64, error) {
+	var id int64
+	err := t.tx.QueryRowContext(ctx, `INSERT INTO reviews (document_id, round, department, decision, comment, reviewer_id, at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		r.DocumentID, r.Round, r.Department, r.Decision, r.Comment, r.ReviewerID, r.At.UTC()).Scan(&id)
 	if err != nil {
-		return fmt.Errorf("review %s by %s: %w", r.DocumentID, r.Department, err)
+		return 0, fmt.Errorf("review %s by %s: %w", r.DocumentID, r.Department, err)
 	}
-	return nil
+	return id, nil
 }
 
 func (t *tx) Reviews(ctx context.Context, documentID string, round int) ([]dossier.Review, error) {
