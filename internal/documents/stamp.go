@@ -109,10 +109,14 @@ func (s *Service) footer(ctx context.Context, id string) (dossier.Document, pdf.
 func (s *Service) OpenRendition(ctx context.Context, actor dossier.User, id, name string) (dossier.Rendition, io.ReadSeekCloser, error) {
 	var r dossier.Rendition
 	err := s.store.Write(ctx, func(tx store.Tx) (err error) {
-		if _, err := tx.Document(ctx, id); err != nil {
+		d, err := tx.Document(ctx, id)
+		if err != nil {
 			return err
 		}
-		if r, err = tx.Rendition(ctx, id, name); err != nil {
+		if r, err = tx.Rendition(ctx, id, name); err != nil && d.File.MediaType != media.PDF {
+			return dossier.Errorf(dossier.ENotFound, "document %s is a %s file: only PDFs get a %s rendition", id, d.File.MediaType, name)
+		}
+		if err != nil {
 			if dossier.ErrorCode(err) == dossier.ENotFound {
 				return dossier.Errorf(dossier.ENotFound, "document %s has no %s rendition yet: one is made after approval and after archiving", id, name)
 			}

@@ -1,10 +1,12 @@
 package httpapi
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -139,6 +141,35 @@ func (h *handlers) content(c echo.Context) error {
 	hdr.Set("ETag", fmt.Sprintf(`"%s"`, sha))
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set(echo.HeaderContentDisposition, mime.FormatMediaType("inline", map[string]string{"filename": name}))
-	http.ServeContent(c.Response(), c.Request(), "", modified, rc)
+	http.ServeContent(&rangeProblems{ResponseWriter: c.Response()}, c.Request(), "", modified, rc)
 	return nil
+}
+
+// rangeProblems turns the text/plain 416 that http.ServeContent writes for
+// an unsatisfiable Range into a problem+json body, as every error is.
+type rangeProblems struct {
+	http.ResponseWriter
+	refused bool
+}
+
+func (w *rangeProblems) WriteHeader(status int) {
+	if status != http.StatusRequestedRangeNotSatisfiable {
+		w.ResponseWriter.WriteHeader(status)
+		return
+	}
+	w.refused = true
+	body, _ := json.Marshal(Problem{Type: "range_not_satisfiable", Title: http.StatusText(status), Status: status,
+		Detail: "the Range is outside the file: Content-Range says its size"})
+	h := w.Header()
+	h.Set(echo.HeaderContentType, "application/problem+json")
+	h.Set(echo.HeaderContentLength, strconv.Itoa(len(body)))
+	w.ResponseWriter.WriteHeader(status)
+	_, _ = w.ResponseWriter.Write(body)
+}
+
+func (w *rangeProblems) Write(b []byte) (int, error) {
+	if w.refused {
+		return len(b), nil // ServeContent's own text/plain message
+	}
+	return w.ResponseWriter.Write(b)
 }

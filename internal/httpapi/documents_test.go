@@ -91,6 +91,18 @@ func TestUploadAndDownload(t *testing.T) {
 			t.Errorf("Content-Range = %q, want %q", got, want)
 		}
 
+		resp = b.Do(t, http.MethodGet, path+"/content", b.admin, nil, "Range", fmt.Sprintf("bytes=%d-", len(content)+10))
+		if p := b.RequireProblem(t, resp, http.StatusRequestedRangeNotSatisfiable); !strings.Contains(p.Detail, "Range") ||
+			resp.Header.Get("Content-Range") != fmt.Sprintf("bytes */%d", len(content)) {
+			t.Errorf("unsatisfiable Range: detail %q, Content-Range %q", p.Detail, resp.Header.Get("Content-Range"))
+		}
+		// A file that is not a PDF never gets a stamped rendition, and says so.
+		text := b.upload(t, "note.txt", []byte("a plain note\n"), poMetadata(t, map[string]any{"number": "TXT-1"}))
+		if p := b.RequireProblem(t, b.Do(t, http.MethodGet, "/api/v1/documents/"+text.ID+"/content?rendition=stamped", b.admin, nil),
+			http.StatusNotFound); !strings.Contains(p.Detail, "only PDFs") {
+			t.Errorf("stamped rendition of a text file: %q", p.Detail)
+		}
+
 		resp = b.Do(t, http.MethodGet, path+"/content", b.admin, nil, "If-None-Match", `"`+wantSHA+`"`)
 		if b.Body(t, resp); resp.StatusCode != http.StatusNotModified {
 			t.Errorf("If-None-Match with the content ETag: status %d, want 304", resp.StatusCode)
