@@ -16,6 +16,7 @@ import (
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
 
+	"dossier/internal/search/dbindex"
 	"dossier/internal/store/sqldb"
 )
 
@@ -47,9 +48,10 @@ func Open(ctx context.Context, url string) (*sqldb.DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("PostgreSQL %s@%s/%s: %w", cfg.ConnConfig.User, cfg.ConnConfig.Host, cfg.ConnConfig.Database, err)
 	}
-	d := sqldb.Dialect{Name: "postgres", SkipLocked: " FOR UPDATE SKIP LOCKED",
-		IsUniqueViolation: isUniqueViolation, Search: searchDialect}
-	return sqldb.New(db, db, d, pool.Close), nil
+	d := sqldb.Dialect{Name: "postgres", SkipLocked: " FOR UPDATE SKIP LOCKED", IsUniqueViolation: isUniqueViolation}
+	store := sqldb.New(db, db, d, pool.Close)
+	store.SetIndex(dbindex.New(store, dbindex.Postgres))
+	return store, nil
 }
 
 // lockID is the advisory lock of one schema: replicas of one deployment

@@ -12,6 +12,7 @@ import (
 	"fmt"
 
 	"dossier/internal/dossier"
+	"dossier/internal/search"
 	"dossier/internal/store"
 )
 
@@ -23,8 +24,6 @@ type Dialect struct {
 	SkipLocked string
 	// IsUniqueViolation reports whether err is a unique-key violation.
 	IsUniqueViolation func(error) bool
-	// Search is how the database indexes and matches text.
-	Search SearchDialect
 }
 
 // DB is a store.Store. Writes go through writer, reads through reader; on
@@ -34,13 +33,12 @@ type DB struct {
 	reader, writer *sql.DB
 	dialect        Dialect
 	onClose        func()
-	index          *index
+	index          search.Index
 }
 
 // New returns a store over the two pools; onClose, if set, runs after both close.
 func New(reader, writer *sql.DB, d Dialect, onClose func()) *DB {
 	db := &DB{reader: reader, writer: writer, dialect: d, onClose: onClose}
-	db.index = &index{db: db, catalog: newCatalog()}
 	return db
 }
 
@@ -56,6 +54,24 @@ func (db *DB) Write(ctx context.Context, fn func(store.Tx) error) error {
 
 func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(store.Tx) error) error {
 	return db.runSQL(ctx, pool, opts, func(sqlTx *sql.Tx) error { return fn(&tx{tx: sqlTx, d: db.dialect}) })
+}
+
+// SetIndex attaches the database's own search index, which the adapter
+// builds over this DB; Search returns it.
+func (db *DB) SetIndex(ix search.Index) { db.index = ix }
+
+// Search returns the database's own search index.
+func (db *DB) Search() search.Index { return db.index }
+
+// ReadSQL runs fn in a read-only transaction with opts, for the search
+// index that keeps its tables in this database.
+func (db *DB) ReadSQL(ctx context.Context, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
+	return db.runSQL(ctx, db.reader, opts, fn)
+}
+
+// WriteSQL runs fn in a transaction on the writer and commits it.
+func (db *DB) WriteSQL(ctx context.Context, fn func(*sql.Tx) error) error {
+	return db.runSQL(ctx, db.writer, nil, fn)
 }
 
 func (db *DB) runSQL(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(*sql.Tx) error) error {

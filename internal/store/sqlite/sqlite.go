@@ -18,6 +18,7 @@ import (
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
+	"dossier/internal/search/dbindex"
 	"dossier/internal/store/sqldb"
 )
 
@@ -63,8 +64,10 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 		reader.Close()
 		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
-	d := sqldb.Dialect{Name: "sqlite", IsUniqueViolation: isUniqueViolation, Search: searchDialect}
-	return sqldb.New(reader, writer, d, nil), nil
+	d := sqldb.Dialect{Name: "sqlite", IsUniqueViolation: isUniqueViolation}
+	db := sqldb.New(reader, writer, d, nil)
+	db.SetIndex(dbindex.New(db, dbindex.SQLite))
+	return db, nil
 }
 
 func isUniqueViolation(err error) bool {

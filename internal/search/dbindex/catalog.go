@@ -1,4 +1,4 @@
-package sqldb
+package dbindex
 
 import (
 	"context"

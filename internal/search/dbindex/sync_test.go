@@ -1,4 +1,4 @@
-package sqldb_test
+package dbindex_test
 
 import (
 	"context"
@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"dossier/internal/search"
-	"dossier/internal/store/sqldb"
+	"dossier/internal/search/dbindex"
 	"dossier/internal/store/sqlite"
 )
 
@@ -15,8 +15,8 @@ import (
 // batch, all under one change number, reaches another handle whole, and
 // so do the writes after it.
 func TestCatalogCatchUpInBatches(t *testing.T) {
-	sqldb.SetSyncBatch(3)
-	t.Cleanup(func() { sqldb.SetSyncBatch(20000) })
+	dbindex.SetSyncBatch(3)
+	t.Cleanup(func() { dbindex.SetSyncBatch(20000) })
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "dossier.db")
 	writer, err := sqlite.Open(ctx, path)
@@ -77,9 +77,9 @@ func TestCatalogCatchesUpToRowlessChange(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Total != 1 || sqldb.CatalogSeq(ix) != 2 {
+	if res.Total != 1 || dbindex.CatalogSeq(ix) != 2 {
 		t.Fatalf("after an upsert and a row-less deletion: %d hits, catalog at change %d; want 1 and 2",
-			res.Total, sqldb.CatalogSeq(ix))
+			res.Total, dbindex.CatalogSeq(ix))
 	}
 	if err := ix.Upsert(ctx, search.Doc{ID: "01SYNCLATER", Kind: "other", State: "received", Title: "brake pad", Date: "2026-01-02"}); err != nil {
 		t.Fatal(err)

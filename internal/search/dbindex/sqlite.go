@@ -1,4 +1,4 @@
-package sqlite
+package dbindex
 
 import (
 	"context"
@@ -7,12 +7,11 @@ import (
 	"strings"
 
 	"dossier/internal/search"
-	"dossier/internal/store/sqldb"
 )
 
-// searchDialect indexes text in an FTS5 table whose rowid is the document's
+// SQLite indexes text in an FTS5 table whose rowid is the document's
 // number in search_docs.
-var searchDialect = sqldb.SearchDialect{
+var SQLite = Dialect{
 	Upsert: func(ctx context.Context, tx *sql.Tx, num int64, d search.Doc, keywords, text string) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM search_fts WHERE rowid = $1`, num); err != nil {
 			return err
@@ -26,14 +25,14 @@ var searchDialect = sqldb.SearchDialect{
 		return err
 	},
 	Match: func(terms []string, head bool) (string, any) {
-		arg := phrases(terms)
+		arg := ftsPhrases(terms)
 		if head {
 			arg = "{title number customer keywords} : (" + arg + ")"
 		}
 		return `SELECT group_concat(rowid) FROM search_fts WHERE search_fts MATCH $1`, arg
 	},
 	Snippets: func(terms []string, nums []int64) (string, []any) {
-		args := []any{phrases(terms)}
+		args := []any{ftsPhrases(terms)}
 		marks := make([]string, len(nums))
 		for i, n := range nums {
 			args = append(args, n)
@@ -47,4 +46,4 @@ var searchDialect = sqldb.SearchDialect{
 // phrases quotes each term: terms hold only letters and digits, so each is
 // a plain string to FTS5, never an operator, column filter or syntax error;
 // FTS5 requires all of them.
-func phrases(terms []string) string { return `"` + strings.Join(terms, `" "`) + `"` }
+func ftsPhrases(terms []string) string { return `"` + strings.Join(terms, `" "`) + `"` }

@@ -1,4 +1,10 @@
-package sqldb
+// Package dbindex is the database's own search index (SQLite FTS5 or
+// PostgreSQL tsvector under GIN): the database finds the documents whose
+// text matches, and an in-memory catalog of the filter columns filters,
+// counts facets, orders and pages. It works through a DB — the store's
+// pools — and a Dialect that says how one database indexes and matches
+// text; the store adapters provide both.
+package dbindex
 
 import (
 	"context"
@@ -12,9 +18,18 @@ import (
 	"dossier/internal/search"
 )
 
-// SearchDialect is how one database indexes and matches text; the
-// metadata rows, filters, facets, sorting and paging are shared.
-type SearchDialect struct {
+// DB runs transactions on the database that holds the index.
+type DB interface {
+	// ReadSQL runs fn in a read-only transaction with opts.
+	ReadSQL(ctx context.Context, opts *sql.TxOptions, fn func(*sql.Tx) error) error
+	// WriteSQL runs fn in a transaction and commits when fn returns nil.
+	WriteSQL(ctx context.Context, fn func(*sql.Tx) error) error
+	Ping(ctx context.Context) error
+}
+
+// Dialect is how one database indexes and matches text; the metadata
+// rows, filters, facets, sorting and paging are shared.
+type Dialect struct {
 	// Upsert replaces the text entry of document number num.
 	Upsert func(ctx context.Context, tx *sql.Tx, num int64, d search.Doc, keywords, text string) error
 	// Delete removes the text entry of document number num.
@@ -29,33 +44,37 @@ type SearchDialect struct {
 	Snippets func(terms []string, nums []int64) (query string, args []any)
 }
 
-// Search returns the database's own search index.
-func (db *DB) Search() search.Index { return db.index }
-
-type index struct {
-	db      *DB
+// Index is the database's own search index; it implements search.Index.
+type Index struct {
+	db      DB
+	dialect Dialect
 	catalog *catalog
 }
 
-func (ix *index) Ping(ctx context.Context) error { return ix.db.Ping(ctx) }
+// New returns the index kept in db's tables, matched with d.
+func New(db DB, d Dialect) *Index {
+	return &Index{db: db, dialect: d, catalog: newCatalog()}
+}
+
+func (ix *Index) Ping(ctx context.Context) error { return ix.db.Ping(ctx) }
 
 // Warm loads the catalog, so that the first search does not wait for it;
 // the server calls it at start.
-func (ix *index) Warm(ctx context.Context) error {
-	return ix.db.runSQL(ctx, ix.db.reader, &sql.TxOptions{ReadOnly: true}, func(tx *sql.Tx) error {
+func (ix *Index) Warm(ctx context.Context) error {
+	return ix.db.ReadSQL(ctx, &sql.TxOptions{ReadOnly: true}, func(tx *sql.Tx) error {
 		ix.catalog.mu.Lock()
 		defer ix.catalog.mu.Unlock()
 		return ix.catalog.sync(ctx, tx)
 	})
 }
 
-func (ix *index) Upsert(ctx context.Context, d search.Doc) error {
+func (ix *Index) Upsert(ctx context.Context, d search.Doc) error {
 	return ix.UpsertBatch(ctx, []search.Doc{d})
 }
 
 // UpsertBatch writes several documents in one transaction, for bulk loads.
-func (ix *index) UpsertBatch(ctx context.Context, docs []search.Doc) error {
-	return ix.db.runSQL(ctx, ix.db.writer, nil, func(tx *sql.Tx) error {
+func (ix *Index) UpsertBatch(ctx context.Context, docs []search.Doc) error {
+	return ix.db.WriteSQL(ctx, func(tx *sql.Tx) error {
 		seq, err := nextSeq(ctx, tx)
 		if err != nil {
 			return err
@@ -73,7 +92,7 @@ func (ix *index) UpsertBatch(ctx context.Context, docs []search.Doc) error {
 			for _, v := range d.Fields {
 				keywords += " " + v
 			}
-			if err := ix.db.dialect.Search.Upsert(ctx, tx, num, d, keywords, strings.Join(d.Pages, "\n\f\n")); err != nil {
+			if err := ix.dialect.Upsert(ctx, tx, num, d, keywords, strings.Join(d.Pages, "\n\f\n")); err != nil {
 				return fmt.Errorf("index %s: %w", d.ID, err)
 			}
 		}
@@ -114,8 +133,8 @@ func nextSeq(ctx context.Context, tx *sql.Tx) (int64, error) {
 
 // Delete keeps the document's row, marked deleted, so that every replica's
 // catalog learns of the deletion; its text goes.
-func (ix *index) Delete(ctx context.Context, id string) error {
-	return ix.db.runSQL(ctx, ix.db.writer, nil, func(tx *sql.Tx) error {
+func (ix *Index) Delete(ctx context.Context, id string) error {
+	return ix.db.WriteSQL(ctx, func(tx *sql.Tx) error {
 		seq, err := nextSeq(ctx, tx)
 		if err != nil {
 			return err
@@ -129,14 +148,14 @@ func (ix *index) Delete(ctx context.Context, id string) error {
 		if err != nil {
 			return fmt.Errorf("unindex %s: %w", id, err)
 		}
-		if err := ix.db.dialect.Search.Delete(ctx, tx, num); err != nil {
+		if err := ix.dialect.Delete(ctx, tx, num); err != nil {
 			return fmt.Errorf("unindex %s: %w", id, err)
 		}
 		return nil
 	})
 }
 
-func (ix *index) Search(ctx context.Context, q search.Query) (search.Result, error) {
+func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, error) {
 	res := search.Result{Hits: []search.Hit{}, Facets: map[string]map[string]int{}}
 	if err := q.Validate(); err != nil {
 		return res, err
@@ -156,7 +175,7 @@ func (ix *index) Search(ctx context.Context, q search.Query) (search.Result, err
 		asc: q.Sort == search.SortDateAsc}
 	// One snapshot for the catalog's catch-up and the matches.
 	opts := &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
-	err := ix.db.runSQL(ctx, ix.db.reader, opts, func(tx *sql.Tx) error {
+	err := ix.db.ReadSQL(ctx, opts, func(tx *sql.Tx) error {
 		var nums []int64 // nil: every document
 		var head map[int64]bool
 		if len(terms) > 0 {
@@ -179,7 +198,7 @@ func (ix *index) Search(ctx context.Context, q search.Query) (search.Result, err
 	return res, err
 }
 
-func (ix *index) headMatches(ctx context.Context, tx *sql.Tx, terms []string) (map[int64]bool, error) {
+func (ix *Index) headMatches(ctx context.Context, tx *sql.Tx, terms []string) (map[int64]bool, error) {
 	nums, err := ix.matches(ctx, tx, terms, true)
 	head := make(map[int64]bool, len(nums))
 	for _, n := range nums {
@@ -191,8 +210,8 @@ func (ix *index) headMatches(ctx context.Context, tx *sql.Tx, terms []string) (m
 // matches returns the numbers of the documents matching terms. The
 // database sends them as one comma-separated text: a row per match through
 // database/sql costs three times as much.
-func (ix *index) matches(ctx context.Context, tx *sql.Tx, terms []string, head bool) ([]int64, error) {
-	query, arg := ix.db.dialect.Search.Match(terms, head)
+func (ix *Index) matches(ctx context.Context, tx *sql.Tx, terms []string, head bool) ([]int64, error) {
+	query, arg := ix.dialect.Match(terms, head)
 	var list sql.NullString
 	if err := tx.QueryRowContext(ctx, query, arg).Scan(&list); err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -212,7 +231,7 @@ func (ix *index) matches(ctx context.Context, tx *sql.Tx, terms []string, head b
 }
 
 // page reads the hits' rows and snippets, in the order of kept.
-func (ix *index) page(ctx context.Context, tx *sql.Tx, terms []string, kept []hit, res *search.Result) error {
+func (ix *Index) page(ctx context.Context, tx *sql.Tx, terms []string, kept []hit, res *search.Result) error {
 	nums := make([]int64, len(kept))
 	marks := make([]string, len(kept))
 	args := make([]any, len(kept))
@@ -250,12 +269,12 @@ func (ix *index) page(ctx context.Context, tx *sql.Tx, terms []string, kept []hi
 	return nil
 }
 
-func (ix *index) snippets(ctx context.Context, tx *sql.Tx, terms []string, nums []int64) (map[int64]string, error) {
+func (ix *Index) snippets(ctx context.Context, tx *sql.Tx, terms []string, nums []int64) (map[int64]string, error) {
 	out := map[int64]string{}
 	if len(terms) == 0 {
 		return out, nil
 	}
-	query, args := ix.db.dialect.Search.Snippets(terms, nums)
+	query, args := ix.dialect.Snippets(terms, nums)
 	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("search snippets: %w", err)

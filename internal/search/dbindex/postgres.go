@@ -1,4 +1,4 @@
-package postgres
+package dbindex
 
 import (
 	"context"
@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"dossier/internal/search"
-	"dossier/internal/store/sqldb"
 )
 
 // maxIndexedText bounds the text turned into a tsvector, which PostgreSQL
@@ -19,10 +18,10 @@ const maxIndexedText = 300000
 // is given, and a passage from the first 100 KB serves a snippet well.
 const snippetText = 100000
 
-// searchDialect matches with tsvectors under GIN indexes; the query is the
+// Postgres matches with tsvectors under GIN indexes; the query is the
 // plain AND of the terms (plainto_tsquery has no operators).
-var searchDialect = sqldb.SearchDialect{
-	Upsert: upsert,
+var Postgres = Dialect{
+	Upsert: pgUpsert,
 	Delete: func(ctx context.Context, tx *sql.Tx, num int64) error {
 		for _, table := range []string{"search_tsv", "search_text"} {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE num = $1`, num); err != nil {
@@ -48,17 +47,17 @@ var searchDialect = sqldb.SearchDialect{
 	},
 }
 
-func upsert(ctx context.Context, tx *sql.Tx, num int64, d search.Doc, keywords, text string) error {
+func pgUpsert(ctx context.Context, tx *sql.Tx, num int64, d search.Doc, keywords, text string) error {
 	// PostgreSQL's parser reads "PO-2025-0042" differently from a query's
 	// words; indexing search.Words makes both sides split alike.
 	head := search.Words(d.Title + " " + d.Number + " " + d.Customer + " " + keywords)
 	_, err := tx.ExecContext(ctx, `INSERT INTO search_tsv (num, tsv, head) VALUES ($1, to_tsvector('simple', $2), to_tsvector('simple', $3))
-		ON CONFLICT (num) DO UPDATE SET tsv = excluded.tsv, head = excluded.head`, num, head+" "+search.Words(clip(text, maxIndexedText)), head)
+		ON CONFLICT (num) DO UPDATE SET tsv = excluded.tsv, head = excluded.head`, num, head+" "+search.Words(clipText(text, maxIndexedText)), head)
 	if err != nil {
 		return err
 	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO search_text (num, text) VALUES ($1, $2)
-		ON CONFLICT (num) DO UPDATE SET text = excluded.text`, num, clip(text, snippetText))
+		ON CONFLICT (num) DO UPDATE SET text = excluded.text`, num, clipText(text, snippetText))
 	if err != nil {
 		return fmt.Errorf("search text: %w", err)
 	}
@@ -66,7 +65,7 @@ func upsert(ctx context.Context, tx *sql.Tx, num int64, d search.Doc, keywords, 
 }
 
 // clip cuts s to at most n bytes at a rune boundary.
-func clip(s string, n int) string {
+func clipText(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
