@@ -169,6 +169,23 @@ func (s *Service) Links(ctx context.Context, id string) ([]dossier.Link, error) 
 
 // Open returns file version n of document id (0: the newest) for reading,
 // and records the download in the audit trail.
+// FileInfo returns file version n of document id (0: the newest) without
+// reading its bytes, for HEAD; nothing is downloaded, so nothing is audited.
+func (s *Service) FileInfo(ctx context.Context, id string, n int) (dossier.FileVersion, error) {
+	var f dossier.FileVersion
+	err := s.store.Read(ctx, func(tx store.Tx) error {
+		d, err := tx.Document(ctx, id)
+		if err != nil {
+			return err
+		}
+		if f = d.File; n != 0 && n != f.Version {
+			f, err = tx.FileVersion(ctx, id, n)
+		}
+		return err
+	})
+	return f, err
+}
+
 func (s *Service) Open(ctx context.Context, actor dossier.User, id string, n int) (dossier.FileVersion, io.ReadSeekCloser, error) {
 	var f dossier.FileVersion
 	err := s.store.Write(ctx, func(tx store.Tx) error {

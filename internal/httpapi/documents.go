@@ -116,6 +116,9 @@ func (h *handlers) content(c echo.Context) error {
 		return err
 	}
 	u, _ := currentUser(c)
+	if c.Request().Method == http.MethodHead {
+		return h.contentHead(c, version)
+	}
 	var rc io.ReadSeekCloser
 	var name, mediaType, sha string
 	var modified time.Time
@@ -142,6 +145,28 @@ func (h *handlers) content(c echo.Context) error {
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	hdr.Set(echo.HeaderContentDisposition, mime.FormatMediaType("inline", map[string]string{"filename": name}))
 	http.ServeContent(&rangeProblems{ResponseWriter: c.Response()}, c.Request(), "", modified, rc)
+	return nil
+}
+
+// contentHead answers HEAD on the original file with the headers GET would
+// send, without reading the bytes or recording a download.
+func (h *handlers) contentHead(c echo.Context, version int) error {
+	if r := c.QueryParam("rendition"); r != "" && r != "original" {
+		return dossier.Errorf(dossier.EInvalid, "rendition=%s: HEAD answers for the original file only", clipText(r))
+	}
+	f, err := h.Documents.FileInfo(c.Request().Context(), c.Param("id"), version)
+	if err != nil {
+		return err
+	}
+	hdr := c.Response().Header()
+	hdr.Set(echo.HeaderContentType, f.MediaType)
+	hdr.Set(echo.HeaderContentLength, strconv.FormatInt(f.Size, 10))
+	hdr.Set("ETag", fmt.Sprintf(`"%s"`, f.SHA256))
+	hdr.Set("Accept-Ranges", "bytes")
+	hdr.Set(echo.HeaderLastModified, f.CreatedAt.UTC().Format(http.TimeFormat))
+	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr.Set(echo.HeaderContentDisposition, mime.FormatMediaType("inline", map[string]string{"filename": f.Filename}))
+	c.Response().WriteHeader(http.StatusOK)
 	return nil
 }
 

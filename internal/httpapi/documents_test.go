@@ -96,6 +96,11 @@ func TestUploadAndDownload(t *testing.T) {
 			resp.Header.Get("Content-Range") != fmt.Sprintf("bytes */%d", len(content)) {
 			t.Errorf("unsatisfiable Range: detail %q, Content-Range %q", p.Detail, resp.Header.Get("Content-Range"))
 		}
+		resp = b.Do(t, http.MethodHead, path+"/content", b.admin, nil)
+		if body := b.Body(t, resp); resp.StatusCode != http.StatusOK || len(body) != 0 ||
+			resp.Header.Get("ETag") != `"`+wantSHA+`"` || resp.ContentLength != int64(len(content)) {
+			t.Errorf("HEAD content: status %d, %d body bytes, ETag %s, length %d", resp.StatusCode, len(body), resp.Header.Get("ETag"), resp.ContentLength)
+		}
 		// A file that is not a PDF never gets a stamped rendition, and says so.
 		text := b.upload(t, "note.txt", []byte("a plain note\n"), poMetadata(t, map[string]any{"number": "TXT-1"}))
 		if p := b.RequireProblem(t, b.Do(t, http.MethodGet, "/api/v1/documents/"+text.ID+"/content?rendition=stamped", b.admin, nil),

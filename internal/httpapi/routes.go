@@ -41,6 +41,7 @@ func (h *handlers) routes(e *echo.Echo) {
 	api.GET("/documents/:id", h.getDocument, signedIn)
 	api.PATCH("/documents/:id", h.patchDocument, allow(admin))
 	api.GET("/documents/:id/content", h.content, signedIn)
+	api.HEAD("/documents/:id/content", h.content, signedIn)
 	api.POST("/documents/:id/versions", h.addVersion, allow(admin))
 	api.GET("/documents/:id/versions", h.listVersions, signedIn)
 	api.POST("/documents/:id/links", h.addLink, allow(admin))
