@@ -91,13 +91,17 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 		return nil, err
 	}
 	a.Indexer = indexer.New(st, blobs, index, textract.New(c.OCR, tmp), tmp, time.Now)
-	a.Jobs = jobs.New(st, map[string]jobs.Handler{
+	a.Jobs, err = jobs.New(st.JobQueue(), map[string]jobs.Handler{
 		workflow.EffectStamp:  a.Documents.StampJob,
 		workflow.EffectRetain: a.Documents.LockJob,
 		workflow.EffectIndex:  a.Indexer.IndexJob,
-		indexer.JobExtract:    a.Indexer.ExtractJob,
+		jobs.KindExtractText:  a.Indexer.ExtractJob,
 		workflow.EffectNotify: a.notify,
-	}, log, time.Now)
+	}, log, jobs.Config{})
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -170,7 +174,7 @@ func (a *App) Handler() http.Handler {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return httpapi.New(httpapi.Deps{
 		Store: a.Store, Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, Search: a.Indexer.Index(), Jobs: a.Jobs, Logger: a.Logger, Registry: reg,
-		MaxUpload: a.Config.MaxUpload, Ready: a.ready, Wake: a.Jobs.Wake,
+		MaxUpload: a.Config.MaxUpload, Ready: a.ready,
 	})
 }
 

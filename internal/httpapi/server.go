@@ -34,8 +34,6 @@ type Deps struct {
 	MaxUpload int64
 	// Ready checks every backend for /readyz.
 	Ready func(ctx context.Context) error
-	// Wake, if set, tells the background workers that new jobs are queued.
-	Wake func()
 }
 
 // New returns the HTTP handler of the API.

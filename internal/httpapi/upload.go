@@ -28,7 +28,6 @@ func (h *handlers) upload(c echo.Context) error {
 		h.Documents.Discard(c.Request().Context(), form.file)
 		return err
 	}
-	h.wakeWorkers()
 	return h.documentResponse(c, http.StatusCreated, u, d)
 }
 
@@ -43,7 +42,6 @@ func (h *handlers) addVersion(c echo.Context) error {
 		h.Documents.Discard(c.Request().Context(), form.file)
 		return err
 	}
-	h.wakeWorkers()
 	return h.documentResponse(c, http.StatusCreated, u, d)
 }
 

@@ -29,7 +29,6 @@ func (h *handlers) fireEvent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.wakeWorkers()
 	return h.documentResponse(c, http.StatusOK, u, d)
 }
 
@@ -156,10 +155,4 @@ func (h *handlers) documentResponse(c echo.Context, status int, u dossier.User, 
 	}
 	c.Response().Header().Set("ETag", etag(d.Version))
 	return c.JSON(status, documentView{Document: d, AllowedEvents: events})
-}
-
-func (h *handlers) wakeWorkers() {
-	if h.Wake != nil {
-		h.Wake()
-	}
 }

@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/riverqueue/river"
+
 	"dossier/internal/dossier"
 	"dossier/internal/store"
 )
@@ -18,9 +20,6 @@ import (
 // Dialect holds what differs between the databases.
 type Dialect struct {
 	Name string
-	// SkipLocked is appended to a SELECT of jobs to claim: rows another
-	// worker holds are passed over (" FOR UPDATE SKIP LOCKED" on PostgreSQL).
-	SkipLocked string
 	// IsUniqueViolation reports whether err is a unique-key violation.
 	IsUniqueViolation func(error) bool
 	// Search is how the database indexes and matches text.
@@ -33,15 +32,22 @@ type Dialect struct {
 type DB struct {
 	reader, writer *sql.DB
 	dialect        Dialect
+	queue          JobQueue
+	inserter       *river.Client[*sql.Tx]
 	onClose        func()
 	index          *index
 }
 
-// New returns a store over the two pools; onClose, if set, runs after both close.
-func New(reader, writer *sql.DB, d Dialect, onClose func()) *DB {
-	db := &DB{reader: reader, writer: writer, dialect: d, onClose: onClose}
+// New returns a store over the two pools that queues its jobs in q (which
+// Migrate has brought up to date); onClose, if set, runs after both close.
+func New(reader, writer *sql.DB, d Dialect, q JobQueue, onClose func()) (*DB, error) {
+	inserter, err := newInserter(q)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{reader: reader, writer: writer, dialect: d, queue: q, inserter: inserter, onClose: onClose}
 	db.index = &index{db: db, catalog: newCatalog()}
-	return db
+	return db, nil
 }
 
 // Read runs fn in a read-only transaction.
@@ -55,7 +61,7 @@ func (db *DB) Write(ctx context.Context, fn func(store.Tx) error) error {
 }
 
 func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(store.Tx) error) error {
-	return db.runSQL(ctx, pool, opts, func(sqlTx *sql.Tx) error { return fn(&tx{tx: sqlTx, d: db.dialect}) })
+	return db.runSQL(ctx, pool, opts, func(sqlTx *sql.Tx) error { return fn(&tx{tx: sqlTx, d: db.dialect, jobs: db.inserter}) })
 }
 
 func (db *DB) runSQL(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
@@ -103,8 +109,9 @@ func unavailable(op string, err error) error {
 
 // tx is one transaction; it implements store.Tx.
 type tx struct {
-	tx *sql.Tx
-	d  Dialect
+	tx   *sql.Tx
+	d    Dialect
+	jobs *river.Client[*sql.Tx]
 }
 
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {

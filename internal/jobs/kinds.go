@@ -1,0 +1,102 @@
+package jobs
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	"github.com/riverqueue/river"
+
+	"dossier/internal/workflow"
+)
+
+// The kinds of job, by the name stored with each job. Workflow effects are
+// queued under their effect names. This list is the only place a kind is
+// given its River args type; New refuses a handler of any other kind.
+var kinds = map[string]kind{
+	workflow.EffectStamp:  kindOf[stamp](),
+	workflow.EffectRetain: kindOf[retain](),
+	workflow.EffectIndex:  kindOf[index](),
+	workflow.EffectNotify: kindOf[notify](),
+	KindExtractText:       kindOf[extractText](),
+}
+
+// KindExtractText is the job that extracts the text of a new file version
+// for the search index.
+const KindExtractText = "extract_text"
+
+type (
+	stamp       struct{}
+	retain      struct{}
+	index       struct{}
+	notify      struct{}
+	extractText struct{}
+)
+
+func (stamp) name() string       { return workflow.EffectStamp }
+func (retain) name() string      { return workflow.EffectRetain }
+func (index) name() string       { return workflow.EffectIndex }
+func (notify) name() string      { return workflow.EffectNotify }
+func (extractText) name() string { return KindExtractText }
+
+// name is what a kind's marker type gives: its name.
+type name interface{ name() string }
+
+// Args is the River args of the kind K: the job's JSON payload, kept as it
+// was queued, for the kind's handler to decode.
+type Args[K name] struct{ Payload json.RawMessage }
+
+// Kind is the name River stores and routes the job by.
+func (Args[K]) Kind() string {
+	var k K
+	return k.name()
+}
+
+// MarshalJSON stores the payload itself as the job's args.
+func (a Args[K]) MarshalJSON() ([]byte, error) {
+	if len(a.Payload) == 0 {
+		return []byte("{}"), nil
+	}
+	return a.Payload, nil
+}
+
+// UnmarshalJSON keeps the stored args as the payload.
+func (a *Args[K]) UnmarshalJSON(b []byte) error {
+	a.Payload = slices.Clone(b)
+	return nil
+}
+
+// worker runs the jobs of kind K with the kind's handler.
+type worker[K name] struct {
+	river.WorkerDefaults[Args[K]]
+	handle Handler
+}
+
+func (w *worker[K]) Work(ctx context.Context, job *river.Job[Args[K]]) error {
+	return w.handle(ctx, job.Args.Payload)
+}
+
+// kind is what the runner needs of a kind: how to register its handler
+// with River and how to make its args from a payload.
+type kind struct {
+	register func(*river.Workers, Handler) error
+	args     func(payload []byte) river.JobArgs
+}
+
+func kindOf[K name]() kind {
+	return kind{
+		register: func(w *river.Workers, h Handler) error {
+			return river.AddWorkerSafely(w, &worker[K]{handle: h})
+		},
+		args: func(payload []byte) river.JobArgs { return Args[K]{Payload: payload} },
+	}
+}
+
+// lookup returns the kind named k.
+func lookup(k string) (kind, error) {
+	if kd, ok := kinds[k]; ok {
+		return kd, nil
+	}
+	return kind{}, fmt.Errorf("unknown job kind %q", k)
+}
