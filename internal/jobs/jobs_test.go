@@ -264,33 +264,42 @@ func TestSchemasKeepTheirJobs(t *testing.T) {
 	}
 }
 
-// TestPeriodicJobRuns: a periodic job is queued by the elected leader and run.
-func TestPeriodicJobRuns(t *testing.T) {
+// TestPeriodicJobRunsOnceAcrossReplicas: two runners (replicas) register
+// the same periodic job; only the elected leader queues it, so its runs
+// come one interval apart, not in pairs.
+func TestPeriodicJobRunsOnceAcrossReplicas(t *testing.T) {
 	db := openSQLite(t)
 	t.Parallel()
-	ran := make(chan struct{}, 10)
-	r, err := jobs.New(db.JobQueue(), map[string]jobs.Handler{"notify": func(context.Context, []byte) error {
-		ran <- struct{}{}
-		return nil
-	}}, slog.New(slog.DiscardHandler), jobs.Config{})
-	if err != nil {
-		t.Fatal(err)
+	ran := make(chan time.Time, 20)
+	handler := func(context.Context, []byte) error { ran <- time.Now(); return nil }
+	for range 2 {
+		r, err := jobs.New(db.JobQueue(), map[string]jobs.Handler{"notify": handler}, slog.New(slog.DiscardHandler), jobs.Config{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := r.AddPeriodic("stamp", time.Second, nil); err == nil {
+			t.Error("AddPeriodic of a kind without a handler: no error")
+		}
+		if err := r.AddPeriodic("notify", time.Second, []byte(`{"what":"tick"}`)); err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- r.Run(ctx) }()
+		t.Cleanup(func() { cancel(); <-done })
 	}
-	if err := r.AddPeriodic("stamp", time.Second, nil); err == nil {
-		t.Error("AddPeriodic of a kind without a handler: no error")
-	}
-	if err := r.AddPeriodic("notify", time.Second, []byte(`{"what":"tick"}`)); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- r.Run(ctx) }()
-	defer func() { cancel(); <-done }()
-	for i := range 2 {
+	var runs []time.Time
+	for len(runs) < 3 {
 		select {
-		case <-ran:
+		case at := <-ran:
+			runs = append(runs, at)
 		case <-time.After(30 * time.Second):
-			t.Fatalf("periodic run %d did not come", i+1)
+			t.Fatalf("%d periodic runs in 30 s, want 3", len(runs))
+		}
+	}
+	for i := 1; i < len(runs); i++ {
+		if gap := runs[i].Sub(runs[i-1]); gap < 500*time.Millisecond {
+			t.Errorf("periodic runs %d and %d came %v apart: queued by both replicas", i, i+1, gap)
 		}
 	}
 }
