@@ -94,13 +94,17 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 	}
 	a.Extractor = textract.New(c.OCR, tmp)
 	a.Indexer = indexer.New(st, blobs, index, a.Extractor, tmp, time.Now)
-	a.Jobs = jobs.New(st, map[string]jobs.Handler{
+	a.Jobs, err = jobs.New(st.JobQueue(), map[string]jobs.Handler{
 		followup.Stamp:   a.Documents.StampJob,
 		followup.Retain:  a.Documents.LockJob,
 		followup.Index:   a.Indexer.IndexJob,
 		followup.Extract: a.Indexer.ExtractJob,
 		followup.Notify:  a.notify,
-	}, log, time.Now)
+	}, log, jobs.Config{})
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -166,7 +170,7 @@ func (a *App) Handler() http.Handler {
 		extractorInfo(a.Extractor.Info()))
 	return httpapi.New(httpapi.Deps{
 		Audit: audit.NewTrail(a.Store), Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, Search: a.Indexer.Index(), Jobs: a.Jobs, Logger: a.Logger, Registry: reg,
-		MaxUpload: a.Config.MaxUpload, Ready: a.ready, Wake: a.Jobs.Wake, TrustedProxies: a.Config.TrustedProxies,
+		MaxUpload: a.Config.MaxUpload, Ready: a.ready, TrustedProxies: a.Config.TrustedProxies,
 	})
 }
 

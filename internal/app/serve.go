@@ -21,8 +21,15 @@ func (a *App) Serve(ctx context.Context, ln net.Listener) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	workers, stopWorkers := context.WithCancel(context.WithoutCancel(ctx))
-	defer stopWorkers()
-	go a.Jobs.Run(workers)
+	workersDone := make(chan struct{})
+	go func() {
+		defer close(workersDone)
+		if err := a.Jobs.Run(workers); err != nil {
+			a.Logger.Error("background jobs stopped", "err", err)
+		}
+	}()
+	// The store closes after Serve returns: the workers stop first.
+	defer func() { stopWorkers(); <-workersDone }()
 	if w, ok := a.Indexer.Index().(interface{ Warm(context.Context) error }); ok {
 		go func() {
 			if err := w.Warm(workers); err != nil {

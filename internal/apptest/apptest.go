@@ -90,7 +90,12 @@ func Start(t *testing.T, c config.Config) *Server {
 	a.Auth.Cost = bcrypt.MinCost // the cheapest hash: tests sign in a lot and prove nothing about bcrypt's cost
 	workers, stop := context.WithCancel(context.Background())
 	s := &Server{App: a, Config: c, srv: httptest.NewServer(a.Handler()), stopWorkers: stop, workersDone: make(chan struct{})}
-	go func() { defer close(s.workersDone); a.Jobs.Run(workers) }()
+	go func() {
+		defer close(s.workersDone)
+		if err := a.Jobs.Run(workers); err != nil {
+			t.Errorf("background jobs: %v", err)
+		}
+	}()
 	s.URL = s.srv.URL
 	t.Cleanup(s.Close)
 	return s
@@ -107,6 +112,17 @@ func (s *Server) Close() {
 	s.stopWorkers()
 	<-s.workersDone
 	_ = s.App.Close()
+}
+
+// WaitJobs returns once the background jobs queued so far, and those they
+// queue in turn, have run (or are parked); it fails the test after 30 s.
+func (s *Server) WaitJobs(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	if err := s.App.Jobs.WaitIdle(ctx); err != nil {
+		t.Fatalf("background jobs: %v", err)
+	}
 }
 
 // Password is the password AddUser gives username.

@@ -39,8 +39,6 @@ type Deps struct {
 	MaxUpload int64
 	// Ready checks every backend for /readyz.
 	Ready func(ctx context.Context) error
-	// Wake, if set, tells the background workers that new jobs are queued.
-	Wake func()
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
 	// client (DOSSIER_TRUSTED_PROXIES); none means the peer is the client.
 	TrustedProxies []*net.IPNet

@@ -27,7 +27,6 @@ func (h *handlers) upload(c echo.Context) error {
 	if err != nil {
 		return h.bodyError(err, "the file part broke off")
 	}
-	h.wakeWorkers()
 	return h.documentResponse(c, http.StatusCreated, u, d)
 }
 
@@ -41,7 +40,6 @@ func (h *handlers) addVersion(c echo.Context) error {
 	if err != nil {
 		return h.bodyError(err, "the file part broke off")
 	}
-	h.wakeWorkers()
 	return h.documentResponse(c, http.StatusCreated, u, d)
 }
 

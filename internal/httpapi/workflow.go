@@ -29,7 +29,6 @@ func (h *handlers) fireEvent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.wakeWorkers()
 	return documentJSON(c, http.StatusOK, d, allowed)
 }
 
@@ -132,10 +131,4 @@ func (h *handlers) documentResponse(c echo.Context, status int, u dossier.User, 
 func documentJSON(c echo.Context, status int, d dossier.Document, allowed []string) error {
 	c.Response().Header().Set("ETag", etag(d.Version))
 	return c.JSON(status, documentView{Document: d, AllowedEvents: allowed})
-}
-
-func (h *handlers) wakeWorkers() {
-	if h.Wake != nil {
-		h.Wake()
-	}
 }

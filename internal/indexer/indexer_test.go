@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -30,20 +31,42 @@ import (
 )
 
 // flakyIndex is the real database index with a switch that makes every
-// write fail, as an index server that is down would.
+// write fail, as an index server that is down would. It records when each
+// document was last refused.
 type flakyIndex struct {
 	search.Index
-	mu   sync.Mutex
-	down bool
+	mu      sync.Mutex
+	down    bool
+	refused map[string]time.Time
+	refusal chan struct{} // a signal after each refusal
 }
 
 var errDown = errors.New("index is down")
 
 func (f *flakyIndex) setDown(down bool) { f.mu.Lock(); f.down = down; f.mu.Unlock() }
 
+// refusedAll reports whether every one of ids was refused at least once.
+func (f *flakyIndex) refusedAll(ids []string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, id := range ids {
+		if _, ok := f.refused[id]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
 func (f *flakyIndex) Upsert(ctx context.Context, d search.Doc) error {
 	f.mu.Lock()
 	down := f.down
+	if down {
+		f.refused[d.ID] = time.Now()
+		select {
+		case f.refusal <- struct{}{}:
+		default:
+		}
+	}
 	f.mu.Unlock()
 	if down {
 		return errDown
@@ -57,6 +80,7 @@ type bundle struct {
 	index  *flakyIndex
 	docs   *documents.Service
 	runner *jobs.Runner
+	ran    atomic.Int64 // jobs run, failed ones included
 	clock  *testenv.Clock
 }
 
@@ -68,19 +92,43 @@ func setup(t *testing.T, open func(t *testing.T) *sqldb.DB) *bundle {
 		t.Fatal(err)
 	}
 	c := testenv.NewClock(time.Now())
-	b := &bundle{store: db, blobs: blobs, index: &flakyIndex{Index: db.Search()}, clock: c}
+	b := &bundle{store: db, blobs: blobs, clock: c,
+		index: &flakyIndex{Index: db.Search(), refused: map[string]time.Time{},
+			refusal: make(chan struct{}, 1)}}
 	defs, err := workflow.Load(workflows.FS)
 	if err != nil {
 		t.Fatal(err)
 	}
 	b.docs = documents.New(db, blobs, defs, c.Now, dir)
 	ix := indexer.New(db, blobs, b.index, textract.New(false, dir), dir, c.Now)
-	b.runner = jobs.New(db, map[string]jobs.Handler{followup.Extract: ix.ExtractJob, followup.Index: ix.IndexJob},
-		slog.New(slog.DiscardHandler), c.Now)
+	count := func(h jobs.Handler) jobs.Handler {
+		return func(ctx context.Context, p []byte) error { b.ran.Add(1); return h(ctx, p) }
+	}
+	b.runner, err = jobs.New(db.JobQueue(), map[string]jobs.Handler{followup.Extract: count(ix.ExtractJob), followup.Index: count(ix.IndexJob)},
+		slog.New(slog.DiscardHandler), jobs.Config{Backoff: b.backoff, Poll: 20 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return b
 }
 
-// backends maps testenv's stores by name to their opener.
+// backoff is the runner's wait before a retry: short, so that a test sees
+// retries without waiting seconds for them.
+func (b *bundle) backoff(int) time.Duration { return 300 * time.Millisecond }
+
+// start runs the jobs until the test ends.
+func (b *bundle) start(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.runner.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	})
+}
+
 func backends() map[string]func(t *testing.T) *sqldb.DB {
 	out := map[string]func(t *testing.T) *sqldb.DB{}
 	for _, s := range testenv.Stores() {
@@ -104,19 +152,13 @@ func (b *bundle) upload(t *testing.T, text string) dossier.Document {
 	return d
 }
 
-// drain runs due jobs until none is left; it returns how many ran.
-func (b *bundle) drain(t *testing.T) int {
+// drain waits until the jobs queued so far, and those they queue, have run.
+func (b *bundle) drain(t *testing.T) {
 	t.Helper()
-	n := 0
-	for {
-		ran, err := b.runner.RunOne(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !ran {
-			return n
-		}
-		n++
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := b.runner.WaitIdle(ctx); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -144,7 +186,9 @@ func TestWordInsidePDFIsFound(t *testing.T) {
 			if ids := b.find(t, "vanadium"); len(ids) != 0 {
 				t.Fatalf("found %v before any job ran", ids)
 			}
-			if n := b.drain(t); n < 3 {
+			b.start(t)
+			b.drain(t)
+			if n := b.ran.Load(); n < 3 {
 				t.Fatalf("%d jobs ran, want extract, index and the index the extraction queues", n)
 			}
 			if ids := b.find(t, "vanadium"); len(ids) != 1 || ids[0] != d.ID {
@@ -166,18 +210,26 @@ func TestIndexOutageLosesNothing(t *testing.T) {
 			for _, w := range []string{"tungsten", "molybdenum", "niobium"} {
 				ids = append(ids, b.upload(t, "A quote for "+w+" rods").ID)
 			}
-			b.drain(t)
+			b.start(t)
+			// Wait until every document was refused at least once.
+			deadline := time.After(30 * time.Second)
+			for !b.index.refusedAll(ids) {
+				select {
+				case <-b.index.refusal:
+				case <-deadline:
+					t.Fatal("the index jobs did not run while the index was down")
+				}
+			}
 			if got := b.find(t, "rods"); len(got) != 0 {
 				t.Fatalf("the index was down, yet rods finds %v", got)
 			}
 			b.index.setDown(false)
-			if n := b.drain(t); n != 0 {
-				t.Fatalf("%d jobs ran before their backoff was over", n)
-			}
-			b.clock.Add(time.Hour) // past every backoff
 			b.drain(t)
 			if got := b.find(t, "rods"); len(got) != len(ids) {
 				t.Fatalf("after the index came back, rods finds %v, want all of %v", got, ids)
+			}
+			if parked, err := b.runner.Parked(context.Background(), 10); err != nil || len(parked) != 0 {
+				t.Errorf("parked jobs: %+v, %v; want none", parked, err)
 			}
 		})
 	}

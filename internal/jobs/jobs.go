@@ -1,116 +1,127 @@
-// Package jobs runs the background work of the outbox (SPEC §3a): jobs are
-// written in the transaction of the change that causes them and run here
-// after it commits. A job is claimed with a lease, so several workers and
-// several replicas can share one queue; a failed job is retried with
-// exponential backoff and parked after MaxAttempts, with its last error kept.
+// Package jobs runs the background work of the outbox (SPEC §3a) on River:
+// jobs are written in the transaction of the change that causes them
+// (store.Tx.Enqueue) and run here after it commits. River takes a job with
+// a conditional update, so several workers and replicas share one queue and
+// a worker whose job was taken from it cannot mark it done; a failed job is
+// retried with exponential backoff and parked (discarded, in River's words)
+// after store.MaxJobAttempts, with its errors kept. The kinds of job and
+// their handlers are named in kinds.go.
 package jobs
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"maps"
 	"slices"
 	"time"
 
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
 	"dossier/internal/store"
+	"dossier/internal/store/sqldb"
 )
 
 // Handler runs one job; an error makes it run again later.
 type Handler func(ctx context.Context, payload []byte) error
 
 // MaxAttempts is how often a job is tried before it is parked.
-const MaxAttempts = 10
+const MaxAttempts = store.MaxJobAttempts
 
-// parkedFor is how far in the future a parked job is set: it stays visible in
-// the jobs table with its last error, and an operator can set run_at to retry.
-const parkedFor = 100 * 365 * 24 * time.Hour
+// Config tunes a Runner; the zero value is the production setting.
+type Config struct {
+	// Workers is how many jobs of this process run at once (default 4).
+	Workers int
+	// Backoff is the wait before the next attempt after attempt n failed
+	// (default Backoff).
+	Backoff func(attempt int) time.Duration
+	// Timeout is how long one attempt may run (default 10 minutes).
+	Timeout time.Duration
+	// Poll is how often the queue is read when no insert woke the workers,
+	// as when a retry falls due (default a second).
+	Poll time.Duration
+}
 
-// Runner claims and runs jobs of the kinds it has handlers for; other kinds
-// stay in the queue for the runner that knows them.
+// Runner works the jobs of the kinds it has handlers for; other kinds stay
+// in the queue for a runner that knows them.
 type Runner struct {
-	store    store.Store
-	handlers map[string]Handler
-	log      *slog.Logger
-	now      func() time.Time
-	lease    time.Duration
-	poll     time.Duration
-	wake     chan struct{}
+	client *river.Client[*sql.Tx]
+	kinds  []string
+	log    *slog.Logger
 }
 
-// New returns a Runner with the given handlers.
-func New(s store.Store, handlers map[string]Handler, log *slog.Logger, now func() time.Time) *Runner {
-	return &Runner{store: s, handlers: handlers, log: log, now: now, lease: 10 * time.Minute, poll: time.Second, wake: make(chan struct{}, 1)}
-}
-
-// Wake makes the runner look for work now rather than at its next poll.
-func (r *Runner) Wake() {
-	select {
-	case r.wake <- struct{}{}:
-	default:
-	}
-}
-
-// Run works until ctx ends.
-func (r *Runner) Run(ctx context.Context) {
-	for {
-		for {
-			ran, err := r.RunOne(ctx)
-			if err != nil && ctx.Err() == nil {
-				r.log.Warn("job queue", "err", err)
-			}
-			if !ran || ctx.Err() != nil {
-				break
-			}
+// New returns a Runner of the queue q with the given handlers, one per kind.
+func New(q sqldb.JobQueue, handlers map[string]Handler, log *slog.Logger, c Config) (*Runner, error) {
+	workers := river.NewWorkers()
+	for name, h := range handlers {
+		k, err := lookup(name)
+		if err != nil {
+			return nil, err
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-r.wake:
-		case <-time.After(r.poll):
+		if err := k.register(workers, h); err != nil {
+			return nil, fmt.Errorf("job kind %s: %w", name, err)
 		}
 	}
+	if c.Backoff == nil {
+		c.Backoff = Backoff
+	}
+	client, err := river.NewClient(q.Driver, &river.Config{
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cmp.Or(c.Workers, 4)}},
+		Workers: workers,
+		// A kind without a handler here waits for a runner that has one,
+		// as during a rolling upgrade that adds a kind.
+		FetchOnlyKnownKinds: true,
+		// Inserts wake the workers (LISTEN on PostgreSQL, River's
+		// notification table on SQLite); polling finds retries that fall due.
+		FetchPollInterval: cmp.Or(c.Poll, time.Second),
+		FetchCooldown:     10 * time.Millisecond,
+		JobTimeout:        cmp.Or(c.Timeout, 10*time.Minute),
+		MaxAttempts:       MaxAttempts,
+		// Parked jobs wait for an operator; done ones are kept a day.
+		DiscardedJobRetentionPeriod: -1,
+		RetryPolicy:                 retryPolicy(c.Backoff),
+		ErrorHandler:                errorLog{log},
+		Logger:                      log,
+		Schema:                      q.Schema,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("job runner: %w", err)
+	}
+	return &Runner{client: client, kinds: slices.Sorted(maps.Keys(handlers)), log: log}, nil
 }
 
-// RunOne claims and runs one due job; ran is false when there was none.
-func (r *Runner) RunOne(ctx context.Context) (ran bool, err error) {
-	kinds := slices.Sorted(maps.Keys(r.handlers))
-	var job store.Job
-	var ok bool
-	now := r.now()
-	err = r.store.Write(ctx, func(tx store.Tx) (err error) {
-		job, ok, err = tx.ClaimJob(ctx, kinds, now, now.Add(r.lease))
+// Run works jobs until ctx ends, then lets the running ones finish.
+func (r *Runner) Run(ctx context.Context) error {
+	if err := r.client.Start(ctx); err != nil {
+		return fmt.Errorf("start the job runner: %w", err)
+	}
+	<-ctx.Done()
+	stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	if err := r.client.Stop(stop); err != nil && !errors.Is(err, context.Canceled) {
+		return fmt.Errorf("stop the job runner: %w", err)
+	}
+	return nil
+}
+
+// AddPeriodic queues a job of kind with payload every interval, once for
+// all replicas: only the elected leader queues it. The first is queued one
+// interval after the leader starts.
+func (r *Runner) AddPeriodic(kind string, every time.Duration, payload []byte) error {
+	if !slices.Contains(r.kinds, kind) {
+		return fmt.Errorf("periodic job %s: this runner has no handler for it", kind)
+	}
+	k, err := lookup(kind)
+	if err != nil {
 		return err
-	})
-	if err != nil || !ok {
-		return false, err
 	}
-	runErr := r.run(ctx, job)
-	err = r.store.Write(context.WithoutCancel(ctx), func(tx store.Tx) error {
-		if runErr == nil {
-			return tx.FinishJob(ctx, job.ID)
-		}
-		next := r.now().Add(Backoff(job.Attempts))
-		if job.Attempts >= MaxAttempts {
-			next = r.now().Add(parkedFor)
-			r.log.Error("job parked", "job", job.ID, "kind", job.Kind, "attempts", job.Attempts, "err", runErr)
-		} else {
-			r.log.Warn("job failed", "job", job.ID, "kind", job.Kind, "attempts", job.Attempts, "retry_at", next, "err", runErr)
-		}
-		return tx.RetryJob(ctx, job.ID, next, runErr.Error())
-	})
-	return true, err
-}
-
-// run calls the handler, turning a panic into an error so one bad job cannot
-// stop the worker.
-func (r *Runner) run(ctx context.Context, job store.Job) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("job %d (%s) panicked: %v", job.ID, job.Kind, p)
-		}
-	}()
-	return r.handlers[job.Kind](ctx, job.Payload)
+	r.client.PeriodicJobs().Add(river.NewPeriodicJob(river.PeriodicInterval(every),
+		func() (river.JobArgs, *river.InsertOpts) { return k.args(payload), nil }, nil))
+	return nil
 }
 
 // Backoff is the wait before attempt n+1: 2^n seconds, at most an hour.
@@ -121,13 +132,30 @@ func Backoff(attempts int) time.Duration {
 	return min(time.Duration(1<<attempts)*time.Second, time.Hour)
 }
 
-// Parked returns the jobs that failed MaxAttempts times and wait for an
-// operator, with their last error.
-func (r *Runner) Parked(ctx context.Context, limit int) ([]store.Job, error) {
-	var out []store.Job
-	err := r.store.Read(ctx, func(tx store.Tx) (err error) {
-		out, err = tx.ListJobs(ctx, MaxAttempts, limit)
-		return err
-	})
-	return out, err
+// retryPolicy schedules the next attempt after a failure by backoff.
+type retryPolicy func(attempt int) time.Duration
+
+func (b retryPolicy) NextRetry(job *rivertype.JobRow) time.Time {
+	return time.Now().Add(b(job.Attempt))
+}
+
+// errorLog logs each failure; the last attempt's as the job being parked.
+type errorLog struct{ log *slog.Logger }
+
+func (e errorLog) HandleError(ctx context.Context, job *rivertype.JobRow, err error) *river.ErrorHandlerResult {
+	e.failed(ctx, job, err.Error())
+	return nil
+}
+
+func (e errorLog) HandlePanic(ctx context.Context, job *rivertype.JobRow, v any, _ string) *river.ErrorHandlerResult {
+	e.failed(ctx, job, fmt.Sprintf("panic: %v", v))
+	return nil
+}
+
+func (e errorLog) failed(ctx context.Context, job *rivertype.JobRow, msg string) {
+	if job.Attempt >= job.MaxAttempts {
+		e.log.ErrorContext(ctx, "job parked", "job", job.ID, "kind", job.Kind, "attempts", job.Attempt, "err", msg)
+		return
+	}
+	e.log.WarnContext(ctx, "job failed", "job", job.ID, "kind", job.Kind, "attempts", job.Attempt, "err", msg)
 }

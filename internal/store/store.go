@@ -65,16 +65,12 @@ type Tx interface {
 	// AuditHeads returns the recorded head (last StreamSeq and Hash) of every stream.
 	AuditHeads(ctx context.Context) (map[string]AuditHead, error)
 
-	// Enqueue adds jobs to the outbox; they run after the transaction commits.
+	// Enqueue adds jobs to the outbox; they run after the transaction commits
+	// and vanish with it when it rolls back.
 	Enqueue(ctx context.Context, jobs ...Job) error
-	// ClaimJob takes the oldest due job of one of kinds that no other worker
-	// holds, leasing it until leaseUntil; ok is false when there is none.
-	ClaimJob(ctx context.Context, kinds []string, now, leaseUntil time.Time) (j Job, ok bool, err error)
-	// FinishJob removes a job that ran; RetryJob releases it to run again at runAt.
-	FinishJob(ctx context.Context, id int64) error
-	RetryJob(ctx context.Context, id int64, runAt time.Time, lastError string) error
-	// ListJobs returns queued jobs tried at least minAttempts times, oldest first.
-	ListJobs(ctx context.Context, minAttempts, limit int) ([]Job, error)
+	// Jobs returns the jobs of kind that wait to run or are running, oldest
+	// first, at most limit of them.
+	Jobs(ctx context.Context, kind string, limit int) ([]Job, error)
 
 	WorkflowTx
 	SearchTx
@@ -147,12 +143,22 @@ type AuditHead struct {
 	Hash      string
 }
 
+// MaxJobAttempts is how often a job is tried before it is parked for an
+// operator, with its last error.
+const MaxJobAttempts = 10
+
 // Job is one unit of background work in the outbox.
 type Job struct {
 	ID        int64           `json:"id"`
 	Kind      string          `json:"kind"` // e.g. "extract_text", "index"
 	Payload   json.RawMessage `json:"payload"`
-	RunAt     time.Time       `json:"run_at"`
-	Attempts  int             `json:"attempts"` // how often it was claimed, this claim included
+	RunAt     time.Time       `json:"run_at"`   // not before; zero or past means now
+	Attempts  int             `json:"attempts"` // how often it was started, a running attempt included
 	LastError string          `json:"last_error"`
+	// UniqueFor, when at least a second, queues the job only if no job of
+	// the same kind and payload was queued for the same period of that
+	// length (periods are counted from the Unix epoch, so 24h is a UTC day),
+	// unless that one was parked: a reminder is then sent once a day
+	// however often its cause recurs.
+	UniqueFor time.Duration `json:"-"`
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 
 	"dossier/internal/search/dbindex"
 	"dossier/internal/store/sqldb"
@@ -43,15 +44,30 @@ func Open(ctx context.Context, url string) (*sqldb.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := sqldb.Migrate(ctx, db, goose.DialectPostgres, sub, locker); err != nil {
+	where := fmt.Sprintf("PostgreSQL %s@%s/%s", cfg.ConnConfig.User, cfg.ConnConfig.Host, cfg.ConnConfig.Database)
+	fail := func(err error) (*sqldb.DB, error) {
 		db.Close()
 		pool.Close()
-		return nil, fmt.Errorf("PostgreSQL %s@%s/%s: %w", cfg.ConnConfig.User, cfg.ConnConfig.Host, cfg.ConnConfig.Database, err)
+		return nil, fmt.Errorf("%s: %w", where, err)
 	}
-	d := sqldb.Dialect{Name: "postgres", SkipLocked: " FOR UPDATE SKIP LOCKED", IsUniqueViolation: isUniqueViolation}
-	store := sqldb.New(db, db, d, pool.Close)
-	store.SetIndex(dbindex.New(store, dbindex.Postgres))
-	return store, nil
+	// River's tables live in the schema the search path selects; naming it
+	// keeps River's notifications apart from another schema's on the same
+	// server. Workers are woken by LISTEN on a connection of the pgx pool.
+	var schema string
+	if err := db.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		return fail(fmt.Errorf("read the current schema: %w", err))
+	}
+	q := sqldb.JobQueue{Driver: riverdatabasesql.NewWithPgxListener(db, pool), Schema: schema}
+	if err := sqldb.Migrate(ctx, db, goose.DialectPostgres, sub, locker, q); err != nil {
+		return fail(err)
+	}
+	d := sqldb.Dialect{Name: "postgres", IsUniqueViolation: isUniqueViolation}
+	s, err := sqldb.New(db, db, d, q, pool.Close)
+	if err != nil {
+		return fail(err)
+	}
+	s.SetIndex(dbindex.New(s, dbindex.Postgres))
+	return s, nil
 }
 
 // lockID is the advisory lock of one schema: replicas of one deployment

@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/riverqueue/river"
+
 	"dossier/internal/dossier"
 	"dossier/internal/search"
 	"dossier/internal/store"
@@ -19,9 +21,6 @@ import (
 // Dialect holds what differs between the databases.
 type Dialect struct {
 	Name string
-	// SkipLocked is appended to a SELECT of jobs to claim: rows another
-	// worker holds are passed over (" FOR UPDATE SKIP LOCKED" on PostgreSQL).
-	SkipLocked string
 	// IsUniqueViolation reports whether err is a unique-key violation.
 	IsUniqueViolation func(error) bool
 }
@@ -32,14 +31,21 @@ type Dialect struct {
 type DB struct {
 	reader, writer *sql.DB
 	dialect        Dialect
+	queue          JobQueue
+	inserter       *river.Client[*sql.Tx]
 	onClose        func()
 	index          search.Index
 }
 
-// New returns a store over the two pools; onClose, if set, runs after both close.
-func New(reader, writer *sql.DB, d Dialect, onClose func()) *DB {
-	db := &DB{reader: reader, writer: writer, dialect: d, onClose: onClose}
-	return db
+// New returns a store over the two pools that queues its jobs in q (which
+// Migrate has brought up to date); onClose, if set, runs after both close.
+func New(reader, writer *sql.DB, d Dialect, q JobQueue, onClose func()) (*DB, error) {
+	inserter, err := newInserter(q)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{reader: reader, writer: writer, dialect: d, queue: q, inserter: inserter, onClose: onClose}
+	return db, nil
 }
 
 // Read runs fn in a read-only transaction.
@@ -53,7 +59,7 @@ func (db *DB) Write(ctx context.Context, fn func(store.Tx) error) error {
 }
 
 func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(store.Tx) error) error {
-	return db.runSQL(ctx, pool, opts, func(sqlTx *sql.Tx) error { return fn(&tx{tx: sqlTx, d: db.dialect}) })
+	return db.runSQL(ctx, pool, opts, func(sqlTx *sql.Tx) error { return fn(&tx{tx: sqlTx, d: db.dialect, jobs: db.inserter}) })
 }
 
 // SetIndex attaches the database's own search index, which the adapter
@@ -119,8 +125,9 @@ func unavailable(op string, err error) error {
 
 // tx is one transaction; it implements store.Tx.
 type tx struct {
-	tx *sql.Tx
-	d  Dialect
+	tx   *sql.Tx
+	d    Dialect
+	jobs *river.Client[*sql.Tx]
 }
 
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {

@@ -2,104 +2,111 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
+	"encoding/json"
 	"fmt"
-	"strings"
+	"log/slog"
 	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/rivertype"
 
 	"dossier/internal/store"
 )
+
+// JobQueue is the job queue of a database as River sees it: the driver over
+// the pool River uses and the schema its tables are in ("" on SQLite). The
+// jobs package runs the queue's workers on it.
+type JobQueue struct {
+	Driver riverdriver.Driver[*sql.Tx]
+	Schema string
+}
+
+// JobQueue returns the database's job queue.
+func (db *DB) JobQueue() JobQueue { return db.queue }
+
+// newInserter returns the River client the store queues jobs with: it only
+// inserts, inside the transaction of the change that causes the jobs. The
+// short cooldown lets every commit that queues a job wake the workers.
+func newInserter(q JobQueue) (*river.Client[*sql.Tx], error) {
+	c, err := river.NewClient(q.Driver, &river.Config{
+		FetchCooldown: river.FetchCooldownMin,
+		Logger:        slog.New(slog.DiscardHandler),
+		MaxAttempts:   store.MaxJobAttempts,
+		Schema:        q.Schema,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("job queue: %w", err)
+	}
+	return c, nil
+}
+
+// payload is the River args of a store.Job: River stores the job's payload
+// as its args, byte for byte, under the job's kind. The workers read it
+// back into the typed args of each kind (package jobs).
+type payload struct {
+	kind string
+	raw  json.RawMessage
+}
+
+func (p payload) Kind() string { return p.kind }
+
+func (p payload) MarshalJSON() ([]byte, error) {
+	if len(p.raw) == 0 {
+		return []byte("{}"), nil
+	}
+	return p.raw, nil
+}
 
 func (t *tx) Enqueue(ctx context.Context, jobs ...store.Job) error {
 	if len(jobs) == 0 {
 		return nil
 	}
-	var rows []string
-	var args []any
-	for _, j := range jobs {
-		if j.RunAt.IsZero() {
-			j.RunAt = time.Now()
+	params := make([]river.InsertManyParams, len(jobs))
+	now := time.Now()
+	for i, j := range jobs {
+		opts := &river.InsertOpts{}
+		// A job due now is not given a time: River's "now" is the
+		// database's, and a job scheduled ahead of it would wait for the
+		// scheduler instead of waking a worker.
+		if j.RunAt.After(now) {
+			opts.ScheduledAt = j.RunAt
 		}
-		payload := string(j.Payload)
-		if payload == "" {
-			payload = "{}"
+		if j.UniqueFor > 0 {
+			opts.UniqueOpts = river.UniqueOpts{ByArgs: true, ByPeriod: j.UniqueFor}
 		}
-		args = append(args, j.Kind, payload, j.RunAt.UTC())
-		n := len(args)
-		rows = append(rows, fmt.Sprintf("($%d, $%d, $%d, $%d)", n-2, n-1, n, n))
+		params[i] = river.InsertManyParams{Args: payload{kind: j.Kind, raw: j.Payload}, InsertOpts: opts}
 	}
-	if _, err := t.exec(ctx, `INSERT INTO jobs (kind, payload, run_at, created_at) VALUES `+strings.Join(rows, ", "), args...); err != nil {
+	if _, err := t.jobs.InsertManyTx(ctx, t.tx, params); err != nil {
 		return fmt.Errorf("enqueue %s: %w", jobs[0].Kind, err)
 	}
 	return nil
 }
 
-// ClaimJob is one conditional UPDATE: a job is taken only while it is due
-// and unleased, so two workers can never hold it at once; on PostgreSQL
-// SKIP LOCKED lets them pass each other instead of queueing.
-func (t *tx) ClaimJob(ctx context.Context, kinds []string, now, leaseUntil time.Time) (store.Job, bool, error) {
-	if len(kinds) == 0 {
-		return store.Job{}, false, nil
-	}
-	args := []any{leaseUntil.UTC(), now.UTC()}
-	marks := make([]string, len(kinds))
-	for i, k := range kinds {
-		args = append(args, k)
-		marks[i] = fmt.Sprintf("$%d", len(args))
-	}
-	q := `UPDATE jobs SET locked_until = $1, attempts = attempts + 1
-		WHERE id = (SELECT id FROM jobs WHERE kind IN (` + strings.Join(marks, ", ") + `)
-			AND run_at <= $2 AND (locked_until IS NULL OR locked_until < $2)
-			ORDER BY id LIMIT 1` + t.d.SkipLocked + `)
-		RETURNING id, kind, payload, run_at, attempts`
-	rows, err := t.tx.QueryContext(ctx, q, args...)
+// waiting are the states of a job that has yet to finish.
+var waiting = []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobStatePending,
+	rivertype.JobStateRetryable, rivertype.JobStateRunning, rivertype.JobStateScheduled}
+
+func (t *tx) Jobs(ctx context.Context, kind string, limit int) ([]store.Job, error) {
+	res, err := t.jobs.JobListTx(ctx, t.tx, river.NewJobListParams().Kinds(kind).States(waiting...).
+		OrderBy(river.JobListOrderByID, river.SortOrderAsc).First(limit))
 	if err != nil {
-		return store.Job{}, false, fmt.Errorf("claim job: %w", err)
+		return nil, fmt.Errorf("list %s jobs: %w", kind, err)
 	}
-	defer rows.Close()
-	if !rows.Next() {
-		return store.Job{}, false, rows.Err()
+	out := make([]store.Job, len(res.Jobs))
+	for i, row := range res.Jobs {
+		out[i] = JobOf(row)
 	}
-	var j store.Job
-	var payload string
-	if err := rows.Scan(&j.ID, &j.Kind, &payload, &j.RunAt, &j.Attempts); err != nil {
-		return j, false, fmt.Errorf("claim job: %w", err)
-	}
-	j.Payload, j.RunAt = []byte(payload), j.RunAt.UTC()
-	return j, true, rows.Err()
+	return out, nil
 }
 
-func (t *tx) FinishJob(ctx context.Context, id int64) error {
-	if _, err := t.exec(ctx, `DELETE FROM jobs WHERE id = $1`, id); err != nil {
-		return fmt.Errorf("finish job %d: %w", id, err)
+// JobOf is a River job as a store.Job: its args are the payload, its
+// scheduled time RunAt, and the error of its last attempt LastError.
+func JobOf(row *rivertype.JobRow) store.Job {
+	j := store.Job{ID: row.ID, Kind: row.Kind, Payload: row.EncodedArgs, RunAt: row.ScheduledAt.UTC(), Attempts: row.Attempt}
+	if n := len(row.Errors); n > 0 {
+		j.LastError = row.Errors[n-1].Error
 	}
-	return nil
-}
-
-func (t *tx) RetryJob(ctx context.Context, id int64, runAt time.Time, lastError string) error {
-	_, err := t.exec(ctx, `UPDATE jobs SET run_at = $1, last_error = $2, locked_until = NULL WHERE id = $3`,
-		runAt.UTC(), lastError, id)
-	if err != nil {
-		return fmt.Errorf("retry job %d: %w", id, err)
-	}
-	return nil
-}
-
-func (t *tx) ListJobs(ctx context.Context, minAttempts, limit int) ([]store.Job, error) {
-	rows, err := t.tx.QueryContext(ctx, fmt.Sprintf(`SELECT id, kind, payload, run_at, attempts, last_error FROM jobs
-		WHERE attempts >= $1 ORDER BY id LIMIT %d`, limit), minAttempts)
-	if err != nil {
-		return nil, fmt.Errorf("list jobs: %w", err)
-	}
-	defer rows.Close()
-	jobs := []store.Job{}
-	for rows.Next() {
-		var j store.Job
-		var payload string
-		if err := rows.Scan(&j.ID, &j.Kind, &payload, &j.RunAt, &j.Attempts, &j.LastError); err != nil {
-			return nil, fmt.Errorf("list jobs: %w", err)
-		}
-		j.Payload, j.RunAt = []byte(payload), j.RunAt.UTC()
-		jobs = append(jobs, j)
-	}
-	return jobs, rows.Err()
+	return j
 }

@@ -15,6 +15,7 @@ import (
 	"runtime"
 
 	"github.com/pressly/goose/v3"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
@@ -59,13 +60,23 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := sqldb.Migrate(ctx, writer, goose.DialectSQLite3, sub, nil); err != nil {
+	// River shares the one writer connection: its fetches, completions and
+	// leader election queue behind the store's writes instead of racing
+	// them for the file lock (SQLITE_BUSY), and a job queued in a write
+	// is in that write's transaction.
+	queue := sqldb.JobQueue{Driver: riversqlite.New(writer)}
+	if err := sqldb.Migrate(ctx, writer, goose.DialectSQLite3, sub, nil, queue); err != nil {
 		writer.Close()
 		reader.Close()
 		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
 	d := sqldb.Dialect{Name: "sqlite", IsUniqueViolation: isUniqueViolation}
-	db := sqldb.New(reader, writer, d, nil)
+	db, err := sqldb.New(reader, writer, d, queue, nil)
+	if err != nil {
+		writer.Close()
+		reader.Close()
+		return nil, err
+	}
 	db.SetIndex(dbindex.New(db, dbindex.SQLite))
 	return db, nil
 }

@@ -51,6 +51,9 @@ func testTransactions(t *testing.T, newStore func(t *testing.T) store.Store) {
 			}
 			return nil
 		})
+		if got := queued(t, s, "extract_text"); len(got) != 0 {
+			t.Errorf("jobs after the rollback: %+v, want none", got)
+		}
 		if got := listAudit(t, s, store.AuditFilter{DocumentID: doc.ID}); len(got) != 0 {
 			t.Errorf("ListAudit of the rolled-back document: %d events, want none", len(got))
 		}
@@ -134,5 +137,44 @@ func testTransactions(t *testing.T, newStore func(t *testing.T) store.Store) {
 		})
 		// The jobs commit with the document they belong to.
 		getDocument(t, s, doc.ID)
+		for _, kind := range []string{"extract_text", "index"} {
+			// PostgreSQL stores the payload as jsonb: same JSON, other spacing.
+			var p struct {
+				DocumentID string `json:"document_id"`
+			}
+			got := queued(t, s, kind)
+			if len(got) != 1 || json.Unmarshal(got[0].Payload, &p) != nil || p.DocumentID != doc.ID || got[0].Attempts != 0 {
+				t.Errorf("queued %s jobs: %+v, want one for document %s", kind, got, doc.ID)
+			}
+		}
 	})
+
+	t.Run("EnqueueUnique", func(t *testing.T) {
+		t.Parallel()
+		s := newStore(t)
+		for range 2 {
+			write(t, s, func(tx store.Tx) error {
+				return tx.Enqueue(ctx(t), store.Job{Kind: "notify", Payload: json.RawMessage(`{"to":"ann"}`), UniqueFor: time.Hour},
+					store.Job{Kind: "notify", Payload: json.RawMessage(`{"to":"bob"}`), UniqueFor: time.Hour})
+			})
+		}
+		write(t, s, func(tx store.Tx) error {
+			return tx.Enqueue(ctx(t), store.Job{Kind: "notify", Payload: json.RawMessage(`{"to":"ann"}`)})
+		})
+		// Once per payload and hour; a job without UniqueFor is always queued.
+		if got := queued(t, s, "notify"); len(got) != 3 {
+			t.Errorf("queued notify jobs: %+v, want ann and bob once each plus the one that is not unique", got)
+		}
+	})
+}
+
+// queued returns the jobs of kind that wait to run.
+func queued(t *testing.T, s store.Store, kind string) []store.Job {
+	t.Helper()
+	var out []store.Job
+	read(t, s, func(tx store.Tx) (err error) {
+		out, err = tx.Jobs(ctx(t), kind, 100)
+		return err
+	})
+	return out
 }
