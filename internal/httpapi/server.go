@@ -22,7 +22,6 @@ import (
 	"dossier/internal/documents"
 	"dossier/internal/dossier"
 	"dossier/internal/engine"
-	"dossier/internal/jobs"
 	"dossier/internal/search"
 )
 
@@ -33,7 +32,7 @@ type Deps struct {
 	Documents *documents.Service
 	Engine    *engine.Engine
 	Search    search.Index
-	Jobs      *jobs.Runner
+	Jobs      ParkedJobs
 	Logger    *slog.Logger
 	Registry  *prometheus.Registry // /metrics; request metrics are registered on it
 	MaxUpload int64
@@ -42,6 +41,11 @@ type Deps struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
 	// client (DOSSIER_TRUSTED_PROXIES); none means the peer is the client.
 	TrustedProxies []*net.IPNet
+}
+
+// ParkedJobs lists the background jobs that failed every attempt.
+type ParkedJobs interface {
+	Parked(ctx context.Context, limit int) ([]dossier.Job, error)
 }
 
 // New returns the HTTP handler of the API.
