@@ -24,7 +24,7 @@ type Event struct {
 }
 
 // Append records e in tx at time now.
-func Append(ctx context.Context, tx store.Tx, now time.Time, e Event) error {
+func Append(ctx context.Context, tx store.AuditTx, now time.Time, e Event) error {
 	details, err := auditchain.CanonicalJSON(e.Details)
 	if err != nil {
 		return fmt.Errorf("audit %s: encode details: %w", e.Action, err)

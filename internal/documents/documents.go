@@ -19,6 +19,13 @@ import (
 	"dossier/internal/workflow"
 )
 
+// changeTx is what a change of a document writes besides the document:
+// its audit event and the jobs that follow it.
+type changeTx interface {
+	store.AuditTx
+	store.JobTx
+}
+
 // Service is the document service.
 type Service struct {
 	store   store.Store
@@ -116,7 +123,7 @@ func (s *Service) AddVersion(ctx context.Context, actor dossier.User, id string,
 }
 
 // afterFileChange records the audit event and queues what follows.
-func (s *Service) afterFileChange(ctx context.Context, tx store.Tx, actor dossier.User, d dossier.Document, what followup.What, action string, details map[string]any) error {
+func (s *Service) afterFileChange(ctx context.Context, tx changeTx, actor dossier.User, d dossier.Document, what followup.What, action string, details map[string]any) error {
 	if err := audit.Append(ctx, tx, s.now(), audit.Event{Actor: actor.ID, Action: action, DocumentID: d.ID, Details: details}); err != nil {
 		return err
 	}
@@ -168,7 +175,7 @@ func (s *Service) Versions(ctx context.Context, id string) ([]dossier.FileVersio
 
 // editable reads document id for a change with its definition, refusing
 // documents in a state the definition declares immutable.
-func (s *Service) editable(ctx context.Context, tx store.Tx, id string) (dossier.Document, *workflow.Definition, error) {
+func (s *Service) editable(ctx context.Context, tx store.DocumentTx, id string) (dossier.Document, *workflow.Definition, error) {
 	d, err := tx.Document(ctx, id)
 	if err != nil {
 		return d, nil, err

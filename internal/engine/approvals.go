@@ -19,7 +19,7 @@ type approvalState struct {
 	complete bool
 }
 
-func (e *Engine) approvalState(ctx context.Context, tx store.Tx, def *workflow.Definition, d dossier.Document) (approvalState, error) {
+func (e *Engine) approvalState(ctx context.Context, tx workTx, def *workflow.Definition, d dossier.Document) (approvalState, error) {
 	var st approvalState
 	rates, err := tx.FXRates(ctx)
 	if err != nil {
@@ -50,7 +50,7 @@ func (e *Engine) approvalState(ctx context.Context, tx store.Tx, def *workflow.D
 // about actor and document d: who is involved (SPEC §6: whoever added a file
 // version, and whoever fired an event the definition lists under involved,
 // in any round) and the delegations the actor holds.
-func (e *Engine) candidate(ctx context.Context, tx store.Tx, def *workflow.Definition, d dossier.Document, actor dossier.User) (doa.Candidate, error) {
+func (e *Engine) candidate(ctx context.Context, tx workTx, def *workflow.Definition, d dossier.Document, actor dossier.User) (doa.Candidate, error) {
 	c := doa.Candidate{User: actor, Involved: map[string]string{}, Delegators: map[string]dossier.User{}}
 	history, err := tx.History(ctx, d.ID)
 	if err != nil {

@@ -21,6 +21,18 @@ import (
 	"dossier/internal/workflow"
 )
 
+// workTx is what a transition reads and writes: the document and its
+// files, the workflow records, the users who may act, the audit trail and
+// the outbox. Not the sessions, nor the search text.
+type workTx interface {
+	store.DocumentTx
+	store.WorkflowTx
+	store.AuditTx
+	store.JobTx
+	UserByID(ctx context.Context, id string) (dossier.User, error)
+	ListUsers(ctx context.Context) ([]dossier.User, error)
+}
+
 // Engine is the workflow service.
 type Engine struct {
 	store store.Store
@@ -75,7 +87,7 @@ func (e *Engine) Fire(ctx context.Context, actor dossier.User, id string, f Fire
 	return d, allowed, err
 }
 
-func (e *Engine) fire(ctx context.Context, tx store.Tx, actor dossier.User, d dossier.Document, f Fire, payload map[string]any) (dossier.Document, error) {
+func (e *Engine) fire(ctx context.Context, tx workTx, actor dossier.User, d dossier.Document, f Fire, payload map[string]any) (dossier.Document, error) {
 	def, ev, err := e.event(d, f.Event)
 	if err != nil {
 		return d, err
@@ -137,7 +149,7 @@ func (e *Engine) fire(ctx context.Context, tx store.Tx, actor dossier.User, d do
 // staleOr returns a conflict instead of err when the document changed since
 // it was read: the guards may have seen another transaction's newer data,
 // and the caller should reload rather than read a guard failure.
-func (e *Engine) staleOr(ctx context.Context, tx store.Tx, d dossier.Document, err error) error {
+func (e *Engine) staleOr(ctx context.Context, tx workTx, d dossier.Document, err error) error {
 	if dossier.ErrorCode(err) != dossier.EUnprocessable {
 		return err
 	}

@@ -9,14 +9,13 @@ import (
 
 	"dossier/internal/doa"
 	"dossier/internal/dossier"
-	"dossier/internal/store"
 	"dossier/internal/workflow"
 )
 
 // guardCheck evaluates the guards of one event on one document.
 type guardCheck struct {
 	e       *Engine
-	tx      store.Tx
+	tx      workTx
 	doc     dossier.Document
 	def     *workflow.Definition
 	ev      workflow.Event

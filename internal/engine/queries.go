@@ -35,7 +35,7 @@ func (e *Engine) Allowed(ctx context.Context, actor dossier.User, d dossier.Docu
 	return out, err
 }
 
-func (e *Engine) allowed(ctx context.Context, tx store.Tx, actor dossier.User, d dossier.Document) ([]string, error) {
+func (e *Engine) allowed(ctx context.Context, tx workTx, actor dossier.User, d dossier.Document) ([]string, error) {
 	out := []string{}
 	def, ok := e.defs.Kind(d.Kind)
 	if !ok {

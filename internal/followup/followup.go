@@ -54,13 +54,8 @@ type Change struct {
 	Moved   bool
 }
 
-// Enqueuer is the part of a transaction Queue writes through.
-type Enqueuer interface {
-	Enqueue(ctx context.Context, jobs ...store.Job) error
-}
-
 // Queue writes the jobs that follow c in tx.
-func Queue(ctx context.Context, tx Enqueuer, now time.Time, c Change) error {
+func Queue(ctx context.Context, tx store.JobTx, now time.Time, c Change) error {
 	kinds := Follows(c)
 	if len(kinds) == 0 {
 		return nil

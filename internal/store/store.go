@@ -24,9 +24,20 @@ type Store interface {
 	Close() error
 }
 
-// Tx is one transaction. Methods that find nothing return an error whose
-// dossier.ErrorCode is ENotFound; never a zero value with a nil error.
+// Tx is one transaction: every part below. Methods that find nothing
+// return an error whose dossier.ErrorCode is ENotFound; never a zero value
+// with a nil error. A consumer asks for the parts it uses, not for Tx.
 type Tx interface {
+	UserTx
+	DocumentTx
+	AuditTx
+	JobTx
+	WorkflowTx
+	SearchTx
+}
+
+// UserTx holds users and sessions.
+type UserTx interface {
 	CreateUser(ctx context.Context, u dossier.User) error // EConflict when the username is taken
 	UserByID(ctx context.Context, id string) (dossier.User, error)
 	UserByName(ctx context.Context, username string) (dossier.User, error)
@@ -35,7 +46,10 @@ type Tx interface {
 	CreateSession(ctx context.Context, s dossier.Session) error
 	Session(ctx context.Context, tokenHash string) (dossier.Session, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
+}
 
+// DocumentTx holds documents, their file versions and links.
+type DocumentTx interface {
 	// CreateDocument inserts d with d.File as its first file version.
 	CreateDocument(ctx context.Context, d dossier.Document) error
 	// Document returns the document with its newest file version.
@@ -54,7 +68,10 @@ type Tx interface {
 	AddLink(ctx context.Context, l dossier.Link) error // EConflict when it exists
 	// Links returns the links from and to the document, oldest first.
 	Links(ctx context.Context, documentID string) ([]dossier.Link, error)
+}
 
+// AuditTx holds the audit trail.
+type AuditTx interface {
 	// AppendAudit chains e after its stream's head: it sets Seq, StreamSeq,
 	// PrevHash and Hash, and returns the sealed event.
 	AppendAudit(ctx context.Context, e dossier.AuditEvent) (dossier.AuditEvent, error)
@@ -63,16 +80,16 @@ type Tx interface {
 	ScanAudit(ctx context.Context, fn func(dossier.AuditEvent) error) error
 	// AuditHeads returns the recorded head (last StreamSeq and Hash) of every stream.
 	AuditHeads(ctx context.Context) (map[string]AuditHead, error)
+}
 
+// JobTx is the outbox.
+type JobTx interface {
 	// Enqueue adds jobs to the outbox; they run after the transaction commits
 	// and vanish with it when it rolls back.
 	Enqueue(ctx context.Context, jobs ...Job) error
 	// Jobs returns the jobs of kind that wait to run or are running, oldest
 	// first, at most limit of them.
 	Jobs(ctx context.Context, kind string, limit int) ([]Job, error)
-
-	WorkflowTx
-	SearchTx
 }
 
 // SearchTx is the part of a transaction that text extraction and indexing use.

@@ -1,0 +1,38 @@
+package followup_test
+
+import (
+	"slices"
+	"testing"
+
+	"dossier/internal/followup"
+)
+
+func TestFollows(t *testing.T) {
+	t.Parallel()
+	all := []string{followup.Stamp, followup.Retain, followup.Notify, followup.Index}
+	for _, tc := range []struct {
+		name string
+		c    followup.Change
+		want []string
+	}{
+		{"upload", followup.Change{What: followup.Upload}, []string{followup.Extract, followup.Index}},
+		{"new version", followup.Change{What: followup.NewVersion}, []string{followup.Extract, followup.Index}},
+		{"edit reaches the index", followup.Change{What: followup.Edit}, []string{followup.Index}},
+		{"link follows nothing", followup.Change{What: followup.Link}, nil},
+		{"review", followup.Change{What: followup.Review}, []string{followup.Notify, followup.Index}},
+		{"legal hold", followup.Change{What: followup.LegalHold}, []string{followup.Retain, followup.Index}},
+		{"transition that moved", followup.Change{What: followup.Transition, Effects: all, Moved: true}, all},
+		// One approval of several levels: the state stays, so nothing is
+		// stamped or retained yet.
+		{"transition that stayed", followup.Change{What: followup.Transition, Effects: all}, []string{followup.Notify, followup.Index}},
+	} {
+		if got := followup.Follows(tc.c); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: Follows = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+	for _, k := range followup.Kinds {
+		if k == "" {
+			t.Error("a job kind has no name")
+		}
+	}
+}
