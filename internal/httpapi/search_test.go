@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"dossier/internal/apptest"
 	"dossier/internal/search"
@@ -16,21 +15,17 @@ type searchResponse struct {
 	TookMS *int64 `json:"took_ms"`
 }
 
-// waitForSearch polls GET /api/v1/search?query until ok accepts the answer.
+// waitForSearch waits for the background jobs (extraction, indexing), then
+// searches once; ok must accept the answer.
 func (b *bundle) waitForSearch(t *testing.T, query string, ok func(searchResponse) bool) searchResponse {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		var res searchResponse
-		b.getJSON(t, b.admin, "/api/v1/search?"+query, &res)
-		if ok(res) {
-			return res
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("search %s: still %+v after 20 s", query, res.Result)
-		}
-		time.Sleep(50 * time.Millisecond) // extraction and indexing run in the background
+	b.WaitJobs(t)
+	var res searchResponse
+	b.getJSON(t, b.admin, "/api/v1/search?"+query, &res)
+	if !ok(res) {
+		t.Fatalf("search %s once the jobs ran: %+v", query, res.Result)
 	}
+	return res
 }
 
 func hasHit(res searchResponse, id string) bool {

@@ -127,39 +127,30 @@ func TestPurchaseOrderThroughTheAPI(t *testing.T) {
 	})
 }
 
-// waitForStamp polls until the stamped rendition shows state, and returns it.
+// waitForStamp waits for the background jobs, then returns the stamped
+// rendition, which must show state.
 func (b *bundle) waitForStamp(t *testing.T, id, state string) []byte {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		resp := b.Do(t, http.MethodGet, "/api/v1/documents/"+id+"/content?rendition=stamped", b.admin, nil)
-		body := b.Body(t, resp)
-		if resp.StatusCode == http.StatusOK && strings.Contains(pdfText(t, body), "State: "+state) {
-			return body
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no stamped rendition in state %s after 20 s (last status %d)", state, resp.StatusCode)
-		}
-		time.Sleep(50 * time.Millisecond) // the stamp job runs in the background
+	b.WaitJobs(t)
+	resp := b.Do(t, http.MethodGet, "/api/v1/documents/"+id+"/content?rendition=stamped", b.admin, nil)
+	body := b.Body(t, resp)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(pdfText(t, body), "State: "+state) {
+		t.Fatalf("no stamped rendition in state %s once the jobs ran (status %d)", state, resp.StatusCode)
 	}
+	return body
 }
 
-// waitForLock polls until the blob of sha is retained by the archive job.
+// waitForLock waits for the background jobs; the blob of sha must then be
+// retained by the archive job.
 func (b *bundle) waitForLock(t *testing.T, sha string) {
 	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		until, _, err := b.App.Blobs.Lock(t.Context(), sha)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if until.After(time.Now().AddDate(9, 0, 0)) {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("blob %s is not retained 20 s after archiving (until %v)", sha, until)
-		}
-		time.Sleep(50 * time.Millisecond) // the lock job runs in the background
+	b.WaitJobs(t)
+	until, _, err := b.App.Blobs.Lock(t.Context(), sha)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !until.After(time.Now().AddDate(9, 0, 0)) {
+		t.Fatalf("blob %s is not retained once the jobs ran (until %v)", sha, until)
 	}
 }
 
@@ -215,15 +206,9 @@ func TestDelegationsFXAndLegalHold(t *testing.T) {
 		if !held.LegalHold || held.Version != po.Version+1 {
 			t.Fatalf("legal hold: %+v", held.Document)
 		}
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			if _, on, err := b.App.Blobs.Lock(t.Context(), po.File.SHA256); err == nil && on {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("the blob is not held 20 s after the legal hold")
-			}
-			time.Sleep(50 * time.Millisecond) // the lock job runs in the background
+		b.WaitJobs(t)
+		if _, on, err := b.App.Blobs.Lock(t.Context(), po.File.SHA256); err != nil || !on {
+			t.Fatalf("the blob is not held once the jobs ran: %v, %v", on, err)
 		}
 		resp = b.Do(t, http.MethodPost, "/api/v1/documents/"+po.ID+"/legal-hold", b.admin, json(`{"on":false,"reason":"settled"}`), ct...)
 		if resp.StatusCode != http.StatusOK {
