@@ -10,31 +10,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"dossier/internal/pdf/pdftest"
 	"dossier/internal/testenv"
 )
-
-// syncBuffer collects a command's output while it runs.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // program runs the command as a user would, with its own environment.
 type program struct {
@@ -45,7 +26,7 @@ func (p program) getenv(k string) string { return p.env[k] }
 
 func (p program) run(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
-	var out, errs syncBuffer
+	var out, errs testenv.Buffer
 	code := run(context.Background(), args, p.getenv, strings.NewReader(stdin), &out, &errs)
 	return code, out.String(), errs.String()
 }
@@ -56,7 +37,7 @@ var listening = regexp.MustCompile(`"addr":"(127\.0\.0\.1:\d+)"`)
 func (p program) serve(t *testing.T) (string, func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var errs syncBuffer
+	var errs testenv.Buffer
 	done := make(chan int, 1)
 	go func() { done <- run(ctx, []string{"serve"}, p.getenv, strings.NewReader(""), io.Discard, &errs) }()
 	deadline := time.Now().Add(30 * time.Second)

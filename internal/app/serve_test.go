@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -10,31 +9,13 @@ import (
 	"os/exec"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"dossier/internal/app"
 	"dossier/internal/apptest"
 	"dossier/internal/config"
+	"dossier/internal/testenv"
 )
-
-// syncBuffer is a log sink the serving goroutine and the test share.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // serve runs app.Serve on a local port until the test ends and returns the
 // start-up log and the /metrics page.
@@ -46,7 +27,7 @@ func serve(t *testing.T) (log, metrics string) {
 			c = b.Config(t)
 		}
 	}
-	var out syncBuffer
+	var out testenv.Buffer
 	a, err := app.Open(t.Context(), c, slog.New(slog.NewTextHandler(&out, nil)))
 	if err != nil {
 		t.Fatalf("app.Open: %v", err)

@@ -143,7 +143,7 @@ func Parse(data []byte) (*Matrix, error) {
 func (m *Matrix) addRule(i int, r ruleYAML) error {
 	name := fmt.Sprintf("rules[%d] (%s)", i, r.Name)
 	switch {
-	case !isRuleName(r.Name):
+	case !dossier.IsName(r.Name):
 		return fmt.Errorf("rules[%d]: name %q is not a name: give the rule a name of lower-case letters, digits and _, e.g. name: commercial", i, r.Name)
 	case m.rules[r.Name] != nil:
 		return fmt.Errorf("%s: the name is used by an earlier rule: rule names are unique", name)
@@ -238,18 +238,6 @@ func (m *Matrix) HasBands(name string) bool {
 
 // RuleNames returns the rule names in file order.
 func (m *Matrix) RuleNames() []string { return slices.Clone(m.names) }
-
-func isRuleName(s string) bool {
-	if s == "" || len(s) > 64 || s[0] < 'a' || s[0] > 'z' {
-		return false
-	}
-	for _, c := range s {
-		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' {
-			return false
-		}
-	}
-	return true
-}
 
 // MaxLevel is the highest DOA level (SPEC §1).
 const MaxLevel = 3

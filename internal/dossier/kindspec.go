@@ -48,7 +48,7 @@ func IsMetadataName(name string) bool {
 	}
 	for _, prefix := range []string{"dates.", "fields."} {
 		if rest, ok := strings.CutPrefix(name, prefix); ok {
-			return isSnakeName(rest)
+			return IsName(rest)
 		}
 	}
 	return false
@@ -233,8 +233,11 @@ func checkLine(s string, max int) error {
 	return nil
 }
 
-// isSnakeName accepts lower-case snake_case names of at most 64 bytes.
-func isSnakeName(s string) bool {
+// IsName reports whether s is a lower-case snake_case name of at most 64
+// bytes, starting with a letter: what a definition's states, events, kinds,
+// fields and DOA rules are called. Plain names keep messages, URLs and the
+// DOT and Mermaid graphs free of quoting problems.
+func IsName(s string) bool {
 	if s == "" || len(s) > 64 || s[0] < 'a' || s[0] > 'z' {
 		return false
 	}

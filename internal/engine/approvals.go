@@ -109,11 +109,7 @@ type Approvals struct {
 func (e *Engine) Approvals(ctx context.Context, id string) (Approvals, error) {
 	var out Approvals
 	err := e.store.Read(ctx, func(tx store.Tx) error {
-		d, err := tx.Document(ctx, id)
-		if err != nil {
-			return err
-		}
-		def, err := e.defs.Lookup(d.Kind)
+		d, def, err := e.document(ctx, tx, id)
 		if err != nil {
 			return err
 		}

@@ -159,6 +159,16 @@ func (e *Engine) staleOr(ctx context.Context, tx workTx, d dossier.Document, err
 	return err
 }
 
+// document reads document id and its kind's definition.
+func (e *Engine) document(ctx context.Context, tx store.DocumentTx, id string) (dossier.Document, *workflow.Definition, error) {
+	d, err := tx.Document(ctx, id)
+	if err != nil {
+		return d, nil, err
+	}
+	def, err := e.defs.Lookup(d.Kind)
+	return d, def, err
+}
+
 // event finds the definition and the event of a document's kind.
 func (e *Engine) event(d dossier.Document, name string) (*workflow.Definition, workflow.Event, error) {
 	def, ok := e.defs.Kind(d.Kind)

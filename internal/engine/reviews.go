@@ -30,11 +30,7 @@ func (e *Engine) Review(ctx context.Context, actor dossier.User, id string, r Re
 	}
 	var rev dossier.Review
 	err := e.store.Write(ctx, func(tx store.Tx) error {
-		d, err := tx.Document(ctx, id)
-		if err != nil {
-			return err
-		}
-		def, err := e.defs.Lookup(d.Kind)
+		d, def, err := e.document(ctx, tx, id)
 		if err != nil {
 			return err
 		}
@@ -85,11 +81,7 @@ type Reviews struct {
 func (e *Engine) Reviews(ctx context.Context, id string) (Reviews, error) {
 	var out Reviews
 	err := e.store.Read(ctx, func(tx store.Tx) error {
-		d, err := tx.Document(ctx, id)
-		if err != nil {
-			return err
-		}
-		def, err := e.defs.Lookup(d.Kind)
+		d, def, err := e.document(ctx, tx, id)
 		if err != nil {
 			return err
 		}

@@ -343,19 +343,8 @@ func (v *validator) checkReachability() {
 }
 
 // isName accepts the snake_case identifiers used for states, events and
-// payload keys; keeping them plain also keeps the DOT and Mermaid output
-// free of quoting problems.
-func isName(s string) bool {
-	if s == "" || len(s) > 64 || s[0] < 'a' || s[0] > 'z' {
-		return false
-	}
-	for _, c := range s {
-		if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' {
-			return false
-		}
-	}
-	return true
-}
+// payload keys.
+func isName(s string) bool { return dossier.IsName(s) }
 
 // quote shows an offending name readably, empty ones included.
 func quote(s string) string { return fmt.Sprintf("%q", s) }
