@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -41,19 +42,24 @@ func (s *Service) Patch(ctx context.Context, actor dossier.User, id string, ifMa
 		if d, def, err = s.editable(ctx, tx, id); err != nil {
 			return err
 		}
-		if err := basisFixed(def, d, members); err != nil {
-			return err
-		}
 		if d.Version != ifMatch {
 			return dossier.Errorf(dossier.EPreconditionFailed,
 				"document %s is at version %d, not %d: reload it and apply your change again", id, d.Version, ifMatch)
 		}
-		m, err := mergeMetadata(dossier.MetadataOf(d), patch)
+		before := dossier.MetadataOf(d)
+		m, err := mergeMetadata(before, patch)
 		if err != nil {
 			return err
 		}
 		m = m.Normalize()
 		if err := m.Validate(def.Spec()); err != nil {
+			return err
+		}
+		changes := changedFields(before, m)
+		if len(changes) == 0 {
+			return nil // nothing changes: no new version, nothing to audit
+		}
+		if err := basisFixed(def, d, changes); err != nil {
 			return err
 		}
 		applyMetadata(&d, m)
@@ -69,7 +75,7 @@ func (s *Service) Patch(ctx context.Context, actor dossier.User, id string, ifMa
 		}
 		if err := audit.Append(ctx, tx, s.now(), audit.Event{
 			Actor: actor.ID, Action: "document.edit", DocumentID: d.ID,
-			Details: map[string]any{"patch": json.RawMessage(patch), "version": d.Version},
+			Details: map[string]any{"changes": changes, "version": d.Version},
 		}); err != nil {
 			return err
 		}
@@ -82,17 +88,74 @@ func (s *Service) Patch(ctx context.Context, actor dossier.User, id string, ifMa
 // document is no longer being prepared: approvals given for 50,000 EUR must
 // not stand for 5,000,000. Returning it (or reopening after a rejection)
 // makes these editable again.
-func basisFixed(def *workflow.Definition, d dossier.Document, members map[string]json.RawMessage) error {
+func basisFixed(def *workflow.Definition, d dossier.Document, changes map[string]change) error {
 	if def.IsPreparing(d.State) {
 		return nil
 	}
 	for _, k := range []string{"amount", "currency", "subtype"} {
-		if _, ok := members[k]; ok {
+		if _, ok := changes[k]; ok {
 			return dossier.Errorf(dossier.EConflict, "%s can change only while the document is prepared (%s; it is %s): return or reopen it first",
 				k, strings.Join(def.Preparing, ", "), d.State)
 		}
 	}
 	return nil
+}
+
+// change is one edited member of the metadata, as the audit trail records
+// it: what the document said before and what it says now.
+type change struct {
+	Old json.RawMessage `json:"old"`
+	New json.RawMessage `json:"new"`
+}
+
+// changedFields compares the patchable members of two metadata values.
+func changedFields(before, after dossier.Metadata) map[string]change {
+	var a, b map[string]json.RawMessage
+	ja, _ := json.Marshal(before.Normalize())
+	jb, _ := json.Marshal(after)
+	_ = json.Unmarshal(ja, &a)
+	_ = json.Unmarshal(jb, &b)
+	out := map[string]change{}
+	for _, k := range patchable {
+		if !sameJSON(a[k], b[k]) {
+			out[k] = change{Old: orNull(a[k]), New: orNull(b[k])}
+		}
+	}
+	return out
+}
+
+// sameJSON reports whether two JSON values are equal, null, [] and {} being
+// the same empty value.
+func sameJSON(x, y json.RawMessage) bool {
+	var vx, vy any
+	_ = json.Unmarshal(x, &vx)
+	_ = json.Unmarshal(y, &vy)
+	return reflect.DeepEqual(emptyAsNil(vx), emptyAsNil(vy))
+}
+
+func emptyAsNil(v any) any {
+	switch t := v.(type) {
+	case []any:
+		if len(t) == 0 {
+			return nil
+		}
+	case map[string]any:
+		if len(t) == 0 {
+			return nil
+		}
+	case string:
+		if t == "" {
+			return nil
+		}
+	}
+	return v
+}
+
+func orNull(v json.RawMessage) json.RawMessage {
+	if len(v) == 0 {
+		return json.RawMessage("null")
+	}
+	return v
 }
 
 func mergeMetadata(m dossier.Metadata, patch []byte) (dossier.Metadata, error) {

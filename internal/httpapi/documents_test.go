@@ -299,6 +299,27 @@ func TestPatchDocument(t *testing.T) {
 			got.Title != patched.Title || got.Amount != "12500.00" {
 			t.Errorf("after refused patches the document is %+v (ETag %s), want it unchanged at version 2", got, resp.Header.Get("ETag"))
 		}
+
+		// A patch that changes nothing makes no version and no audit event;
+		// an edit's event says what each member was and became.
+		resp = patch(`"2"`, `{"title":"PO 4500012345 rev. B","amount":"012500.00","tags":["brakes","urgent"]}`)
+		if resp.StatusCode != http.StatusOK || resp.Header.Get("ETag") != `"2"` {
+			t.Errorf("no-op PATCH: status %d, ETag %s; want 200 and still \"2\"", resp.StatusCode, resp.Header.Get("ETag"))
+		}
+		var trail struct {
+			Items []dossier.AuditEvent `json:"items"`
+		}
+		b.getJSON(t, b.admin, "/api/v1/audit?document_id="+d.ID, &trail)
+		var edits []string
+		for _, e := range trail.Items {
+			if e.Action == "document.edit" {
+				edits = append(edits, string(e.Details))
+			}
+		}
+		if len(edits) != 1 || !strings.Contains(edits[0], `"title":{"new":"PO 4500012345 rev. B","old":"PO 4500012345 brake discs"}`) ||
+			!strings.Contains(edits[0], `"tags":{"new":["brakes","urgent"],"old":["brakes"]}`) || strings.Contains(edits[0], `"amount"`) {
+			t.Errorf("edit events = %v, want one naming the old and new title and tags only", edits)
+		}
 	})
 }
 
