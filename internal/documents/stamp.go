@@ -97,7 +97,11 @@ func (s *Service) footer(ctx context.Context, id string) (dossier.Document, pdf.
 			if a.OnBehalfOf != "" {
 				line += " on behalf of " + name(a.OnBehalfOf)
 			}
-			f.Approvals = append(f.Approvals, line+" "+a.At.Format(time.DateOnly))
+			line += " " + a.At.Format(time.DateOnly)
+			if a.SHA256 != "" {
+				line += " file " + a.SHA256[:min(12, len(a.SHA256))] // the bytes approved, as the footer's sha256 begins
+			}
+			f.Approvals = append(f.Approvals, line)
 		}
 		return nil
 	})

@@ -18,6 +18,7 @@ type HistoryEntry struct {
 	Payload    json.RawMessage `json:"payload"`
 	Version    int             `json:"version"` // the document's version after the event
 	At         time.Time       `json:"at"`
+	SHA256     string          `json:"sha256"` // the file the event was fired on; "" before this was recorded
 }
 
 // Approval is one DOA level approved in one round.
@@ -28,6 +29,7 @@ type Approval struct {
 	ApproverID string    `json:"approver_id"`
 	OnBehalfOf string    `json:"on_behalf_of,omitempty"` // the delegator, when approved under delegation
 	At         time.Time `json:"at"`
+	SHA256     string    `json:"sha256"` // the file approved; "" when approved before this was recorded
 }
 
 // Review is one department's sign-off (or refusal) in one round.
@@ -40,6 +42,7 @@ type Review struct {
 	Comment    string    `json:"comment"`
 	ReviewerID string    `json:"reviewer_id"`
 	At         time.Time `json:"at"`
+	SHA256     string    `json:"sha256"` // the file reviewed; "" when reviewed before this was recorded
 }
 
 // FXRate converts a currency to the DOA base currency.

@@ -8,6 +8,7 @@ import (
 	blobfs "dossier/internal/blob/fs"
 	"dossier/internal/documents"
 	"dossier/internal/dossier"
+	"dossier/internal/store"
 	"dossier/internal/engine"
 )
 
@@ -180,6 +181,46 @@ func TestApprovedBytesAreFixed(t *testing.T) {
 			if got := e.get(t, d.ID); got.File.Version != 2 {
 				t.Errorf("in %s a refused version was stored: file version %d", state, got.File.Version)
 			}
+		}
+	})
+}
+
+// TestArchiveNeedsTheApprovedFile: each approval records the file it was
+// given for, and archiving refuses a document whose file is not that one —
+// here one written behind the services' back, as older data could be.
+func TestArchiveNeedsTheApprovedFile(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, e *env) {
+		c := e.cast(t)
+		d := e.doc(t, dossier.KindPurchaseOrder, c.admin)
+		e.toPendingApproval(t, d, c.admin, c.reviewer)
+		approved := e.mustFire(t, d.ID, fire{by: c.appr1, event: "approve", to: "approved"})
+		approvals := e.approvals(t, d.ID).Approvals
+		if len(approvals) != 1 || approvals[0].SHA256 != d.File.SHA256 {
+			t.Fatalf("approvals = %+v, want one recording the file %s", approvals, d.File.SHA256)
+		}
+		for _, h := range e.history(t, d.ID) {
+			if h.SHA256 != d.File.SHA256 {
+				t.Errorf("history entry %s records the file %q, want %s", h.Event, h.SHA256, d.File.SHA256)
+			}
+		}
+		e.write(t, func(tx store.Tx) error {
+			cur, err := tx.Document(e.ctx, d.ID)
+			if err != nil {
+				return err
+			}
+			cur.File = dossier.FileVersion{DocumentID: d.ID, Version: 2, SHA256: strings.Repeat("ab", 32), Size: 10,
+				MediaType: "application/pdf", Filename: "swapped.pdf", CreatedBy: c.admin.ID, CreatedAt: e.clock.Now()}
+			if err := tx.AddFileVersion(e.ctx, cur.File); err != nil {
+				return err
+			}
+			prev := cur.Version
+			cur.Version++
+			return tx.UpdateDocument(e.ctx, cur, prev)
+		})
+		e.refused(t, d.ID, c.admin, "archive", nil, dossier.EUnprocessable, "approved the file with sha256 "+d.File.SHA256, "version 2")
+		if got := e.get(t, d.ID); got.State != approved.State || got.ArchivedAt != nil {
+			t.Errorf("a refused archive changed the document: %s, archived_at %v", got.State, got.ArchivedAt)
 		}
 	})
 }

@@ -111,6 +111,11 @@ func (e *Engine) fire(ctx context.Context, tx workTx, actor dossier.User, d doss
 	if ev.CommentRequired && strings.TrimSpace(f.Comment) == "" {
 		return d, dossier.Errorf(dossier.EUnprocessable, "comment is required for %s: say why, so that the next person knows what to do", ev.Name)
 	}
+	if def.IsImmutable(ev.To) {
+		if err := approvedBytes(ctx, tx, d); err != nil {
+			return d, err
+		}
+	}
 	from, to := d.State, ev.To
 	if g.approval != nil && !g.lastLevel {
 		to = from // more levels to go: the document waits in the same state
@@ -127,10 +132,10 @@ func (e *Engine) fire(ctx context.Context, tx workTx, actor dossier.User, d doss
 		return d, err
 	}
 	h := dossier.HistoryEntry{DocumentID: d.ID, Event: ev.Name, From: from, To: to, Actor: actor.ID,
-		Comment: f.Comment, Payload: f.Payload, Version: d.Version, At: now}
+		Comment: f.Comment, Payload: f.Payload, Version: d.Version, At: now, SHA256: d.File.SHA256}
 	details := map[string]any{"event": ev.Name, "from": from, "to": to, "version": d.Version, "comment": f.Comment}
 	if a := g.approval; a != nil {
-		a.Round, a.At = d.Round, now
+		a.Round, a.At, a.SHA256 = d.Round, now, d.File.SHA256
 		if err := tx.AddApproval(ctx, *a); err != nil {
 			return d, err
 		}
@@ -144,6 +149,25 @@ func (e *Engine) fire(ctx context.Context, tx workTx, actor dossier.User, d doss
 		return d, err
 	}
 	return d, followup.Queue(ctx, tx, now, followup.Change{What: followup.Transition, Document: d, Effects: ev.Effects, Moved: to != from})
+}
+
+// approvedBytes refuses to archive a document whose current file is not the
+// one its approvers approved (SPEC §6: what was approved is what is
+// archived). A new file version after approval is already refused; this is
+// the last line, for data from before that rule.
+func approvedBytes(ctx context.Context, tx workTx, d dossier.Document) error {
+	approvals, err := tx.Approvals(ctx, d.ID, d.Round)
+	if err != nil {
+		return err
+	}
+	for _, a := range approvals {
+		if a.SHA256 != "" && a.SHA256 != d.File.SHA256 {
+			return dossier.Errorf(dossier.EUnprocessable,
+				"level %d approved the file with sha256 %s, but the document's file (version %d) is %s: return it and have it approved again",
+				a.Level, a.SHA256, d.File.Version, d.File.SHA256)
+		}
+	}
+	return nil
 }
 
 // staleOr returns a conflict instead of err when the document changed since

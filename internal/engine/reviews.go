@@ -44,7 +44,7 @@ func (e *Engine) Review(ctx context.Context, actor dossier.User, id string, r Re
 			return dossier.Errorf(dossier.EConflict, "document %s is %s, not in department review (%s)", id, d.State, def.Reviews.State)
 		}
 		now := e.now().UTC().Truncate(time.Microsecond)
-		rev = dossier.Review{DocumentID: id, Round: d.Round, Department: r.Department, Decision: r.Decision,
+		rev = dossier.Review{DocumentID: id, Round: d.Round, Department: r.Department, Decision: r.Decision, SHA256: d.File.SHA256,
 			Comment: r.Comment, ReviewerID: actor.ID, At: now}
 		// A review changes the document: bumping its version makes a
 		// complete_review that read it before this review lose with 409.
@@ -57,7 +57,7 @@ func (e *Engine) Review(ctx context.Context, actor dossier.User, id string, r Re
 			return err
 		}
 		payload, _ := jsonPayload(map[string]any{"department": r.Department, "decision": r.Decision})
-		if err := tx.AddHistory(ctx, dossier.HistoryEntry{DocumentID: id, Event: workflow.ReviewEntry, From: d.State, To: d.State,
+		if err := tx.AddHistory(ctx, dossier.HistoryEntry{DocumentID: id, Event: workflow.ReviewEntry, From: d.State, To: d.State, SHA256: d.File.SHA256,
 			Actor: actor.ID, Comment: r.Comment, Payload: payload, Version: d.Version, At: now}); err != nil {
 			return err
 		}

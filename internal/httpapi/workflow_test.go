@@ -90,7 +90,8 @@ func TestPurchaseOrderThroughTheAPI(t *testing.T) {
 			t.Fatalf("after both levels the state is %s", d.State)
 		}
 		stamped := b.waitForStamp(t, po.ID, "approved")
-		if text := pdfText(t, stamped); !strings.Contains(text, po.ID) || !strings.Contains(text, "alan") {
+		if text := pdfText(t, stamped); !strings.Contains(text, po.ID) || !strings.Contains(text, "alan") ||
+			!strings.Contains(text, "file "+po.File.SHA256[:12]) {
 			t.Errorf("the stamped rendition's text lacks the id or the approver:\n%s", text)
 		}
 		if got := b.Body(t, b.Do(t, http.MethodGet, "/api/v1/documents/"+po.ID+"/content", b.admin, nil)); !bytes.Equal(got, pdf) {

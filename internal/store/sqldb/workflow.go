@@ -12,9 +12,9 @@ func (t *tx) AddHistory(ctx context.Context, h dossier.HistoryEntry) error {
 	if payload == "" || payload == "null" {
 		payload = "{}"
 	}
-	_, err := t.exec(ctx, `INSERT INTO history (document_id, event, from_state, to_state, actor, on_behalf_of, comment, payload, version, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		h.DocumentID, h.Event, h.From, h.To, h.Actor, h.OnBehalfOf, h.Comment, payload, h.Version, h.At.UTC())
+	_, err := t.exec(ctx, `INSERT INTO history (document_id, event, from_state, to_state, actor, on_behalf_of, comment, payload, version, at, sha256)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		h.DocumentID, h.Event, h.From, h.To, h.Actor, h.OnBehalfOf, h.Comment, payload, h.Version, h.At.UTC(), h.SHA256)
 	if err != nil {
 		return fmt.Errorf("add history %s %s: %w", h.DocumentID, h.Event, err)
 	}
@@ -22,7 +22,7 @@ func (t *tx) AddHistory(ctx context.Context, h dossier.HistoryEntry) error {
 }
 
 func (t *tx) History(ctx context.Context, documentID string) ([]dossier.HistoryEntry, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, document_id, event, from_state, to_state, actor, on_behalf_of, comment, payload, version, at
+	rows, err := t.tx.QueryContext(ctx, `SELECT id, document_id, event, from_state, to_state, actor, on_behalf_of, comment, payload, version, at, sha256
 		FROM history WHERE document_id = $1 ORDER BY id`, documentID)
 	if err != nil {
 		return nil, fmt.Errorf("history of %s: %w", documentID, err)
@@ -32,7 +32,7 @@ func (t *tx) History(ctx context.Context, documentID string) ([]dossier.HistoryE
 	for rows.Next() {
 		var h dossier.HistoryEntry
 		var payload string
-		if err := rows.Scan(&h.ID, &h.DocumentID, &h.Event, &h.From, &h.To, &h.Actor, &h.OnBehalfOf, &h.Comment, &payload, &h.Version, &h.At); err != nil {
+		if err := rows.Scan(&h.ID, &h.DocumentID, &h.Event, &h.From, &h.To, &h.Actor, &h.OnBehalfOf, &h.Comment, &payload, &h.Version, &h.At, &h.SHA256); err != nil {
 			return nil, fmt.Errorf("history of %s: %w", documentID, err)
 		}
 		h.Payload, h.At = []byte(payload), h.At.UTC()
@@ -42,8 +42,9 @@ func (t *tx) History(ctx context.Context, documentID string) ([]dossier.HistoryE
 }
 
 func (t *tx) AddApproval(ctx context.Context, a dossier.Approval) error {
-	_, err := t.exec(ctx, `INSERT INTO approvals (document_id, round, level, approver_id, on_behalf_of, at) VALUES ($1, $2, $3, $4, $5, $6)`,
-		a.DocumentID, a.Round, a.Level, a.ApproverID, a.OnBehalfOf, a.At.UTC())
+	_, err := t.exec(ctx, `INSERT INTO approvals (document_id, round, level, approver_id, on_behalf_of, at, sha256)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		a.DocumentID, a.Round, a.Level, a.ApproverID, a.OnBehalfOf, a.At.UTC(), a.SHA256)
 	msg := fmt.Sprintf("level %d of document %s is already approved in this round", a.Level, a.DocumentID)
 	if err = t.conflictOr(err, msg); err != nil {
 		return fmt.Errorf("approve %s level %d: %w", a.DocumentID, a.Level, err)
@@ -52,7 +53,7 @@ func (t *tx) AddApproval(ctx context.Context, a dossier.Approval) error {
 }
 
 func (t *tx) Approvals(ctx context.Context, documentID string, round int) ([]dossier.Approval, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT document_id, round, level, approver_id, on_behalf_of, at
+	rows, err := t.tx.QueryContext(ctx, `SELECT document_id, round, level, approver_id, on_behalf_of, at, sha256
 		FROM approvals WHERE document_id = $1 AND round = $2 ORDER BY level`, documentID, round)
 	if err != nil {
 		return nil, fmt.Errorf("approvals of %s: %w", documentID, err)
@@ -61,7 +62,7 @@ func (t *tx) Approvals(ctx context.Context, documentID string, round int) ([]dos
 	out := []dossier.Approval{}
 	for rows.Next() {
 		var a dossier.Approval
-		if err := rows.Scan(&a.DocumentID, &a.Round, &a.Level, &a.ApproverID, &a.OnBehalfOf, &a.At); err != nil {
+		if err := rows.Scan(&a.DocumentID, &a.Round, &a.Level, &a.ApproverID, &a.OnBehalfOf, &a.At, &a.SHA256); err != nil {
 			return nil, fmt.Errorf("approvals of %s: %w", documentID, err)
 		}
 		a.At = a.At.UTC()
@@ -72,9 +73,9 @@ func (t *tx) Approvals(ctx context.Context, documentID string, round int) ([]dos
 
 func (t *tx) AddReview(ctx context.Context, r dossier.Review) (int64, error) {
 	var id int64
-	err := t.tx.QueryRowContext(ctx, `INSERT INTO reviews (document_id, round, department, decision, comment, reviewer_id, at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		r.DocumentID, r.Round, r.Department, r.Decision, r.Comment, r.ReviewerID, r.At.UTC()).Scan(&id)
+	err := t.tx.QueryRowContext(ctx, `INSERT INTO reviews (document_id, round, department, decision, comment, reviewer_id, at, sha256)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		r.DocumentID, r.Round, r.Department, r.Decision, r.Comment, r.ReviewerID, r.At.UTC(), r.SHA256).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("review %s by %s: %w", r.DocumentID, r.Department, err)
 	}
@@ -82,7 +83,7 @@ func (t *tx) AddReview(ctx context.Context, r dossier.Review) (int64, error) {
 }
 
 func (t *tx) Reviews(ctx context.Context, documentID string, round int) ([]dossier.Review, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, document_id, round, department, decision, comment, reviewer_id, at
+	rows, err := t.tx.QueryContext(ctx, `SELECT id, document_id, round, department, decision, comment, reviewer_id, at, sha256
 		FROM reviews WHERE document_id = $1 AND round = $2 ORDER BY id`, documentID, round)
 	if err != nil {
 		return nil, fmt.Errorf("reviews of %s: %w", documentID, err)
@@ -91,7 +92,7 @@ func (t *tx) Reviews(ctx context.Context, documentID string, round int) ([]dossi
 	out := []dossier.Review{}
 	for rows.Next() {
 		var r dossier.Review
-		if err := rows.Scan(&r.ID, &r.DocumentID, &r.Round, &r.Department, &r.Decision, &r.Comment, &r.ReviewerID, &r.At); err != nil {
+		if err := rows.Scan(&r.ID, &r.DocumentID, &r.Round, &r.Department, &r.Decision, &r.Comment, &r.ReviewerID, &r.At, &r.SHA256); err != nil {
 			return nil, fmt.Errorf("reviews of %s: %w", documentID, err)
 		}
 		r.At = r.At.UTC()
