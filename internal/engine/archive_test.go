@@ -8,8 +8,8 @@ import (
 	blobfs "dossier/internal/blob/fs"
 	"dossier/internal/documents"
 	"dossier/internal/dossier"
-	"dossier/internal/store"
 	"dossier/internal/engine"
+	"dossier/internal/store"
 )
 
 // documentsService is the documents service over the test's store and a
