@@ -1,6 +1,9 @@
 package dossier
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // currencyCodes are the alphabetic codes of ISO 4217 List One (current
 // currencies and funds), sorted so that a binary search finds them.
@@ -54,4 +57,30 @@ func IsCurrency(code string) bool {
 // Currencies returns the accepted codes in sorted order.
 func Currencies() []string {
 	return append([]string(nil), currencyCodes...)
+}
+
+// minorUnits are the ISO 4217 minor units of the currencies that do not
+// have the usual two decimals; the funds and metals that have none (XAU,
+// XDR, …) are not listed here and take up to the amount limit.
+var minorUnits = map[string]int{
+	"BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0,
+	"PYG": 0, "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
+	"BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+	"CLF": 4, "UYW": 4,
+}
+
+// noMinorUnit lists the funds and precious metals ISO 4217 gives no minor unit.
+var noMinorUnit = []string{"XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XUA"}
+
+// MinorUnits returns how many decimals an amount in code may have: 2 for
+// most currencies, 0 for JPY and the like, 3 for KWD and the like, and the
+// amount limit for the funds and metals that have no minor unit.
+func MinorUnits(code string) int {
+	if n, ok := minorUnits[code]; ok {
+		return n
+	}
+	if slices.Contains(noMinorUnit, code) {
+		return MaxAmountFracDigits
+	}
+	return 2
 }

@@ -17,6 +17,10 @@ type KindSpec struct {
 	Subtypes []string             // empty: the kind has no subtypes
 	Required []string             // metadata names, see IsMetadataName
 	Fields   map[string]FieldType // entries of fields checked by type; others are free
+	// DateOrder lists chains of date names (entries of dates) that must not
+	// go back in time where both are given: an LC's issue date, latest
+	// shipment date and expiry date, say.
+	DateOrder [][]string
 }
 
 // FieldType is the type of an entry of a document's fields object.
@@ -110,8 +114,34 @@ func (m Metadata) validateSpec(spec KindSpec) error {
 	if len(missing) > 0 {
 		return unprocessable("a %s needs %s: give them in the metadata", m.Kind, strings.Join(missing, ", "))
 	}
+	if err := m.validateDateOrder(spec.DateOrder); err != nil {
+		return err
+	}
 	return m.validateFieldTypes(spec.Fields)
 }
+
+// validateDateOrder checks each chain of dates that are given; validateDates
+// has already made sure they are dates, so they compare as text.
+func (m Metadata) validateDateOrder(chains [][]string) error {
+	for _, chain := range chains {
+		prev := ""
+		for _, name := range chain {
+			v := m.Dates[name]
+			if v == "" {
+				continue
+			}
+			if prev != "" && v < m.Dates[prev] {
+				return unprocessable("dates.%s %s is before dates.%s %s: check both dates", name, v, prev, m.Dates[prev])
+			}
+			prev = name
+		}
+	}
+	return nil
+}
+
+// IsDateName reports whether name may name an entry of a document's dates:
+// lower-case snake_case ending in "_date".
+func IsDateName(name string) bool { return isDateName(name) }
 
 func (m Metadata) validateSubtype(spec KindSpec) error {
 	switch {

@@ -143,6 +143,11 @@ func (m Metadata) validateAmount() error {
 	if !IsCurrency(m.Currency) {
 		return badCurrency(m.Currency)
 	}
+	// "12500.00" is fine in JPY; "100.50" is not: a yen has no cents.
+	_, frac, _ := strings.Cut(m.Amount, ".")
+	if n := MinorUnits(m.Currency); len(strings.TrimRight(frac, "0")) > n {
+		return unprocessable("amount %s has more decimals than %s has (%d): round it to %d", clip(m.Amount), m.Currency, n, n)
+	}
 	return nil
 }
 

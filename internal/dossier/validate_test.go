@@ -31,6 +31,7 @@ var specs = map[Kind]KindSpec{
 	KindCustoms:  {Kind: KindCustoms},
 	KindOther:    {Kind: KindOther},
 	"nda":        {Kind: "nda", Required: []string{"customer", "dates.expiry_date", "fields.scope"}},
+	KindLetterOfCredit: {Kind: KindLetterOfCredit, DateOrder: [][]string{{"issue_date", "latest_shipment_date", "expiry_date"}}},
 }
 
 func TestValidate(t *testing.T) {
@@ -46,7 +47,7 @@ func TestValidate(t *testing.T) {
 		{"minimal other", func(m *Metadata) { *m = Metadata{Kind: KindOther, Title: "x"} }, "", ""},
 		{"fields null", func(m *Metadata) { m.Fields = json.RawMessage(`null`) }, "", ""},
 		{"no amount no currency", func(m *Metadata) { m.Amount, m.Currency = "", "" }, "", ""},
-		{"amount max precision", func(m *Metadata) { m.Amount = "999999999999999999.9999" }, "", ""},
+		{"amount max precision", func(m *Metadata) { m.Amount, m.Currency = "999999999999999999.9999", "CLF" }, "", ""},
 		{"leading zeros", func(m *Metadata) { m.Amount = "0012.5" }, "", ""},
 		{"unicode title", func(m *Metadata) { m.Title = "Rahmenvertrag Größe 株式会社" }, "", ""},
 		{"50 tags", func(m *Metadata) { m.Tags = slices.Repeat([]string{"t"}, 50) }, "", ""},
@@ -95,6 +96,20 @@ func TestValidate(t *testing.T) {
 		{"withdrawn currency", func(m *Metadata) { m.Currency = "DEM" }, EUnprocessable, `currency "DEM" is not an active ISO 4217 code`},
 		{"test currency", func(m *Metadata) { m.Currency = "XTS" }, EUnprocessable, "not an active ISO 4217 code"},
 		{"lower-case currency", func(m *Metadata) { m.Currency = "eur" }, EUnprocessable, `currency "eur" must be written in upper case: "EUR"`},
+		{"LC expiring before its issue", func(m *Metadata) {
+			m.Kind, m.Subtype, m.Dates = KindLetterOfCredit, "", map[string]string{"issue_date": "2026-03-01", "expiry_date": "2026-02-28"}
+		}, EUnprocessable, "dates.expiry_date 2026-02-28 is before dates.issue_date 2026-03-01"},
+		{"LC shipping after expiry", func(m *Metadata) {
+			m.Kind, m.Subtype, m.Dates = KindLetterOfCredit, "", map[string]string{"latest_shipment_date": "2026-05-01", "expiry_date": "2026-04-30"}
+		}, EUnprocessable, "dates.expiry_date 2026-04-30 is before dates.latest_shipment_date"},
+		{"LC in order, a date left out", func(m *Metadata) {
+			m.Kind, m.Subtype, m.Dates = KindLetterOfCredit, "", map[string]string{"issue_date": "2026-03-01", "expiry_date": "2026-06-30"}
+		}, "", ""},
+		{"yen without cents", func(m *Metadata) { m.Amount, m.Currency = "100.50", "JPY" }, EUnprocessable, "more decimals than JPY has (0)"},
+		{"yen with zero cents", func(m *Metadata) { m.Amount, m.Currency = "12500.00", "JPY" }, "", ""},
+		{"dinar with fils", func(m *Metadata) { m.Amount, m.Currency = "12.345", "KWD" }, "", ""},
+		{"euro with a tenth of a cent", func(m *Metadata) { m.Amount = "12.345" }, EUnprocessable, "more decimals than EUR has (2)"},
+		{"gold with four decimals", func(m *Metadata) { m.Amount, m.Currency = "1.2345", "XAU" }, "", ""},
 		{"currency alone is checked", func(m *Metadata) { m.Amount, m.Currency = "", "ABC" }, EUnprocessable, `currency "ABC"`},
 
 		{"many date names", func(m *Metadata) {

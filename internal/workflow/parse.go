@@ -106,6 +106,9 @@ func (d *Definition) normalise() {
 	if d.Fields == nil {
 		d.Fields = map[string]dossier.FieldType{}
 	}
+	if d.DateOrder == nil {
+		d.DateOrder = [][]string{}
+	}
 	if d.DOABySubtype == nil {
 		d.DOABySubtype = map[string]string{}
 	}

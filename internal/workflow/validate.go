@@ -54,6 +54,16 @@ func (v *validator) checkKind() {
 			v.add("", "fields: %s has the unknown type %q (known: %s)", name, t, fieldTypeList())
 		}
 	}
+	for _, chain := range d.DateOrder {
+		if len(chain) < 2 {
+			v.add("", "date_order: %v names fewer than two dates: list them in the order they must follow", chain)
+		}
+		for _, name := range chain {
+			if !dossier.IsDateName(name) {
+				v.add("", "date_order: %q is not a date name: use the names of dates entries, ending in _date", name)
+			}
+		}
+	}
 	if d.DOA == "" {
 		v.add("", "doa is missing: name the rule of doa.yaml this kind follows (a rule with no_approval: true for none)")
 	}
