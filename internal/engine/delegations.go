@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/oklog/ulid/v2"
@@ -58,4 +59,45 @@ func (e *Engine) Delegate(ctx context.Context, actor dossier.User, fromUserID st
 			Details: map[string]any{"from_user_id": fromUserID, "to_user_id": r.ToUserID, "from": r.From, "until": r.Until}})
 	})
 	return dl, err
+}
+
+// Delegations lists the delegations from and to user userID; that user, an
+// admin or an auditor may read them.
+func (e *Engine) Delegations(ctx context.Context, actor dossier.User, userID string) ([]dossier.Delegation, error) {
+	if actor.ID != userID && !actor.HasRole(dossier.RoleAdmin, dossier.RoleAuditor) {
+		return nil, dossier.Errorf(dossier.EForbidden, "only the user, an admin or an auditor may read these delegations")
+	}
+	var out []dossier.Delegation
+	err := e.store.Read(ctx, func(tx store.Tx) (err error) {
+		if _, err := tx.UserByID(ctx, userID); err != nil {
+			return err
+		}
+		out, err = tx.DelegationsOf(ctx, userID)
+		return err
+	})
+	return out, err
+}
+
+// Revoke ends delegation id of approver fromUserID at once; only that
+// approver or an admin may. The audit event keeps what it lent.
+func (e *Engine) Revoke(ctx context.Context, actor dossier.User, fromUserID, id string) error {
+	if actor.ID != fromUserID && !actor.HasRole(dossier.RoleAdmin) {
+		return dossier.Errorf(dossier.EForbidden, "only the approver or an admin may revoke this delegation")
+	}
+	return e.store.Write(ctx, func(tx store.Tx) error {
+		all, err := tx.DelegationsOf(ctx, fromUserID)
+		if err != nil {
+			return err
+		}
+		i := slices.IndexFunc(all, func(d dossier.Delegation) bool { return d.ID == id && d.FromUserID == fromUserID })
+		if i < 0 {
+			return dossier.Errorf(dossier.ENotFound, "user %s has lent no delegation %q", fromUserID, id)
+		}
+		if err := tx.DeleteDelegation(ctx, id); err != nil {
+			return err
+		}
+		dl := all[i]
+		return audit.Append(ctx, tx, e.now().UTC().Truncate(time.Microsecond), audit.Event{Actor: actor.ID, Action: "delegation.revoke",
+			Details: map[string]any{"id": id, "from_user_id": dl.FromUserID, "to_user_id": dl.ToUserID, "from": dl.From, "until": dl.Until}})
+	})
 }

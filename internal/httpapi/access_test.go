@@ -54,6 +54,9 @@ var accessTable = []route{
 	{http.MethodPost, "/api/v1/users", only, []dossier.Role{admin}, ""},
 	{http.MethodGet, "/api/v1/users", only, []dossier.Role{admin}, ""},
 	{http.MethodPost, "/api/v1/users/{user}/delegations", only, []dossier.Role{approver, admin}, ""},
+	// The user in the path is the approver: they, admins and auditors read.
+	{http.MethodGet, "/api/v1/users/{user}/delegations", only, []dossier.Role{approver, admin, auditor}, ""},
+	{http.MethodDelete, "/api/v1/users/{user}/delegations/{delegation}", only, []dossier.Role{approver, admin}, ""},
 	{http.MethodPut, "/api/v1/fx-rates/{currency}", only, []dossier.Role{admin}, ""},
 	{http.MethodGet, "/api/v1/fx-rates", signedIn, nil, ""},
 	{http.MethodGet, "/api/v1/workflows", signedIn, nil, ""},
@@ -84,7 +87,7 @@ var accessTable = []route{
 
 // pathOf fills in the placeholders of a table path.
 func pathOf(path, docID, userID string) string {
-	return strings.NewReplacer("{id}", docID, "{user}", userID, "{currency}", "USD", "{kind}", "purchase_order").Replace(path)
+	return strings.NewReplacer("{id}", docID, "{user}", userID, "{currency}", "USD", "{kind}", "purchase_order", "{delegation}", "01J0000000000000000000NONE").Replace(path)
 }
 
 // TestAccessTableCoversRoutes reads the routes registered in routes.go, so

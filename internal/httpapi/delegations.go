@@ -20,3 +20,20 @@ func (h *handlers) delegate(c echo.Context) error {
 	}
 	return c.JSON(http.StatusCreated, d)
 }
+
+func (h *handlers) listDelegations(c echo.Context) error {
+	u, _ := currentUser(c)
+	items, err := h.Engine.Delegations(c.Request().Context(), u, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": items})
+}
+
+func (h *handlers) revokeDelegation(c echo.Context) error {
+	u, _ := currentUser(c)
+	if err := h.Engine.Revoke(c.Request().Context(), u, c.Param("id"), c.Param("delegation")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}

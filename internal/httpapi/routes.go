@@ -29,6 +29,8 @@ func (h *handlers) routes(e *echo.Echo) {
 	api.POST("/users", h.createUser, allow(admin))
 	api.GET("/users", h.listUsers, allow(admin))
 	api.POST("/users/:id/delegations", h.delegate, allow(approver, admin))
+	api.GET("/users/:id/delegations", h.listDelegations, signedIn)
+	api.DELETE("/users/:id/delegations/:delegation", h.revokeDelegation, allow(approver, admin))
 	api.PUT("/fx-rates/:currency", h.setFXRate, allow(admin))
 	api.GET("/fx-rates", h.listFXRates, signedIn)
 	api.GET("/workflows", h.listWorkflows, signedIn)

@@ -47,17 +47,36 @@ func (t *tx) AddDelegation(ctx context.Context, d dossier.Delegation) error {
 }
 
 func (t *tx) DelegationsTo(ctx context.Context, userID string) ([]dossier.Delegation, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, from_user_id, to_user_id, from_date, until_date, created_by, created_at
-		FROM delegations WHERE to_user_id = $1 ORDER BY created_at, id`, userID)
+	return t.delegations(ctx, `to_user_id = $1`, userID)
+}
+
+func (t *tx) DelegationsOf(ctx context.Context, userID string) ([]dossier.Delegation, error) {
+	return t.delegations(ctx, `from_user_id = $1 OR to_user_id = $1`, userID)
+}
+
+func (t *tx) DeleteDelegation(ctx context.Context, id string) error {
+	res, err := t.exec(ctx, `DELETE FROM delegations WHERE id = $1`, id)
 	if err != nil {
-		return nil, fmt.Errorf("delegations to %s: %w", userID, err)
+		return fmt.Errorf("revoke delegation %s: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return dossier.Errorf(dossier.ENotFound, "delegation %q not found", id)
+	}
+	return nil
+}
+
+func (t *tx) delegations(ctx context.Context, cond string, userID string) ([]dossier.Delegation, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT id, from_user_id, to_user_id, from_date, until_date, created_by, created_at
+		FROM delegations WHERE `+cond+` ORDER BY created_at, id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("delegations of %s: %w", userID, err)
 	}
 	defer rows.Close()
 	out := []dossier.Delegation{}
 	for rows.Next() {
 		var d dossier.Delegation
 		if err := rows.Scan(&d.ID, &d.FromUserID, &d.ToUserID, &d.From, &d.Until, &d.CreatedBy, &d.CreatedAt); err != nil {
-			return nil, fmt.Errorf("delegations to %s: %w", userID, err)
+			return nil, fmt.Errorf("delegations of %s: %w", userID, err)
 		}
 		d.CreatedAt = d.CreatedAt.UTC()
 		out = append(out, d)
