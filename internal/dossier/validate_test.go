@@ -27,10 +27,10 @@ var specs = map[Kind]KindSpec{
 	KindPurchaseOrder: {Kind: KindPurchaseOrder, Subtypes: []string{"serial", "tooling", "prototype", "rnd", "packaging"},
 		Fields: map[string]FieldType{"incoterm": FieldText, "lines": FieldList, "days": FieldInteger,
 			"rate": FieldDecimal, "shipped_on": FieldDate, "urgent": FieldBoolean}},
-	KindContract: {Kind: KindContract},
-	KindCustoms:  {Kind: KindCustoms},
-	KindOther:    {Kind: KindOther},
-	"nda":        {Kind: "nda", Required: []string{"customer", "dates.expiry_date", "fields.scope"}},
+	KindContract:       {Kind: KindContract},
+	KindCustoms:        {Kind: KindCustoms},
+	KindOther:          {Kind: KindOther},
+	"nda":              {Kind: "nda", Required: []string{"customer", "dates.expiry_date", "fields.scope"}},
 	KindLetterOfCredit: {Kind: KindLetterOfCredit, DateOrder: [][]string{{"issue_date", "latest_shipment_date", "expiry_date"}}},
 }
 

@@ -120,7 +120,7 @@ type WorkflowTx interface {
 	DelegationsTo(ctx context.Context, userID string) ([]dossier.Delegation, error)
 	// DelegationsOf returns the delegations from and to the user, oldest first.
 	DelegationsOf(ctx context.Context, userID string) ([]dossier.Delegation, error)
-	DeleteDelegation(ctx context.Context, id string) error // ENotFound when there is none
+	DeleteDelegation(ctx context.Context, id string) error       // ENotFound when there is none
 	PutRendition(ctx context.Context, r dossier.Rendition) error // replaces the document's rendition of that name
 	Rendition(ctx context.Context, documentID, name string) (dossier.Rendition, error)
 	Renditions(ctx context.Context, documentID string) ([]dossier.Rendition, error)
