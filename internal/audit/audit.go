@@ -98,9 +98,20 @@ type Trail struct {
 // NewTrail returns the trail kept in s.
 func NewTrail(s store.Store) *Trail { return &Trail{store: s} }
 
-// List returns the events that match f.
+// List returns the events that match f. The actor may be given as a user
+// id or as a user name, which is what an auditor knows.
 func (t *Trail) List(ctx context.Context, f Filter) ([]dossier.AuditEvent, error) {
-	return List(ctx, t.store, f)
+	var events []dossier.AuditEvent
+	err := t.store.Read(ctx, func(tx store.Tx) (err error) {
+		if f.Actor != "" {
+			if u, err := tx.UserByName(ctx, f.Actor); err == nil {
+				f.Actor = u.ID
+			}
+		}
+		events, err = tx.ListAudit(ctx, f)
+		return err
+	})
+	return events, err
 }
 
 // Verify checks every event's hash and every stream's chain and head.

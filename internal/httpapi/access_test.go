@@ -52,7 +52,7 @@ var accessTable = []route{
 	{http.MethodDelete, "/api/v1/session", signedIn, nil, ""},
 	{http.MethodGet, "/api/v1/me", signedIn, nil, ""},
 	{http.MethodPost, "/api/v1/users", only, []dossier.Role{admin}, ""},
-	{http.MethodGet, "/api/v1/users", only, []dossier.Role{admin}, ""},
+	{http.MethodGet, "/api/v1/users", only, []dossier.Role{admin, auditor}, ""},
 	{http.MethodPost, "/api/v1/users/{user}/delegations", only, []dossier.Role{approver, admin}, ""},
 	// The user in the path is the approver: they, admins and auditors read.
 	{http.MethodGet, "/api/v1/users/{user}/delegations", only, []dossier.Role{approver, admin, auditor}, ""},

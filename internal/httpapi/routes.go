@@ -27,7 +27,7 @@ func (h *handlers) routes(e *echo.Echo) {
 	api.GET("/me", h.me, signedIn)
 
 	api.POST("/users", h.createUser, allow(admin))
-	api.GET("/users", h.listUsers, allow(admin))
+	api.GET("/users", h.listUsers, allow(admin, auditor))
 	api.POST("/users/:id/delegations", h.delegate, allow(approver, admin))
 	api.GET("/users/:id/delegations", h.listDelegations, signedIn)
 	api.DELETE("/users/:id/delegations/:delegation", h.revokeDelegation, allow(approver, admin))
