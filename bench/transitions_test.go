@@ -55,7 +55,7 @@ func BenchmarkTransitions(b *testing.B) {
 			if step%2 == 1 {
 				actor, event = reviewer, "return"
 			}
-			_, _, err := eng.Fire(ctx, actor, docs[c], engine.Fire{Event: event})
+			_, _, err := eng.Fire(ctx, actor, docs[c], engine.Fire{Event: event, Comment: "bench step"})
 			return err
 		})
 		checkNoLostUpdates(b, st, docs)
@@ -146,7 +146,7 @@ func addUser(b *testing.B, st store.Store, name string, role dossier.Role) dossi
 
 func addDocument(b *testing.B, st store.Store, by string) string {
 	now := time.Now().UTC()
-	d := dossier.Document{ID: ulid.Make().String(), Kind: dossier.KindPurchaseOrder, Subtype: "serial", Title: "bench PO",
+	d := dossier.Document{ID: ulid.Make().String(), Kind: dossier.KindPurchaseOrder, Subtype: "serial", Title: "bench PO", Amount: "12500.00", Currency: "EUR",
 		State: "received", Version: 1, CreatedBy: by, CreatedAt: now, UpdatedAt: now,
 		File: dossier.FileVersion{Version: 1, SHA256: fmt.Sprintf("%064x", now.UnixNano()), Size: 1, MediaType: "text/plain", Filename: "po.txt", CreatedBy: by, CreatedAt: now}}
 	if err := st.Write(context.Background(), func(tx store.Tx) error { return tx.CreateDocument(context.Background(), d) }); err != nil {
