@@ -9,6 +9,7 @@ import (
 	"github.com/oklog/ulid/v2"
 
 	"dossier/internal/dossier"
+	"dossier/internal/engine"
 	"dossier/internal/store"
 )
 
@@ -147,7 +148,7 @@ func TestInbox(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Inbox: %v", err)
 			}
-			if !slices.ContainsFunc(docs, func(d dossier.Document) bool { return d.ID == fa.ID }) {
+			if !slices.ContainsFunc(docs, func(d engine.InboxItem) bool { return d.ID == fa.ID }) {
 				t.Errorf("admin's inbox lacks the framework agreement whose reviews are complete")
 			}
 		})
@@ -183,7 +184,7 @@ func TestInboxSeesPastManyOthers(t *testing.T) {
 		if err != nil {
 			t.Fatalf("Inbox: %v", err)
 		}
-		if len(docs) != 1 || docs[0].ID != actionable.ID {
+		if len(docs) != 1 || docs[0].ID != actionable.ID || !slices.Equal(docs[0].AllowedEvents, []string{"approve", "reject"}) {
 			t.Errorf("Inbox of %s holds %d documents, want just %s, the one document they may approve or reject", c.appr1.Username, len(docs), actionable.ID)
 		}
 		if got := e.allowed(t, c.appr1, actionable.ID); !slices.Equal(got, []string{"approve", "reject"}) {

@@ -97,13 +97,19 @@ const (
 // Inbox returns the documents on which actor can fire an event now, newest
 // first. Candidates are the documents in states where the actor's roles can
 // fire something; each is then checked as Allowed does.
-func (e *Engine) Inbox(ctx context.Context, actor dossier.User) ([]dossier.Document, error) {
+// InboxItem is a document waiting for the actor and what they can do on it.
+type InboxItem struct {
+	dossier.Document
+	AllowedEvents []string `json:"allowed_events"`
+}
+
+func (e *Engine) Inbox(ctx context.Context, actor dossier.User) ([]InboxItem, error) {
 	var pairs []store.KindState
 	for _, k := range e.defs.Kinds() {
 		def, _ := e.defs.Kind(k)
 		pairs = append(pairs, statesFor(def, actor)...)
 	}
-	out := []dossier.Document{}
+	out := []InboxItem{}
 	if len(pairs) == 0 {
 		return out, nil
 	}
@@ -120,7 +126,7 @@ func (e *Engine) Inbox(ctx context.Context, actor dossier.User) ([]dossier.Docum
 					return err
 				}
 				if len(events) > 0 && len(out) < inboxMax {
-					out = append(out, d)
+					out = append(out, InboxItem{Document: d, AllowedEvents: events})
 				}
 			}
 			f.Cursor = docs[len(docs)-1].ID

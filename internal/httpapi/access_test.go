@@ -209,6 +209,8 @@ var auditorAttempts = map[string]string{
 	"POST /api/v1/documents/{id}/legal-hold": `{"on":true,"reason":"an auditor holds"}`,
 	"POST /api/v1/documents":                 "multipart",
 	"POST /api/v1/documents/{id}/versions":   "multipart",
+	// The delegation does not exist: an auditor is refused before that matters.
+	"DELETE /api/v1/users/{user}/delegations/{delegation}": "",
 }
 
 // TestAuditorsChangeNothing: every state-changing route except signing out is
