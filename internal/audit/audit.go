@@ -100,18 +100,26 @@ func NewTrail(s store.Store) *Trail { return &Trail{store: s} }
 
 // List returns the events that match f. The actor may be given as a user
 // id or as a user name, which is what an auditor knows.
-func (t *Trail) List(ctx context.Context, f Filter) ([]dossier.AuditEvent, error) {
+func (t *Trail) List(ctx context.Context, f Filter) ([]dossier.AuditEvent, map[string]dossier.UserName, error) {
 	var events []dossier.AuditEvent
+	var names map[string]dossier.UserName
 	err := t.store.Read(ctx, func(tx store.Tx) (err error) {
 		if f.Actor != "" {
 			if u, err := tx.UserByName(ctx, f.Actor); err == nil {
 				f.Actor = u.ID
 			}
 		}
-		events, err = tx.ListAudit(ctx, f)
+		if events, err = tx.ListAudit(ctx, f); err != nil {
+			return err
+		}
+		ids := make([]string, len(events))
+		for i, e := range events {
+			ids[i] = e.Actor
+		}
+		names, err = store.UserNames(ctx, tx, ids...)
 		return err
 	})
-	return events, err
+	return events, names, err
 }
 
 // Verify checks every event's hash and every stream's chain and head.

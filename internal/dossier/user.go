@@ -48,3 +48,10 @@ type Session struct {
 	CreatedAt time.Time
 	ExpiresAt time.Time
 }
+
+// UserName is how a user is shown beside their id: answers that name users
+// by id carry a map of these, so that nobody reads a bare ULID.
+type UserName struct {
+	Username    string `json:"username"`
+	DisplayName string `json:"display_name"`
+}

@@ -89,7 +89,7 @@ func TestFireRefusals(t *testing.T) {
 		t.Run("unknown document", func(t *testing.T) {
 			_, _, err := e.eng.Fire(e.ctx, c.admin, "01J0000000000000000000NONE", engine.Fire{Event: "submit"})
 			wantError(t, err, dossier.ENotFound)
-			_, err = e.eng.History(e.ctx, "01J0000000000000000000NONE")
+			_, _, err = e.eng.History(e.ctx, "01J0000000000000000000NONE")
 			wantError(t, err, dossier.ENotFound)
 			_, err = e.eng.Approvals(e.ctx, "01J0000000000000000000NONE")
 			wantError(t, err, dossier.ENotFound)

@@ -103,6 +103,8 @@ type Approvals struct {
 	Complete  bool               `json:"complete"`
 	Eligible  []string           `json:"eligible"` // usernames who may approve the next level now
 	Error     string             `json:"error,omitempty"`
+	// Users names the approvers and delegators of Approvals.
+	Users map[string]dossier.UserName `json:"users"`
 }
 
 // Approvals returns the DOA state of document id.
@@ -123,6 +125,13 @@ func (e *Engine) Approvals(ctx context.Context, id string) (Approvals, error) {
 			return err
 		}
 		out.Required, out.Approvals, out.Complete = st.required, st.stored, st.complete
+		var ids []string
+		for _, a := range st.stored {
+			ids = append(ids, a.ApproverID, a.OnBehalfOf)
+		}
+		if out.Users, err = store.UserNames(ctx, tx, ids...); err != nil {
+			return err
+		}
 		if len(st.required) == 0 || !def.InApproval(d.State) {
 			return nil
 		}
@@ -155,6 +164,9 @@ func (e *Engine) Approvals(ctx context.Context, id string) (Approvals, error) {
 	}
 	if out.Eligible == nil {
 		out.Eligible = []string{}
+	}
+	if out.Users == nil {
+		out.Users = map[string]dossier.UserName{}
 	}
 	return out, err
 }

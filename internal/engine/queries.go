@@ -75,16 +75,24 @@ func (g *guardCheck) plausible(ctx context.Context) (bool, error) {
 }
 
 // History returns the fired events of document id, oldest first.
-func (e *Engine) History(ctx context.Context, id string) ([]dossier.HistoryEntry, error) {
+func (e *Engine) History(ctx context.Context, id string) ([]dossier.HistoryEntry, map[string]dossier.UserName, error) {
 	var out []dossier.HistoryEntry
+	var names map[string]dossier.UserName
 	err := e.store.Read(ctx, func(tx store.Tx) (err error) {
 		if _, err := tx.Document(ctx, id); err != nil {
 			return err
 		}
-		out, err = tx.History(ctx, id)
+		if out, err = tx.History(ctx, id); err != nil {
+			return err
+		}
+		var ids []string
+		for _, h := range out {
+			ids = append(ids, h.Actor, h.OnBehalfOf)
+		}
+		names, err = store.UserNames(ctx, tx, ids...)
 		return err
 	})
-	return out, err
+	return out, names, err
 }
 
 // inboxBatch is how many candidate documents are read at a time, and

@@ -75,6 +75,8 @@ type Reviews struct {
 	Round       int              `json:"round"`
 	Departments []string         `json:"departments"` // those that must sign off; empty for kinds without reviews
 	Items       []dossier.Review `json:"items"`
+	// Users names the reviewers of Items.
+	Users map[string]dossier.UserName `json:"users"`
 }
 
 // Reviews returns the sign-offs of document id's current round.
@@ -86,7 +88,14 @@ func (e *Engine) Reviews(ctx context.Context, id string) (Reviews, error) {
 			return err
 		}
 		out.Round, out.Departments = d.Round, slices.Clone(def.Departments())
-		out.Items, err = tx.Reviews(ctx, id, d.Round)
+		if out.Items, err = tx.Reviews(ctx, id, d.Round); err != nil {
+			return err
+		}
+		var ids []string
+		for _, r := range out.Items {
+			ids = append(ids, r.ReviewerID)
+		}
+		out.Users, err = store.UserNames(ctx, tx, ids...)
 		return err
 	})
 	if out.Departments == nil {

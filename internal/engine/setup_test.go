@@ -283,7 +283,7 @@ func (e *env) get(t *testing.T, id string) dossier.Document {
 
 func (e *env) history(t *testing.T, id string) []dossier.HistoryEntry {
 	t.Helper()
-	h, err := e.eng.History(e.ctx, id)
+	h, _, err := e.eng.History(e.ctx, id)
 	if err != nil {
 		t.Fatalf("History %s: %v", id, err)
 	}

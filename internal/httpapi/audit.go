@@ -27,11 +27,11 @@ func (h *handlers) listAudit(c echo.Context) error {
 		return err
 	}
 	f.AfterSeq = int64(after)
-	events, err := h.Audit.List(c.Request().Context(), f)
+	events, users, err := h.Audit.List(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": events})
+	return c.JSON(http.StatusOK, map[string]any{"items": events, "users": users})
 }
 
 // timeParam reads an RFC 3339 time or a YYYY-MM-DD date (midnight UTC).

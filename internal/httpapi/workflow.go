@@ -33,11 +33,11 @@ func (h *handlers) fireEvent(c echo.Context) error {
 }
 
 func (h *handlers) history(c echo.Context) error {
-	entries, err := h.Engine.History(c.Request().Context(), c.Param("id"))
+	entries, users, err := h.Engine.History(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": entries})
+	return c.JSON(http.StatusOK, map[string]any{"items": entries, "users": users})
 }
 
 func (h *handlers) approvals(c echo.Context) error {

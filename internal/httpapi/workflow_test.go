@@ -110,9 +110,26 @@ func TestPurchaseOrderThroughTheAPI(t *testing.T) {
 		b.waitForLock(t, po.File.SHA256)
 
 		var history struct {
-			Items []dossier.HistoryEntry `json:"items"`
+			Items []dossier.HistoryEntry      `json:"items"`
+			Users map[string]dossier.UserName `json:"users"`
 		}
 		b.getJSON(t, auditor, "/api/v1/documents/"+po.ID+"/history", &history)
+		for _, h := range history.Items {
+			if n := history.Users[h.Actor]; n.Username == "" || n.DisplayName == "" {
+				t.Errorf("history names no user for actor %s of %s: %+v", h.Actor, h.Event, history.Users)
+			}
+		}
+		if n := history.Users[history.Items[len(history.Items)-2].Actor]; n.Username != "bea" || n.DisplayName != "Test bea" {
+			t.Errorf("the second approver is named %+v, want bea", n)
+		}
+		var final struct {
+			Approvals []dossier.Approval          `json:"approvals"`
+			Users     map[string]dossier.UserName `json:"users"`
+		}
+		b.getJSON(t, auditor, "/api/v1/documents/"+po.ID+"/approvals", &final)
+		if len(final.Approvals) != 2 || final.Users[final.Approvals[0].ApproverID].Username != "alan" {
+			t.Errorf("approvals %+v name %+v, want alan first", final.Approvals, final.Users)
+		}
 		var events []string
 		for _, h := range history.Items {
 			events = append(events, h.Event)

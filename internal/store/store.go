@@ -48,6 +48,28 @@ type UserTx interface {
 	DeleteSession(ctx context.Context, tokenHash string) error
 }
 
+// UserNames returns the names of the users with the given ids (empty ids
+// and "system" skipped); an id that is no user is left out.
+func UserNames(ctx context.Context, tx interface {
+	UserByID(ctx context.Context, id string) (dossier.User, error)
+}, ids ...string) (map[string]dossier.UserName, error) {
+	out := map[string]dossier.UserName{}
+	for _, id := range ids {
+		if _, done := out[id]; done || id == "" {
+			continue
+		}
+		u, err := tx.UserByID(ctx, id)
+		if dossier.ErrorCode(err) == dossier.ENotFound {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[id] = dossier.UserName{Username: u.Username, DisplayName: u.DisplayName}
+	}
+	return out, nil
+}
+
 // DocumentTx holds documents, their file versions and links.
 type DocumentTx interface {
 	// CreateDocument inserts d with d.File as its first file version.
