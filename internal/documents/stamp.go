@@ -45,7 +45,12 @@ func (s *Service) StampJob(ctx context.Context, payload []byte) error {
 	}
 	defer blob.RemoveTemp(out)
 	if err := pdf.Stamp(ctx, src, out, footer); err != nil {
-		return fmt.Errorf("stamp %s: %w", d.ID, err)
+		if ctx.Err() != nil {
+			return fmt.Errorf("stamp %s: %w", d.ID, err)
+		}
+		// The same bytes will fail the same way (encrypted, unreadable):
+		// the job parks at once for an admin instead of retrying.
+		return dossier.Errorf(dossier.EUnprocessable, "stamp %s: pdfcpu cannot stamp this PDF: %v", d.ID, err)
 	}
 	if _, err := out.Seek(0, io.SeekStart); err != nil {
 		return err

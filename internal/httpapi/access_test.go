@@ -64,6 +64,8 @@ var accessTable = []route{
 	{http.MethodGet, "/api/v1/inbox", signedIn, nil, ""},
 	{http.MethodGet, "/api/v1/search", signedIn, nil, ""},
 	{http.MethodGet, "/api/v1/jobs/parked", only, []dossier.Role{admin}, ""},
+	{http.MethodPost, "/api/v1/jobs/{job}/retry", only, []dossier.Role{admin}, ""},
+	{http.MethodDelete, "/api/v1/jobs/{job}", only, []dossier.Role{admin}, ""},
 	{http.MethodPost, "/api/v1/documents", only, []dossier.Role{admin}, ""},
 	{http.MethodGet, "/api/v1/documents", signedIn, nil, ""},
 	{http.MethodGet, "/api/v1/documents/{id}", signedIn, nil, ""},
@@ -87,7 +89,7 @@ var accessTable = []route{
 
 // pathOf fills in the placeholders of a table path.
 func pathOf(path, docID, userID string) string {
-	return strings.NewReplacer("{id}", docID, "{user}", userID, "{currency}", "USD", "{kind}", "purchase_order", "{delegation}", "01J0000000000000000000NONE").Replace(path)
+	return strings.NewReplacer("{id}", docID, "{user}", userID, "{currency}", "USD", "{kind}", "purchase_order", "{delegation}", "01J0000000000000000000NONE", "{job}", "999999999").Replace(path)
 }
 
 // TestAccessTableCoversRoutes reads the routes registered in routes.go, so
@@ -211,6 +213,8 @@ var auditorAttempts = map[string]string{
 	"POST /api/v1/documents/{id}/versions":   "multipart",
 	// The delegation does not exist: an auditor is refused before that matters.
 	"DELETE /api/v1/users/{user}/delegations/{delegation}": "",
+	"POST /api/v1/jobs/{job}/retry":                        "",
+	"DELETE /api/v1/jobs/{job}":                            "",
 }
 
 // TestAuditorsChangeNothing: every state-changing route except signing out is

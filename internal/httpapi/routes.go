@@ -57,6 +57,8 @@ func (h *handlers) routes(e *echo.Echo) {
 	api.POST("/documents/:id/legal-hold", h.legalHold, allow(admin))
 
 	api.GET("/jobs/parked", h.parkedJobs, allow(admin))
+	api.POST("/jobs/:job/retry", h.retryJob, allow(admin))
+	api.DELETE("/jobs/:job", h.dismissJob, allow(admin))
 	api.GET("/audit", h.listAudit, allow(auditor, admin))
 	api.GET("/audit/verify", h.verifyAudit, allow(auditor, admin))
 }

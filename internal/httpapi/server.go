@@ -43,9 +43,12 @@ type Deps struct {
 	TrustedProxies []*net.IPNet
 }
 
-// ParkedJobs lists the background jobs that failed every attempt.
+// ParkedJobs lists the background jobs that failed for good, and lets an
+// admin run one again or dismiss it.
 type ParkedJobs interface {
 	Parked(ctx context.Context, limit int) ([]dossier.Job, error)
+	Retry(ctx context.Context, id int64) (dossier.Job, error)
+	Dismiss(ctx context.Context, id int64) error
 }
 
 // New returns the HTTP handler of the API.

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"dossier/internal/dossier"
 	"dossier/internal/jobs"
 	"dossier/internal/store"
 	"dossier/internal/store/postgres"
@@ -319,5 +320,54 @@ func TestBackoffGrowsToAnHour(t *testing.T) {
 		if got := jobs.Backoff(n); got != want {
 			t.Errorf("Backoff(%d) = %v, want %v", n, got, want)
 		}
+	}
+}
+
+// TestUnprocessableJobParksAtOnce: a failure that can never succeed (the
+// handler says the input is unprocessable) parks the job after one attempt;
+// an admin runs it again, or dismisses it.
+func TestUnprocessableJobParksAtOnce(t *testing.T) {
+	for name, db := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var mu sync.Mutex
+			calls := 0
+			r := start(t, db, map[string]jobs.Handler{"stamp": func(context.Context, []byte) error {
+				mu.Lock()
+				defer mu.Unlock()
+				calls++
+				return dossier.Errorf(dossier.EUnprocessable, "the PDF is encrypted")
+			}}, jobs.Config{Poll: 20 * time.Millisecond})
+			ctx := context.Background()
+			enqueue(t, db, store.Job{Kind: "stamp", Payload: []byte(`{"n":1}`)})
+			waitIdle(t, r)
+			parked, err := r.Parked(ctx, 10)
+			if err != nil || len(parked) != 1 || parked[0].Attempts != 1 || !strings.Contains(parked[0].LastError, "encrypted") {
+				t.Fatalf("parked = %+v, %v; want the job after one attempt, with its error", parked, err)
+			}
+			if _, err := r.Retry(ctx, parked[0].ID); err != nil {
+				t.Fatalf("retry: %v", err)
+			}
+			waitIdle(t, r)
+			mu.Lock()
+			if calls != 2 {
+				t.Errorf("%d attempts after a retry, want 2", calls)
+			}
+			mu.Unlock()
+			if err := r.Dismiss(ctx, parked[0].ID); err != nil {
+				t.Fatalf("dismiss: %v", err)
+			}
+			if again, _ := r.Parked(ctx, 10); len(again) != 0 {
+				t.Errorf("after dismissing, parked = %+v", again)
+			}
+			if _, err := r.Retry(ctx, parked[0].ID); dossier.ErrorCode(err) != dossier.ENotFound {
+				t.Errorf("retry of a dismissed job: %v, want not found", err)
+			}
+			enqueue(t, db, store.Job{Kind: "retain", Payload: []byte(`{"n":2}`)}) // no handler here: it stays queued
+			waiting := queued(t, db, "retain")
+			if err := r.Dismiss(ctx, waiting[0].ID); dossier.ErrorCode(err) != dossier.EConflict {
+				t.Errorf("dismissing a queued job: %v, want a conflict", err)
+			}
+		})
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"dossier/internal/dossier"
 	"dossier/internal/followup"
 )
 
@@ -69,8 +70,16 @@ type worker[K name] struct {
 	handle Handler
 }
 
+// Work runs the handler. A failure the handler marks unprocessable (the
+// input can never be processed: an encrypted PDF, a file pdfcpu cannot
+// read) is final: the job is parked at once instead of being retried ten
+// times over an afternoon.
 func (w *worker[K]) Work(ctx context.Context, job *river.Job[Args[K]]) error {
-	return w.handle(ctx, job.Args.Payload)
+	err := w.handle(ctx, job.Args.Payload)
+	if err != nil && dossier.ErrorCode(err) == dossier.EUnprocessable {
+		return river.JobCancel(err)
+	}
+	return err
 }
 
 // kind is what the runner needs of a kind: how to register its handler

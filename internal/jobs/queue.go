@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -9,14 +10,15 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"dossier/internal/dossier"
 	"dossier/internal/store"
 	"dossier/internal/store/sqldb"
 )
 
-// Parked returns the jobs that failed MaxAttempts times and wait for an
-// operator, oldest first, with their last error.
+// Parked returns the jobs that failed MaxAttempts times, or once for good,
+// and wait for an operator, oldest first, with their last error.
 func (r *Runner) Parked(ctx context.Context, limit int) ([]store.Job, error) {
-	res, err := r.client.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateDiscarded).
+	res, err := r.client.JobList(ctx, river.NewJobListParams().States(rivertype.JobStateDiscarded, rivertype.JobStateCancelled).
 		OrderBy(river.JobListOrderByID, river.SortOrderAsc).First(limit))
 	if err != nil {
 		return nil, fmt.Errorf("list parked jobs: %w", err)
@@ -26,6 +28,45 @@ func (r *Runner) Parked(ctx context.Context, limit int) ([]store.Job, error) {
 		out[i] = sqldb.JobOf(row)
 	}
 	return out, nil
+}
+
+// Retry runs parked job id again now, with a fresh attempt.
+func (r *Runner) Retry(ctx context.Context, id int64) (store.Job, error) {
+	if _, err := r.parked(ctx, id); err != nil {
+		return store.Job{}, err
+	}
+	row, err := r.client.JobRetry(ctx, id)
+	if err != nil {
+		return store.Job{}, fmt.Errorf("retry job %d: %w", id, err)
+	}
+	return sqldb.JobOf(row), nil
+}
+
+// Dismiss removes parked job id: an operator has dealt with its cause.
+func (r *Runner) Dismiss(ctx context.Context, id int64) error {
+	if _, err := r.parked(ctx, id); err != nil {
+		return err
+	}
+	if _, err := r.client.JobDelete(ctx, id); err != nil {
+		return fmt.Errorf("dismiss job %d: %w", id, err)
+	}
+	return nil
+}
+
+// parked reads job id and refuses one that is not parked: a job that is
+// queued or running is River's to finish.
+func (r *Runner) parked(ctx context.Context, id int64) (*rivertype.JobRow, error) {
+	row, err := r.client.JobGet(ctx, id)
+	if errors.Is(err, river.ErrNotFound) {
+		return nil, dossier.Errorf(dossier.ENotFound, "job %d not found", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read job %d: %w", id, err)
+	}
+	if row.State != rivertype.JobStateDiscarded && row.State != rivertype.JobStateCancelled {
+		return nil, dossier.Errorf(dossier.EConflict, "job %d is %s, not parked: it will run or has run", id, row.State)
+	}
+	return row, nil
 }
 
 // WaitIdle returns once none of the runner's jobs is left to run: none is
