@@ -30,9 +30,11 @@ type Service struct {
 	// unless lowered (tests use bcrypt.MinCost). Set it before first use.
 	Cost int
 
-	store   store.Store
-	limiter *Limiter
-	now     func() time.Time
+	// Sleep waits before a sign-in that is slowed down (tests record it).
+	Sleep func(ctx context.Context, d time.Duration) error
+
+	store store.Store
+	now   func() time.Time
 	// dummyHash is compared against when the user name is unknown. It is made
 	// on the first such sign-in, at Cost, so that it costs what a real hash does.
 	dummyHash func() []byte
@@ -40,7 +42,7 @@ type Service struct {
 
 // New returns a Service; now is the clock (time.Now outside tests).
 func New(s store.Store, now func() time.Time) *Service {
-	svc := &Service{Cost: bcrypt.DefaultCost, store: s, limiter: NewLimiter(10, 15*time.Minute, now), now: now}
+	svc := &Service{Cost: bcrypt.DefaultCost, Sleep: sleep, store: s, now: now}
 	svc.dummyHash = sync.OnceValue(func() []byte {
 		// Fails only for a cost above bcrypt.MaxCost; a nil hash then matches no password.
 		h, _ := bcrypt.GenerateFromPassword([]byte("no user has this password"), svc.Cost)
@@ -54,7 +56,7 @@ var errBadCredentials = dossier.Errorf(dossier.EUnauthorized, "the username or p
 
 // SignIn checks the password and returns a new bearer token.
 func (s *Service) SignIn(ctx context.Context, username, password, clientAddr string) (string, dossier.User, error) {
-	if err := s.limiter.Check(username, clientAddr); err != nil {
+	if err := s.checkLimit(ctx, username, clientAddr); err != nil {
 		return "", dossier.User{}, err
 	}
 	var u dossier.User
@@ -70,7 +72,7 @@ func (s *Service) SignIn(ctx context.Context, username, password, clientAddr str
 		stored = s.dummyHash() // same work for an unknown user, so timing does not tell which names exist
 	}
 	if bcrypt.CompareHashAndPassword(stored, []byte(password)) != nil || err != nil {
-		s.limiter.Fail(username, clientAddr)
+		s.recordFailure(ctx, username, clientAddr)
 		s.record(ctx, audit.Event{Action: "session.failed", Details: map[string]any{"username": username, "client": clientAddr}})
 		return "", dossier.User{}, errBadCredentials
 	}

@@ -1,134 +1,123 @@
 package auth
 
 import (
-	"container/list"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"sync"
+	"fmt"
+	"strings"
 	"time"
 
 	"dossier/internal/dossier"
+	"dossier/internal/store"
 )
 
-// DefaultMaxKeys bounds the keys (user names and addresses) a Limiter
-// remembers: at most the newest max failures each, some 100 bytes apiece,
-// so tens of megabytes at worst however many names a client makes up.
-const DefaultMaxKeys = 100_000
+// The sign-in limit (SPEC §15). Failed sign-ins are counted in the database,
+// so every replica sees the same counts and memory does not grow with them.
+// Only failures are counted; a correct password is refused only when its
+// own user name has failed too often from the same address, so nobody can
+// lock another person out from elsewhere, and a busy shared address (an
+// office behind one NAT) only slows down.
+const (
+	// Window is how long a failure counts.
+	Window = 15 * time.Minute
+	// PairLimit is how many failures a user name may have from one address
+	// within the window before that pair is refused (429).
+	PairLimit = 10
+	// SlowAfter is how many failures an address, or a user name from any
+	// address, may have within the window before every sign-in of it waits
+	// (SlowStep per further failure, at most SlowMax): guessing then costs
+	// time, and nobody is refused.
+	SlowAfter = 20
+	SlowStep  = 100 * time.Millisecond
+	SlowMax   = 5 * time.Second
+)
 
-// Limiter counts failed sign-ins per user name and per client address in a
-// sliding window; successful sign-ins are never counted. It is per process:
-// with several replicas the effective limit is that many times higher, which
-// still stops guessing at any useful rate.
-//
-// Its memory is bounded: a key is forgotten once its newest failure has left
-// the window (every call sweeps those), and beyond maxKeys the key whose
-// newest failure is oldest is forgotten first. A client spraying names keeps
-// its own address key newest, so the spray cannot evict the key that stops it.
-type Limiter struct {
-	mu      sync.Mutex
-	max     int
-	window  time.Duration
-	now     func() time.Time
-	maxKeys int
-	keys    map[string]*list.Element // values are *failures
-	byLast  *list.List               // *failures ordered by newest failure, oldest first
+// RetryAfterError is a refusal that says when to try again.
+type RetryAfterError struct {
+	Err   *dossier.Error
+	After time.Duration
 }
 
-// failures are the recent failed sign-ins of one key, oldest first.
-type failures struct {
-	key   string
-	times []time.Time
+func (e *RetryAfterError) Error() string { return e.Err.Error() }
+
+// RetryAfter is when the caller may try again.
+func (e *RetryAfterError) RetryAfter() time.Duration { return e.After }
+
+func (e *RetryAfterError) Unwrap() error { return e.Err }
+
+// limitKeys names the counters of a sign-in: the user name at the address,
+// the address, the user name. User names count case-insensitively, as the
+// user directory finds them; one longer than any valid one is keyed by its
+// digest, so that a key stays small whatever a client sends.
+func limitKeys(username, addr string) (pair, address, user string) {
+	name := strings.ToLower(username)
+	if len(name) > 64 {
+		sum := sha256.Sum256([]byte(name))
+		name = "sha256:" + hex.EncodeToString(sum[:])
+	}
+	return "pair:" + name + "@" + addr, "addr:" + addr, "user:" + name
 }
 
-// NewLimiter allows max failures per key within window.
-func NewLimiter(max int, window time.Duration, now func() time.Time) *Limiter {
-	return &Limiter{max: max, window: window, now: now, maxKeys: DefaultMaxKeys,
-		keys: map[string]*list.Element{}, byLast: list.New()}
-}
-
-// Check returns ETooManyRequests when the user name or the address has used up its failures.
-func (l *Limiter) Check(username, addr string) error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	l.sweep(now)
-	for _, key := range keys(username, addr) {
-		if el, ok := l.keys[key]; ok && len(recent(el.Value.(*failures).times, now.Add(-l.window))) >= l.max {
-			return dossier.Errorf(dossier.ETooManyRequests,
-				"too many failed sign-ins: wait %s before trying again", l.window)
+// checkLimit refuses a sign-in of a pair over its limit and slows one from
+// an address or of a user name with many failures.
+func (s *Service) checkLimit(ctx context.Context, username, addr string) error {
+	pair, address, user := limitKeys(username, addr)
+	now := s.now()
+	since := now.Add(-Window)
+	var pairN, addrN, userN int
+	var oldest time.Time
+	err := s.store.Read(ctx, func(tx store.Tx) (err error) {
+		if pairN, oldest, err = tx.SignInFailures(ctx, pair, since); err != nil {
+			return err
 		}
+		if addrN, _, err = tx.SignInFailures(ctx, address, since); err != nil {
+			return err
+		}
+		userN, _, err = tx.SignInFailures(ctx, user, since)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if pairN >= PairLimit {
+		wait := max(oldest.Add(Window).Sub(now), time.Second).Round(time.Second)
+		return &RetryAfterError{After: wait, Err: dossier.Errorf(dossier.ETooManyRequests,
+			"too many failed sign-ins for %s from this address: try again in %s, or from another place", clipName(username), wait)}
+	}
+	if n := max(addrN, userN) - SlowAfter; n >= 0 {
+		return s.Sleep(ctx, min(time.Duration(n+1)*SlowStep, SlowMax))
 	}
 	return nil
 }
 
-// Fail records one failed sign-in.
-func (l *Limiter) Fail(username, addr string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	l.sweep(now)
-	for _, key := range keys(username, addr) {
-		el, ok := l.keys[key]
-		if ok {
-			l.byLast.MoveToBack(el)
-		} else {
-			el = l.byLast.PushBack(&failures{key: key})
-			l.keys[key] = el
+// recordFailure counts a failed sign-in and forgets those out of the window.
+func (s *Service) recordFailure(ctx context.Context, username, addr string) {
+	pair, address, user := limitKeys(username, addr)
+	now := s.now()
+	_ = s.store.Write(context.WithoutCancel(ctx), func(tx store.Tx) error {
+		if err := tx.PruneSignInFailures(ctx, now.Add(-Window)); err != nil {
+			return err
 		}
-		f := el.Value.(*failures)
-		f.times = append(recent(f.times, now.Add(-l.window)), now)
-		if n := len(f.times); n > l.max {
-			// Only the newest max decide whether the key is over its limit.
-			f.times = append(f.times[:0], f.times[n-l.max:]...)
-		}
-	}
-	for len(l.keys) > max(l.maxKeys, 2) {
-		l.forget(l.byLast.Front())
-	}
+		return tx.AddSignInFailure(ctx, now, pair, address, user)
+	})
 }
 
-// sweep forgets the keys whose newest failure has left the window. The list
-// is ordered by newest failure, so they are all at its front. (A clock that
-// steps back only delays this; the key cap still holds.)
-func (l *Limiter) sweep(now time.Time) {
-	cutoff := now.Add(-l.window)
-	for el := l.byLast.Front(); el != nil; el = l.byLast.Front() {
-		ts := el.Value.(*failures).times
-		if ts[len(ts)-1].After(cutoff) {
-			return
-		}
-		l.forget(el)
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("sign-in slowed down: %w", ctx.Err())
 	}
 }
 
-func (l *Limiter) forget(el *list.Element) {
-	delete(l.keys, el.Value.(*failures).key)
-	l.byLast.Remove(el)
-}
-
-// size returns how many keys the limiter remembers.
-func (l *Limiter) size() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.keys)
-}
-
-// recent returns the failures after cutoff.
-func recent(ts []time.Time, cutoff time.Time) []time.Time {
-	i := 0
-	for i < len(ts) && !ts[i].After(cutoff) {
-		i++
+func clipName(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return fmt.Sprintf("%q…", string(r[:40]))
 	}
-	return ts[i:]
-}
-
-// keys names the counters of a sign-in. A user name longer than any valid
-// one (64 bytes) is keyed by its digest, so that a key stays small whatever
-// a client sends; the address comes from the IP extractor and is short.
-func keys(username, addr string) []string {
-	if len(username) > 64 {
-		sum := sha256.Sum256([]byte(username))
-		username = "sha256:" + hex.EncodeToString(sum[:])
-	}
-	return []string{"user:" + username, "addr:" + addr}
+	return fmt.Sprintf("%q", s)
 }

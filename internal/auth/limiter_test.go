@@ -1,105 +1,111 @@
-package auth
+package auth_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
-	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
+	"dossier/internal/auth"
 	"dossier/internal/dossier"
 	"dossier/internal/testenv"
 )
 
-func newTestLimiter(clock *testenv.Clock) *Limiter {
-	return NewLimiter(10, 15*time.Minute, clock.Now)
+// limited is a service on one database with a test clock and a recorded
+// slow-down.
+type limited struct {
+	*auth.Service
+	clock  *testenv.Clock
+	mu     sync.Mutex
+	slowed []time.Duration
 }
 
-func TestLimiterLimitsNamesAndAddresses(t *testing.T) {
-	t.Parallel()
-	clock := testenv.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
-	l := newTestLimiter(clock)
-	for range 10 {
-		if err := l.Check("alice", "198.51.100.1"); err != nil {
-			t.Fatalf("Check before the limit: %v", err)
-		}
-		l.Fail("alice", "198.51.100.1")
+func newLimited(t *testing.T, s testenv.Store) *limited {
+	t.Helper()
+	db := s.Open(t)
+	l := &limited{clock: testenv.NewClock(time.Now())}
+	l.Service = auth.New(db, l.clock.Now)
+	l.Cost = bcrypt.MinCost
+	l.Sleep = func(_ context.Context, d time.Duration) error {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		l.slowed = append(l.slowed, d)
+		return nil
 	}
-	if err := l.Check("alice", "198.51.100.2"); dossier.ErrorCode(err) != dossier.ETooManyRequests {
-		t.Errorf("the user name after 10 failures from another address: %v, want too many requests", err)
-	}
-	if err := l.Check("bob", "198.51.100.1"); dossier.ErrorCode(err) != dossier.ETooManyRequests {
-		t.Errorf("the address after 10 failures with another name: %v, want too many requests", err)
-	}
-	if err := l.Check("bob", "198.51.100.2"); err != nil {
-		t.Errorf("another name from another address: %v, want allowed", err)
-	}
-	clock.Add(15*time.Minute + time.Second)
-	if err := l.Check("alice", "198.51.100.1"); err != nil {
-		t.Errorf("after the window: %v, want allowed", err)
-	}
-}
-
-// TestLimiterMemoryIsBounded: a spray of made-up names from many addresses
-// keeps at most maxKeys keys, and the one address that sprays the most stays
-// limited, because its key is always among the newest.
-func TestLimiterMemoryIsBounded(t *testing.T) {
-	t.Parallel()
-	clock := testenv.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
-	l := newTestLimiter(clock)
-	l.maxKeys = 1_000
-	for i := range 20_000 {
-		l.Fail(fmt.Sprintf("made-up-%d", i), fmt.Sprintf("203.0.113.%d", i%200))
-		l.Fail(fmt.Sprintf("again-%d", i), "198.51.100.9")
-		clock.Add(time.Millisecond)
-	}
-	if n := l.size(); n > 1_000 {
-		t.Fatalf("after 40,000 failures with distinct names the limiter holds %d keys, want at most 1,000", n)
-	}
-	if err := l.Check("someone-new", "198.51.100.9"); dossier.ErrorCode(err) != dossier.ETooManyRequests {
-		t.Errorf("the spraying address was forgotten: %v, want too many requests", err)
-	}
-}
-
-// TestLimiterKeysStaySmall: a megabyte of user name costs a key of a few
-// dozen bytes, and still counts as that name.
-func TestLimiterKeysStaySmall(t *testing.T) {
-	t.Parallel()
-	clock := testenv.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
-	l := newTestLimiter(clock)
-	huge := strings.Repeat("x", 1<<20)
-	for i := range 10 {
-		l.Fail(huge, fmt.Sprintf("192.0.2.%d", i))
-	}
-	for key := range l.keys {
-		if len(key) > 100 {
-			t.Fatalf("a key of %d bytes", len(key))
+	for _, name := range []string{"victim", "colleague"} {
+		if _, err := l.CreateUser(t.Context(), "", auth.NewUser{Username: name, Password: name + "-password", DisplayName: name,
+			Roles: []dossier.Role{dossier.RoleReviewer}}); err != nil {
+			t.Fatal(err)
 		}
 	}
-	if err := l.Check(huge, "192.0.2.200"); dossier.ErrorCode(err) != dossier.ETooManyRequests {
-		t.Errorf("the long name after 10 failures: %v, want too many requests", err)
-	}
-	if err := l.Check(huge+"y", "192.0.2.200"); err != nil {
-		t.Errorf("another long name: %v, want allowed", err)
-	}
+	return l
 }
 
-// TestLimiterForgetsExpiredKeys: keys whose failures have left the window are
-// dropped by the next call, whatever key it concerns.
-func TestLimiterForgetsExpiredKeys(t *testing.T) {
-	t.Parallel()
-	clock := testenv.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
-	l := newTestLimiter(clock)
-	for i := range 500 {
-		l.Fail(fmt.Sprintf("name-%d", i), fmt.Sprintf("192.0.2.%d", i%50))
+func (l *limited) signIn(t *testing.T, name, password, addr string) error {
+	t.Helper()
+	_, _, err := l.SignIn(t.Context(), name, password, addr)
+	return err
+}
+
+func (l *limited) lastSlowDown() time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.slowed) == 0 {
+		return 0
 	}
-	if n := l.size(); n != 550 {
-		t.Fatalf("500 names from 50 addresses: %d keys, want 550", n)
-	}
-	clock.Add(15*time.Minute + time.Second)
-	if err := l.Check("other", "192.0.2.200"); err != nil {
-		t.Fatalf("Check: %v", err)
-	}
-	if n := l.size(); n != 0 {
-		t.Errorf("after the window: %d keys remembered, want 0", n)
+	return l.slowed[len(l.slowed)-1]
+}
+
+// TestNobodyIsLockedOutFromElsewhere: SPEC §15 — failed sign-ins are limited
+// per user name and address; the user's correct password from another
+// address, and another user's from the same address, still work; a busy
+// address is slowed down, never refused; the limit ends with its window.
+func TestNobodyIsLockedOutFromElsewhere(t *testing.T) {
+	for _, s := range testenv.Stores() {
+		t.Run(s.Name, func(t *testing.T) {
+			t.Parallel()
+			l := newLimited(t, s)
+			const attacker, office = "203.0.113.7", "198.51.100.1"
+			for i := range auth.PairLimit {
+				if err := l.signIn(t, "Victim", fmt.Sprintf("guess-%d", i), attacker); dossier.ErrorCode(err) != dossier.EUnauthorized {
+					t.Fatalf("guess %d: %v, want unauthorized", i, err)
+				}
+			}
+			// The pair is refused, the right password included, with a time to wait.
+			err := l.signIn(t, "victim", "victim-password", attacker)
+			var retry *auth.RetryAfterError
+			if dossier.ErrorCode(err) != dossier.ETooManyRequests || !errors.As(err, &retry) || retry.After <= 0 || retry.After > auth.Window {
+				t.Fatalf("11th sign-in of the pair: %v, want 429 with a Retry-After", err)
+			}
+			if err := l.signIn(t, "victim", "victim-password", office); err != nil {
+				t.Errorf("the victim from the office: %v, want signed in", err)
+			}
+			if err := l.signIn(t, "colleague", "colleague-password", attacker); err != nil {
+				t.Errorf("another user from the attacker's address: %v, want signed in", err)
+			}
+			if d := l.lastSlowDown(); d != 0 {
+				t.Errorf("slowed down by %v before %d failures", d, auth.SlowAfter)
+			}
+			// Spraying names from one address slows that address down; a correct
+			// password from it still gets in.
+			for i := range auth.SlowAfter {
+				_ = l.signIn(t, fmt.Sprintf("made-up-%d", i), "guess", attacker)
+			}
+			if err := l.signIn(t, "colleague", "colleague-password", attacker); err != nil {
+				t.Errorf("a correct password from a busy address: %v, want signed in", err)
+			}
+			if d := l.lastSlowDown(); d < auth.SlowStep || d > auth.SlowMax {
+				t.Errorf("slow-down after %d failures from one address: %v", auth.SlowAfter+auth.PairLimit, d)
+			}
+			// The window ends and with it the limit.
+			l.clock.Add(auth.Window + time.Second)
+			if err := l.signIn(t, "victim", "victim-password", attacker); err != nil {
+				t.Errorf("after the window: %v, want signed in", err)
+			}
+		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -165,7 +166,11 @@ func TestSignInRateLimit(t *testing.T) {
 			t.Fatalf("the right password after 9 failures: status %d, want 200 (not limited yet)", resp.StatusCode)
 		}
 		b.RequireProblem(t, b.signIn(t, "victim", "guess-10-password"), http.StatusUnauthorized)
-		p := b.RequireProblem(t, b.signIn(t, "victim", right), http.StatusTooManyRequests)
+		resp := b.signIn(t, "victim", right)
+		if ra, err := strconv.Atoi(resp.Header.Get("Retry-After")); err != nil || ra < 1 || ra > 900 {
+			t.Errorf("429 Retry-After = %q, want the seconds until the oldest failure leaves the 15-minute window", resp.Header.Get("Retry-After"))
+		}
+		p := b.RequireProblem(t, resp, http.StatusTooManyRequests)
 		if !strings.Contains(strings.ToLower(p.Detail), "sign-in") && !strings.Contains(strings.ToLower(p.Detail), "try again") {
 			t.Errorf("429 detail %q does not say what happened", p.Detail)
 		}

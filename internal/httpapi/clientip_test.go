@@ -37,16 +37,17 @@ func embedded(t *testing.T) config.Config {
 }
 
 // TestClientAddressIgnoresForwardedForByDefault: without trusted proxies a
-// client cannot escape the per-address limit by sending X-Forwarded-For.
+// client cannot escape the limit of a user name at its address by sending
+// X-Forwarded-For.
 func TestClientAddressIgnoresForwardedForByDefault(t *testing.T) {
 	t.Parallel()
 	s := apptest.Start(t, embedded(t))
 	for i := range 10 {
-		if got := signInFrom(t, s, fmt.Sprintf("guess-%d", i), fmt.Sprintf("203.0.113.%d", i)); got != http.StatusUnauthorized {
+		if got := signInFrom(t, s, "victim", fmt.Sprintf("203.0.113.%d", i)); got != http.StatusUnauthorized {
 			t.Fatalf("failure %d: status %d, want 401", i, got)
 		}
 	}
-	if got := signInFrom(t, s, "guess-new", "198.51.100.1"); got != http.StatusTooManyRequests {
+	if got := signInFrom(t, s, "victim", "198.51.100.1"); got != http.StatusTooManyRequests {
 		t.Errorf("11th failure from the same peer under a new X-Forwarded-For: status %d, want 429", got)
 	}
 }
@@ -63,7 +64,7 @@ func TestClientAddressFromTrustedProxy(t *testing.T) {
 	for i := range 10 {
 		// The proxy appends the real client; whatever the client sent stays on the left.
 		xff := fmt.Sprintf("198.51.100.%d, 203.0.113.7", i)
-		if got := signInFrom(t, s, fmt.Sprintf("guess-%d", i), xff); got != http.StatusUnauthorized {
+		if got := signInFrom(t, s, "someone-else", xff); got != http.StatusUnauthorized {
 			t.Fatalf("failure %d: status %d, want 401", i, got)
 		}
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -50,6 +52,10 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		}
 		if p.Status == http.StatusUnauthorized {
 			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="dossier"`)
+		}
+		var retry interface{ RetryAfter() time.Duration }
+		if errors.As(err, &retry) {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(int(retry.RetryAfter().Seconds())))
 		}
 		if c.Request().Method == http.MethodHead {
 			_ = c.NoContent(p.Status)

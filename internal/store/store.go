@@ -46,6 +46,14 @@ type UserTx interface {
 	CreateSession(ctx context.Context, s dossier.Session) error
 	Session(ctx context.Context, tokenHash string) (dossier.Session, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
+
+	// AddSignInFailure counts one failed sign-in at time at against each key.
+	AddSignInFailure(ctx context.Context, at time.Time, keys ...string) error
+	// SignInFailures returns how many failures key has after since, and
+	// the oldest of them (zero when none).
+	SignInFailures(ctx context.Context, key string, since time.Time) (n int, oldest time.Time, err error)
+	// PruneSignInFailures forgets the failures at or before before.
+	PruneSignInFailures(ctx context.Context, before time.Time) error
 }
 
 // UserNames returns the names of the users with the given ids (empty ids

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"dossier/internal/dossier"
 )
@@ -106,4 +107,34 @@ func nonNil[T any](s []T) []T {
 		return []T{}
 	}
 	return s
+}
+
+func (t *tx) AddSignInFailure(ctx context.Context, at time.Time, keys ...string) error {
+	for _, k := range keys {
+		if _, err := t.exec(ctx, `INSERT INTO signin_failures (key, at) VALUES ($1, $2)`, k, at.UTC()); err != nil {
+			return fmt.Errorf("record a failed sign-in: %w", err)
+		}
+	}
+	return nil
+}
+
+func (t *tx) SignInFailures(ctx context.Context, key string, since time.Time) (n int, oldest time.Time, err error) {
+	err = t.tx.QueryRowContext(ctx, `SELECT count(*) FROM signin_failures WHERE key = $1 AND at > $2`, key, since.UTC()).Scan(&n)
+	if err != nil || n == 0 {
+		return 0, time.Time{}, err
+	}
+	// A column, not min(at): SQLite's driver types an aggregate as text.
+	err = t.tx.QueryRowContext(ctx, `SELECT at FROM signin_failures WHERE key = $1 AND at > $2 ORDER BY at LIMIT 1`,
+		key, since.UTC()).Scan(&oldest)
+	if err != nil {
+		return 0, time.Time{}, fmt.Errorf("count failed sign-ins: %w", err)
+	}
+	return n, oldest.UTC(), nil
+}
+
+func (t *tx) PruneSignInFailures(ctx context.Context, before time.Time) error {
+	if _, err := t.exec(ctx, `DELETE FROM signin_failures WHERE at <= $1`, before.UTC()); err != nil {
+		return fmt.Errorf("forget old failed sign-ins: %w", err)
+	}
+	return nil
 }
