@@ -21,6 +21,9 @@ type KindSpec struct {
 	// go back in time where both are given: an LC's issue date, latest
 	// shipment date and expiry date, say.
 	DateOrder [][]string
+	// ZeroAmount allows an amount of 0. Most kinds refuse it: their approval
+	// depends on the amount, and 0 would need the lowest level only.
+	ZeroAmount bool
 }
 
 // FieldType is the type of an entry of a document's fields object.
@@ -116,6 +119,9 @@ func (m Metadata) validateSpec(spec KindSpec) error {
 	}
 	if err := m.validateDateOrder(spec.DateOrder); err != nil {
 		return err
+	}
+	if a, err := ParseAmount("amount", m.Amount); err == nil && a.IsZero() && !spec.ZeroAmount {
+		return unprocessable("amount %s: a %s may not be worth nothing; give its real amount, or leave amount out while it is unknown", clip(m.Amount), m.Kind)
 	}
 	return m.validateFieldTypes(spec.Fields)
 }

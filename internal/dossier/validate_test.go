@@ -29,7 +29,7 @@ var specs = map[Kind]KindSpec{
 			"rate": FieldDecimal, "shipped_on": FieldDate, "urgent": FieldBoolean}},
 	KindContract:       {Kind: KindContract},
 	KindCustoms:        {Kind: KindCustoms},
-	KindOther:          {Kind: KindOther},
+	KindOther:          {Kind: KindOther, ZeroAmount: true},
 	"nda":              {Kind: "nda", Required: []string{"customer", "dates.expiry_date", "fields.scope"}},
 	KindLetterOfCredit: {Kind: KindLetterOfCredit, DateOrder: [][]string{{"issue_date", "latest_shipment_date", "expiry_date"}}},
 }
@@ -105,6 +105,8 @@ func TestValidate(t *testing.T) {
 		{"LC in order, a date left out", func(m *Metadata) {
 			m.Kind, m.Subtype, m.Dates = KindLetterOfCredit, "", map[string]string{"issue_date": "2026-03-01", "expiry_date": "2026-06-30"}
 		}, "", ""},
+		{"a purchase order worth nothing", func(m *Metadata) { m.Amount = "0.00" }, EUnprocessable, "may not be worth nothing"},
+		{"a note worth nothing", func(m *Metadata) { m.Kind, m.Subtype, m.Amount = KindOther, "", "0" }, "", ""},
 		{"yen without cents", func(m *Metadata) { m.Amount, m.Currency = "100.50", "JPY" }, EUnprocessable, "more decimals than JPY has (0)"},
 		{"yen with zero cents", func(m *Metadata) { m.Amount, m.Currency = "12500.00", "JPY" }, "", ""},
 		{"dinar with fils", func(m *Metadata) { m.Amount, m.Currency = "12.345", "KWD" }, "", ""},

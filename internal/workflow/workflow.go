@@ -201,6 +201,7 @@ type Definition struct {
 	Required     []string                     `yaml:"required" json:"required"`
 	Fields       map[string]dossier.FieldType `yaml:"fields" json:"fields"`
 	DateOrder    [][]string                   `yaml:"date_order" json:"date_order"`
+	ZeroAmount   bool                         `yaml:"zero_amount" json:"zero_amount"`
 	DOA          string                       `yaml:"doa" json:"doa"`
 	DOABySubtype map[string]string            `yaml:"doa_by_subtype" json:"doa_by_subtype"`
 	Initial      string                       `yaml:"initial" json:"initial"`
@@ -239,7 +240,7 @@ type Reviews struct {
 
 // Spec returns what the definition says about its documents' metadata.
 func (d *Definition) Spec() dossier.KindSpec {
-	return dossier.KindSpec{Kind: d.Kind, Subtypes: d.Subtypes, Required: d.Required, Fields: d.Fields, DateOrder: d.DateOrder}
+	return dossier.KindSpec{Kind: d.Kind, Subtypes: d.Subtypes, Required: d.Required, Fields: d.Fields, DateOrder: d.DateOrder, ZeroAmount: d.ZeroAmount}
 }
 
 // DOARule names the rule of the DOA matrix a document of subtype follows.

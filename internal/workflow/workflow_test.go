@@ -189,7 +189,7 @@ func TestJSONShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"kind":"customs","subtypes":[],"required":[],"fields":{},"date_order":[],"doa":"none","doa_by_subtype":{},` +
+	want := `{"kind":"customs","subtypes":[],"required":[],"fields":{},"date_order":[],"zero_amount":true,"doa":"none","doa_by_subtype":{},` +
 		`"initial":"received","states":["received","archived"],"final":["archived"],"immutable":["archived"],` +
 		`"preparing":["received"],"approval":null,"reviews":null,"involved":{},` +
 		`"events":[{"name":"archive","from":["received"],"to":"archived","roles":["admin"],` +
