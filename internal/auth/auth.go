@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -61,7 +62,8 @@ func (s *Service) SignIn(ctx context.Context, username, password, clientAddr str
 	}
 	var u dossier.User
 	err := s.store.Read(ctx, func(tx store.Tx) (err error) {
-		u, err = tx.UserByName(ctx, username)
+		// User names are lower case (NewUser.Validate): "Alice" is alice.
+		u, err = tx.UserByName(ctx, strings.ToLower(username))
 		return err
 	})
 	if err != nil && dossier.ErrorCode(err) != dossier.ENotFound {

@@ -81,8 +81,8 @@ func TestNobodyIsLockedOutFromElsewhere(t *testing.T) {
 			if dossier.ErrorCode(err) != dossier.ETooManyRequests || !errors.As(err, &retry) || retry.After <= 0 || retry.After > auth.Window {
 				t.Fatalf("11th sign-in of the pair: %v, want 429 with a Retry-After", err)
 			}
-			if err := l.signIn(t, "victim", "victim-password", office); err != nil {
-				t.Errorf("the victim from the office: %v, want signed in", err)
+			if err := l.signIn(t, "Victim", "victim-password", office); err != nil {
+				t.Errorf("the victim from the office (typing the name capitalised): %v, want signed in", err)
 			}
 			if err := l.signIn(t, "colleague", "colleague-password", attacker); err != nil {
 				t.Errorf("another user from the attacker's address: %v, want signed in", err)
