@@ -203,7 +203,8 @@ func (s *Service) Link(ctx context.Context, actor dossier.User, id, target strin
 	}
 	l := dossier.Link{DocumentID: id, TargetID: target, Relation: rel, CreatedBy: actor.ID, CreatedAt: s.now().UTC().Truncate(time.Microsecond)}
 	err := s.store.Write(ctx, func(tx store.Tx) error {
-		if _, _, err := s.editable(ctx, tx, id); err != nil {
+		d, _, err := s.editable(ctx, tx, id)
+		if err != nil {
 			return err
 		}
 		if _, err := tx.Document(ctx, target); err != nil {
@@ -212,10 +213,13 @@ func (s *Service) Link(ctx context.Context, actor dossier.User, id, target strin
 		if err := tx.AddLink(ctx, l); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, s.now(), audit.Event{
+		if err := audit.Append(ctx, tx, s.now(), audit.Event{
 			Actor: actor.ID, Action: "document.link", DocumentID: id,
 			Details: map[string]any{"target_id": target, "relation": rel},
-		})
+		}); err != nil {
+			return err
+		}
+		return followup.Queue(ctx, tx, s.now(), followup.Change{What: followup.Link, Document: d})
 	})
 	return l, err
 }
