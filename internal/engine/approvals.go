@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"dossier/internal/doa"
@@ -105,6 +106,9 @@ type Approvals struct {
 	Error     string             `json:"error,omitempty"`
 	// Users names the approvers and delegators of Approvals.
 	Users map[string]dossier.UserName `json:"users"`
+	// Nobody says, when nobody may approve the next level, why each
+	// approver may not (SPEC §6), or that no user holds the approver role.
+	Nobody []string `json:"nobody_because,omitempty"`
 }
 
 // Approvals returns the DOA state of document id.
@@ -145,13 +149,24 @@ func (e *Engine) Approvals(ctx context.Context, id string) (Approvals, error) {
 			return err
 		}
 		now := e.now()
+		var why []string
 		for _, u := range users {
 			c, err := e.candidate(ctx, tx, def, d, u)
 			if err != nil {
 				return err
 			}
-			if _, err := doa.Eligible(c, level, st.done, now); err == nil {
+			_, err = doa.Eligible(c, level, st.done, now)
+			switch {
+			case err == nil:
 				out.Eligible = append(out.Eligible, u.Username)
+			case u.HasRole(dossier.RoleApprover):
+				why = append(why, dossier.ErrorMessage(err))
+			}
+		}
+		if len(out.Eligible) == 0 {
+			out.Nobody = why
+			if len(why) == 0 {
+				out.Nobody = []string{fmt.Sprintf("no user holds the approver role, and level %d needs one", level)}
 			}
 		}
 		return nil

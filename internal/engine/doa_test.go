@@ -3,6 +3,7 @@ package engine_test
 import (
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"dossier/internal/dossier"
@@ -422,6 +423,32 @@ func TestRateChangeMidRound(t *testing.T) {
 		}
 		if got := e.get(t, d.ID); got.State != "approved" {
 			t.Errorf("state %s, want approved", got.State)
+		}
+	})
+}
+
+// TestApprovalsSayWhyNobodyMayApprove: when nobody may approve the next
+// level, the approvals panel says why of each approver (SPEC §6).
+func TestApprovalsSayWhyNobodyMayApprove(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, e *env) {
+		c := e.cast(t)
+		d := e.doc(t, dossier.KindPurchaseOrder, c.admin, amount("2000000", "EUR"))
+		e.toPendingApproval(t, d, c.admin, c.reviewer)
+		e.mustFire(t, d.ID, fire{by: c.appr3, event: "approve", to: "pending_approval"})
+		e.mustFire(t, d.ID, fire{by: c.appr3b, event: "approve", to: "pending_approval"})
+		a := e.approvals(t, d.ID)
+		if len(a.Eligible) != 0 || a.NextLevel != 3 {
+			t.Fatalf("level %d eligible %v, want level 3 and nobody: both level-3 approvers have approved", a.NextLevel, a.Eligible)
+		}
+		all := strings.Join(a.Nobody, "\n")
+		for _, want := range []string{"peter-l3", "one person approves at most one level", "paul-l1", "approval_level 3"} {
+			if !strings.Contains(all, want) {
+				t.Errorf("nobody_because does not mention %q:\n%s", want, all)
+			}
+		}
+		if len(a.Nobody) != 6 {
+			t.Errorf("nobody_because has %d reasons, want one per approver (6):\n%s", len(a.Nobody), all)
 		}
 	})
 }
