@@ -77,16 +77,6 @@ func Verify(ctx context.Context, s store.Store) (Result, error) {
 	return Result{OK: false, Checked: v.Checked(), FirstBadSeq: f.Seq, Reason: f.Reason}, nil
 }
 
-// List returns the events that match f.
-func List(ctx context.Context, s store.Store, f store.AuditFilter) ([]dossier.AuditEvent, error) {
-	var events []dossier.AuditEvent
-	err := s.Read(ctx, func(tx store.Tx) (err error) {
-		events, err = tx.ListAudit(ctx, f)
-		return err
-	})
-	return events, err
-}
-
 // Filter selects audit events, in order; zero fields match all.
 type Filter = store.AuditFilter
 

@@ -78,7 +78,7 @@ func (tr trail) at(t *testing.T, stream string, pos int) dossier.AuditEvent {
 
 func readTrail(t *testing.T, st store.Store) trail {
 	t.Helper()
-	events, err := audit.List(t.Context(), st, store.AuditFilter{})
+	events, _, err := audit.NewTrail(st).List(t.Context(), audit.Filter{})
 	if err != nil {
 		t.Fatal(err)
 	}

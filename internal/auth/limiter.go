@@ -83,7 +83,7 @@ func (s *Service) checkLimit(ctx context.Context, username, addr string) error {
 	if pairN >= PairLimit {
 		wait := max(oldest.Add(Window).Sub(now), time.Second).Round(time.Second)
 		return &RetryAfterError{After: wait, Err: dossier.Errorf(dossier.ETooManyRequests,
-			"too many failed sign-ins for %s from this address: try again in %s, or from another place", clipName(username), wait)}
+			"too many failed sign-ins for %s from this address: try again in %s, or from another place", dossier.Clip(username), wait)}
 	}
 	if n := max(addrN, userN) - SlowAfter; n >= 0 {
 		return s.Sleep(ctx, min(time.Duration(n+1)*SlowStep, SlowMax))
@@ -113,11 +113,4 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return fmt.Errorf("sign-in slowed down: %w", ctx.Err())
 	}
-}
-
-func clipName(s string) string {
-	if r := []rune(s); len(r) > 40 {
-		return fmt.Sprintf("%q…", string(r[:40]))
-	}
-	return fmt.Sprintf("%q", s)
 }

@@ -32,18 +32,18 @@ const amountHint = `use digits with an optional "." and up to 4 decimals, e.g. "
 func ParseAmount(what, s string) (Amount, error) {
 	intPart, frac, hasDot := strings.Cut(s, ".")
 	if !allDigits(intPart) || (hasDot && !allDigits(frac)) {
-		return Amount{}, unprocessable("%s %s is not a decimal number: %s", what, clip(s), amountHint)
+		return Amount{}, unprocessable("%s %s is not a decimal number: %s", what, Clip(s), amountHint)
 	}
 	if len(frac) > MaxAmountFracDigits {
-		return Amount{}, unprocessable("%s %s has %d decimals: at most %d are allowed", what, clip(s), len(frac), MaxAmountFracDigits)
+		return Amount{}, unprocessable("%s %s has %d decimals: at most %d are allowed", what, Clip(s), len(frac), MaxAmountFracDigits)
 	}
 	if n := len(strings.TrimLeft(intPart, "0")); n > MaxAmountIntDigits || len(s) > maxAmountLen {
 		return Amount{}, unprocessable("%s %s has %d digits before the decimal point: at most %d are allowed",
-			what, clip(s), len(intPart), MaxAmountIntDigits)
+			what, Clip(s), len(intPart), MaxAmountIntDigits)
 	}
 	var a Amount
 	if _, _, err := a.d.SetString(s); err != nil { // unreachable after the syntax check, kept as a guard
-		return Amount{}, unprocessable("%s %s is not a decimal number: %s", what, clip(s), amountHint)
+		return Amount{}, unprocessable("%s %s is not a decimal number: %s", what, Clip(s), amountHint)
 	}
 	return a, nil
 }

@@ -121,7 +121,7 @@ func (m Metadata) validateSpec(spec KindSpec) error {
 		return err
 	}
 	if a, err := ParseAmount("amount", m.Amount); err == nil && a.IsZero() && !spec.ZeroAmount {
-		return unprocessable("amount %s: a %s may not be worth nothing; give its real amount, or leave amount out while it is unknown", clip(m.Amount), m.Kind)
+		return unprocessable("amount %s: a %s may not be worth nothing; give its real amount, or leave amount out while it is unknown", Clip(m.Amount), m.Kind)
 	}
 	return m.validateFieldTypes(spec.Fields)
 }
@@ -152,11 +152,11 @@ func IsDateName(name string) bool { return isDateName(name) }
 func (m Metadata) validateSubtype(spec KindSpec) error {
 	switch {
 	case len(spec.Subtypes) == 0 && m.Subtype != "":
-		return unprocessable("subtype %s is not allowed: kind %s has no subtypes, leave subtype empty", clip(m.Subtype), m.Kind)
+		return unprocessable("subtype %s is not allowed: kind %s has no subtypes, leave subtype empty", Clip(m.Subtype), m.Kind)
 	case len(spec.Subtypes) > 0 && m.Subtype == "":
 		return unprocessable("subtype is required for kind %s: use one of %s", m.Kind, strings.Join(spec.Subtypes, ", "))
 	case len(spec.Subtypes) > 0 && !slices.Contains(spec.Subtypes, m.Subtype):
-		return unprocessable("subtype %s is not a subtype of %s: use one of %s", clip(m.Subtype), m.Kind, strings.Join(spec.Subtypes, ", "))
+		return unprocessable("subtype %s is not a subtype of %s: use one of %s", Clip(m.Subtype), m.Kind, strings.Join(spec.Subtypes, ", "))
 	}
 	return nil
 }
@@ -184,7 +184,7 @@ func (m Metadata) validateFieldTypes(types map[string]FieldType) error {
 		if string(v) == "null" {
 			continue // unset
 		}
-		if err := checkFieldValue(types[name], v); err != nil {
+		if err := CheckFieldValue(types[name], v); err != nil {
 			return unprocessable("fields.%s %s", name, err)
 		}
 	}
@@ -193,9 +193,7 @@ func (m Metadata) validateFieldTypes(types map[string]FieldType) error {
 
 // CheckFieldValue explains why the JSON value v is not of type t, or
 // returns nil; the explanation follows the field's name in a message.
-func CheckFieldValue(t FieldType, v json.RawMessage) error { return checkFieldValue(t, v) }
-
-func checkFieldValue(t FieldType, v json.RawMessage) error {
+func CheckFieldValue(t FieldType, v json.RawMessage) error {
 	switch t {
 	case FieldText:
 		var s string
@@ -206,10 +204,10 @@ func checkFieldValue(t FieldType, v json.RawMessage) error {
 	case FieldInteger:
 		var n json.Number
 		if json.Unmarshal(v, &n) != nil || v[0] == '"' || strings.ContainsAny(n.String(), ".eE") {
-			return fmt.Errorf("%s must be a whole number, e.g. 21", clip(string(v)))
+			return fmt.Errorf("%s must be a whole number, e.g. 21", Clip(string(v)))
 		}
 		if _, err := n.Int64(); err != nil {
-			return fmt.Errorf("%s is too large", clip(string(v)))
+			return fmt.Errorf("%s is too large", Clip(string(v)))
 		}
 		return nil
 	case FieldDecimal:
@@ -218,7 +216,7 @@ func checkFieldValue(t FieldType, v json.RawMessage) error {
 			return fmt.Errorf("must be a decimal written as a string, e.g. \"12.50\"")
 		}
 		if !IsPlainDecimal(s) || len(s) > maxAmountLen {
-			return fmt.Errorf("%s is not a decimal: %s", clip(s), amountHint)
+			return fmt.Errorf("%s is not a decimal: %s", Clip(s), amountHint)
 		}
 		return nil
 	case FieldDate:
@@ -227,12 +225,12 @@ func checkFieldValue(t FieldType, v json.RawMessage) error {
 			return fmt.Errorf("must be a date written as a string, e.g. \"2026-03-31\"")
 		}
 		if err := checkDate(s); err != nil {
-			return fmt.Errorf("%s %s", clip(s), err)
+			return fmt.Errorf("%s %s", Clip(s), err)
 		}
 		return nil
 	case FieldBoolean:
 		if s := string(v); s != "true" && s != "false" {
-			return fmt.Errorf("%s must be true or false", clip(s))
+			return fmt.Errorf("%s must be true or false", Clip(s))
 		}
 		return nil
 	case FieldList:

@@ -42,9 +42,9 @@ const (
 	MaxFieldsSize     = 64 << 10
 )
 
-// clip quotes a value for an error message, shortened so that a huge input is
-// not echoed back in full.
-func clip(s string) string {
+// Clip quotes a value for an error message, shortened to 40 characters so
+// that a huge input is not echoed back in full.
+func Clip(s string) string {
 	const keep = 40
 	if utf8.RuneCountInString(s) <= keep {
 		return fmt.Sprintf("%q", s)
@@ -72,7 +72,7 @@ func (m Metadata) Normalize() Metadata {
 // well-formed but not acceptable. spec must be the spec of m.Kind.
 func (m Metadata) Validate(spec KindSpec) error {
 	if m.Kind != spec.Kind {
-		return unprocessable("kind %s does not match the definition of %s", clip(string(m.Kind)), spec.Kind)
+		return unprocessable("kind %s does not match the definition of %s", Clip(string(m.Kind)), spec.Kind)
 	}
 	for _, check := range []func() error{
 		m.validateText, m.validateAmount,
@@ -146,7 +146,7 @@ func (m Metadata) validateAmount() error {
 	// "12500.00" is fine in JPY; "100.50" is not: a yen has no cents.
 	_, frac, _ := strings.Cut(m.Amount, ".")
 	if n := MinorUnits(m.Currency); len(strings.TrimRight(frac, "0")) > n {
-		return unprocessable("amount %s has more decimals than %s has (%d): round it to %d", clip(m.Amount), m.Currency, n, n)
+		return unprocessable("amount %s has more decimals than %s has (%d): round it to %d", Clip(m.Amount), m.Currency, n, n)
 	}
 	return nil
 }
@@ -155,7 +155,7 @@ func badCurrency(code string) error {
 	if up := strings.ToUpper(code); up != code && IsCurrency(up) {
 		return unprocessable("currency %q must be written in upper case: %q", code, up)
 	}
-	return unprocessable("currency %s is not an active ISO 4217 code: use a three-letter code such as \"EUR\", \"USD\" or \"CNY\"", clip(code))
+	return unprocessable("currency %s is not an active ISO 4217 code: use a three-letter code such as \"EUR\", \"USD\" or \"CNY\"", Clip(code))
 }
 
 // allDigits reports whether s is one or more ASCII digits (so "", ".5" and
@@ -183,11 +183,11 @@ func (m Metadata) validateDates() error {
 	slices.Sort(names) // report the same problem first on every call
 	for _, name := range names {
 		if !isDateName(name) {
-			return unprocessable("dates key %s is not a date name: use lower-case snake_case ending in \"_date\", e.g. \"due_date\"", clip(name))
+			return unprocessable("dates key %s is not a date name: use lower-case snake_case ending in \"_date\", e.g. \"due_date\"", Clip(name))
 		}
 		value := m.Dates[name]
 		if err := checkDate(value); err != nil {
-			return unprocessable("dates.%s %s %s", name, clip(value), err)
+			return unprocessable("dates.%s %s %s", name, Clip(value), err)
 		}
 	}
 	return nil

@@ -239,9 +239,9 @@ func checkPayload(ev workflow.Event, raw json.RawMessage) error {
 		case !declared:
 			allowed := ev.PayloadMembers()
 			if len(allowed) == 0 {
-				return dossier.Errorf(dossier.EUnprocessable, "payload member %q: %s takes no payload", clipName(name), ev.Name)
+				return dossier.Errorf(dossier.EUnprocessable, "payload member %s: %s takes no payload", dossier.Clip(name), ev.Name)
 			}
-			return dossier.Errorf(dossier.EUnprocessable, "payload member %q is not one of %s's: %s", clipName(name), ev.Name, strings.Join(allowed, ", "))
+			return dossier.Errorf(dossier.EUnprocessable, "payload member %s is not one of %s's: %s", dossier.Clip(name), ev.Name, strings.Join(allowed, ", "))
 		case string(members[name]) == "null" || string(members[name]) == `""`:
 			// unset: the payload_fields guard says whether it was needed
 		default:
@@ -251,14 +251,6 @@ func checkPayload(ev workflow.Event, raw json.RawMessage) error {
 		}
 	}
 	return nil
-}
-
-// clipName cuts a member name for a message.
-func clipName(s string) string {
-	if r := []rune(s); len(r) > 40 {
-		return string(r[:40]) + "…"
-	}
-	return s
 }
 
 func decodePayload(raw json.RawMessage) (map[string]any, error) {

@@ -290,7 +290,7 @@ func (e *env) verifyAudit(t *testing.T) {
 // auditActions lists the actions recorded for a document, in order.
 func (e *env) auditActions(t *testing.T, id string) []dossier.AuditEvent {
 	t.Helper()
-	events, err := audit.List(e.ctx, e.st, store.AuditFilter{DocumentID: id})
+	events, _, err := audit.NewTrail(e.st).List(e.ctx, audit.Filter{DocumentID: id})
 	if err != nil {
 		t.Fatalf("audit list %s: %v", id, err)
 	}

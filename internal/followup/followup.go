@@ -26,9 +26,6 @@ const (
 	Retain  = workflow.EffectRetain // bring the blob locks in line with archive and legal hold
 )
 
-// Kinds lists every job kind.
-var Kinds = []string{Extract, Index, Notify, Stamp, Retain}
-
 // What is the sort of change that committed.
 type What int
 

@@ -45,7 +45,7 @@ func timeParam(c echo.Context, name string) (time.Time, error) {
 			return t, nil
 		}
 	}
-	return time.Time{}, dossier.Errorf(dossier.EInvalid, "%s=%s: use a date (2026-01-31) or an RFC 3339 time (2026-01-31T08:00:00Z)", name, clipText(raw))
+	return time.Time{}, dossier.Errorf(dossier.EInvalid, "%s=%s: use a date (2026-01-31) or an RFC 3339 time (2026-01-31T08:00:00Z)", name, dossier.Clip(raw))
 }
 
 func (h *handlers) verifyAudit(c echo.Context) error {

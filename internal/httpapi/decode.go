@@ -97,7 +97,7 @@ func readJSONBody(r io.Reader) ([]byte, error) {
 		}
 		if s, ok := tok.(string); ok {
 			if r, bad := controlChar(s); bad {
-				return nil, dossier.Errorf(dossier.EInvalid, "the body holds the control character %U in the text %s: remove it", r, clipText(s))
+				return nil, dossier.Errorf(dossier.EInvalid, "the body holds the control character %U in the text %s: remove it", r, dossier.Clip(s))
 			}
 		}
 	}
@@ -112,14 +112,6 @@ func controlChar(s string) (rune, bool) {
 		}
 	}
 	return 0, false
-}
-
-// clipText quotes s for a message, cut to 40 characters.
-func clipText(s string) string {
-	if r := []rune(s); len(r) > 40 {
-		return strconv.Quote(string(r[:40])) + "…"
-	}
-	return strconv.Quote(s)
 }
 
 func bindJSON(c echo.Context, v any) error {
@@ -138,7 +130,7 @@ func intParam(c echo.Context, name string, def, min, max int) (int, error) {
 	}
 	n, err := strconv.Atoi(raw)
 	if err != nil || n < min || n > max {
-		return 0, dossier.Errorf(dossier.EInvalid, "%s=%s: use a whole number from %d to %d", name, clipText(raw), min, max)
+		return 0, dossier.Errorf(dossier.EInvalid, "%s=%s: use a whole number from %d to %d", name, dossier.Clip(raw), min, max)
 	}
 	return n, nil
 }

@@ -41,10 +41,10 @@ func (h *handlers) listDocuments(c echo.Context) error {
 		Customer: c.QueryParam("customer"), Cursor: c.QueryParam("cursor"), Limit: limit,
 	}
 	if f.State != "" && !h.isState(f.State) {
-		return dossier.Errorf(dossier.EInvalid, "state=%s is not a state of any kind's workflow", clipText(f.State))
+		return dossier.Errorf(dossier.EInvalid, "state=%s is not a state of any kind's workflow", dossier.Clip(f.State))
 	}
 	if _, ok := h.Engine.Definitions().Kind(f.Kind); f.Kind != "" && !ok {
-		return dossier.Errorf(dossier.EInvalid, "kind=%s is unknown", clipText(string(f.Kind)))
+		return dossier.Errorf(dossier.EInvalid, "kind=%s is unknown", dossier.Clip(string(f.Kind)))
 	}
 	docs, next, err := h.Documents.List(c.Request().Context(), f)
 	if err != nil {
@@ -136,7 +136,7 @@ func (h *handlers) content(c echo.Context) error {
 		}
 		name, mediaType, sha, modified = "stamped-"+r.DocumentID+".pdf", "application/pdf", r.SHA256, r.CreatedAt
 	default:
-		return dossier.Errorf(dossier.EInvalid, "rendition=%s: use original or stamped", clipText(c.QueryParam("rendition")))
+		return dossier.Errorf(dossier.EInvalid, "rendition=%s: use original or stamped", dossier.Clip(c.QueryParam("rendition")))
 	}
 	defer rc.Close()
 	hdr := c.Response().Header()
@@ -152,7 +152,7 @@ func (h *handlers) content(c echo.Context) error {
 // send, without reading the bytes or recording a download.
 func (h *handlers) contentHead(c echo.Context, version int) error {
 	if r := c.QueryParam("rendition"); r != "" && r != "original" {
-		return dossier.Errorf(dossier.EInvalid, "rendition=%s: HEAD answers for the original file only", clipText(r))
+		return dossier.Errorf(dossier.EInvalid, "rendition=%s: HEAD answers for the original file only", dossier.Clip(r))
 	}
 	f, err := h.Documents.FileInfo(c.Request().Context(), c.Param("id"), version)
 	if err != nil {

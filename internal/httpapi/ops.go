@@ -77,7 +77,7 @@ func (h *handlers) dismissJob(c echo.Context) error {
 func jobID(c echo.Context) (int64, error) {
 	id, err := strconv.ParseInt(c.Param("job"), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, dossier.Errorf(dossier.EInvalid, "job id %s is not a job number", clipText(c.Param("job")))
+		return 0, dossier.Errorf(dossier.EInvalid, "job id %s is not a job number", dossier.Clip(c.Param("job")))
 	}
 	return id, nil
 }

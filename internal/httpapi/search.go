@@ -56,12 +56,12 @@ func (h *handlers) searchQuery(c echo.Context) (search.Query, error) {
 	}
 	for _, st := range q.State {
 		if !h.isState(st) {
-			return q, dossier.Errorf(dossier.EInvalid, "state=%s is not a state of any kind's workflow", clipText(st))
+			return q, dossier.Errorf(dossier.EInvalid, "state=%s is not a state of any kind's workflow", dossier.Clip(st))
 		}
 	}
 	for _, k := range q.Kind {
 		if _, ok := h.Engine.Definitions().Kind(dossier.Kind(k)); !ok {
-			return q, dossier.Errorf(dossier.EInvalid, "kind=%s is unknown: use one of %s", clipText(k), h.kindNames())
+			return q, dossier.Errorf(dossier.EInvalid, "kind=%s is unknown: use one of %s", dossier.Clip(k), h.kindNames())
 		}
 	}
 	for _, p := range []struct {
@@ -70,7 +70,7 @@ func (h *handlers) searchQuery(c echo.Context) (search.Query, error) {
 	}{{"date_from", &q.DateFrom}, {"date_to", &q.DateTo}} {
 		v := c.QueryParam(p.name)
 		if _, err := time.Parse(time.DateOnly, v); v != "" && err != nil {
-			return q, dossier.Errorf(dossier.EInvalid, "%s=%s: use a date like 2026-01-31", p.name, clipText(v))
+			return q, dossier.Errorf(dossier.EInvalid, "%s=%s: use a date like 2026-01-31", p.name, dossier.Clip(v))
 		}
 		*p.dst = v
 	}
@@ -90,7 +90,7 @@ func (h *handlers) searchQuery(c echo.Context) (search.Query, error) {
 	case search.SortDateAsc, search.SortDateDesc:
 		q.Sort = s
 	default:
-		return q, dossier.Errorf(dossier.EInvalid, "sort=%s: use relevance, date or -date", clipText(string(s)))
+		return q, dossier.Errorf(dossier.EInvalid, "sort=%s: use relevance, date or -date", dossier.Clip(string(s)))
 	}
 	return q, nil
 }

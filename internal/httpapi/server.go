@@ -145,13 +145,13 @@ func refuseControls(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		query, err := url.ParseQuery(u.RawQuery)
 		if err != nil {
-			return dossier.Errorf(dossier.EInvalid, "the query string is malformed (%s): escape %% as %%25", clipText(err.Error()))
+			return dossier.Errorf(dossier.EInvalid, "the query string is malformed (%s): escape %% as %%25", dossier.Clip(err.Error()))
 		}
 		for name, values := range query {
 			for _, v := range append([]string{name}, values...) {
 				if i := strings.IndexFunc(v, unicode.IsControl); i >= 0 {
 					return dossier.Errorf(dossier.EInvalid, "the query parameter %s holds the control character %U: remove it",
-						clipText(name), []rune(v[i:])[0])
+						dossier.Clip(name), []rune(v[i:])[0])
 				}
 			}
 		}
