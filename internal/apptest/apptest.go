@@ -139,7 +139,7 @@ func (s *Server) AddUser(t *testing.T, username string, roles []dossier.Role, le
 	if err != nil {
 		t.Fatalf("create user %s: %v", username, err)
 	}
-	return u
+	return u.User
 }
 
 // SignIn signs username in with its AddUser password and returns the token.

@@ -34,6 +34,10 @@ type Service struct {
 	// Sleep waits before a sign-in that is slowed down (tests record it).
 	Sleep func(ctx context.Context, d time.Duration) error
 
+	// Departments are those the workflows review in; a reviewer may belong
+	// only to these. Empty: any department name is accepted.
+	Departments []string
+
 	store store.Store
 	now   func() time.Time
 	// dummyHash is compared against when the user name is unknown. It is made
@@ -78,6 +82,11 @@ func (s *Service) SignIn(ctx context.Context, username, password, clientAddr str
 		s.record(ctx, audit.Event{Action: "session.failed", Details: map[string]any{"username": username, "client": clientAddr}})
 		return "", dossier.User{}, errBadCredentials
 	}
+	if u.Disabled {
+		// Said only to whoever knows the password: it tells nothing to a guesser.
+		s.record(ctx, audit.Event{Actor: u.ID, Action: "session.refused", Details: map[string]any{"reason": "disabled", "client": clientAddr}})
+		return "", dossier.User{}, dossier.Errorf(dossier.EUnauthorized, "this account is disabled: ask an administrator")
+	}
 	token, hash := newToken()
 	now := s.now()
 	err = s.store.Write(ctx, func(tx store.Tx) error {
@@ -109,8 +118,13 @@ func (s *Service) Authenticate(ctx context.Context, token string) (dossier.User,
 		if !s.now().Before(sess.ExpiresAt) {
 			return dossier.Errorf(dossier.EUnauthorized, "the session has expired: sign in again")
 		}
-		u, err = tx.UserByID(ctx, sess.UserID)
-		return err
+		if u, err = tx.UserByID(ctx, sess.UserID); err != nil {
+			return err
+		}
+		if u.Disabled {
+			return dossier.Errorf(dossier.EUnauthorized, "this account is disabled: ask an administrator")
+		}
+		return nil
 	})
 	if dossier.ErrorCode(err) == dossier.ENotFound {
 		return u, dossier.Errorf(dossier.EUnauthorized, "the token is not valid: sign in again")

@@ -94,9 +94,15 @@ func newRoot(env Env) *cobra.Command {
 
 	user := group("user", "manage users")
 	user.AddCommand(
-		leaf(spec{use: "add --username NAME (--password PASS | --password-stdin) --roles ROLE,… [--level N] [--display-name TEXT]",
+		leaf(spec{use: "add --username NAME (--password PASS | --password-stdin) --roles ROLE,… [--level N] [--display-name TEXT] [--departments DEP,…]",
 			short: "add a user", run: userAdd, flags: userAddFlags}),
 		leaf(spec{use: "list", short: "list the users", run: userList}),
+		leaf(spec{use: "set USERNAME [--roles ROLE,…] [--level N] [--display-name TEXT] [--departments DEP,…] [--enable]",
+			short: "change a user (no second admin needed: audited as done from the command line)",
+			run:   userSet, flags: userSetFlags, args: true}),
+		leaf(spec{use: "disable USERNAME", short: "disable a user: their sessions end at once", run: userDisable, args: true}),
+		leaf(spec{use: "passwd USERNAME (--password PASS | --password-stdin)", short: "set a user's password: their sessions end",
+			run: userPasswd, flags: userPasswdFlags, args: true}),
 	)
 	audit := group("audit", "check the audit trail")
 	audit.AddCommand(leaf(spec{use: "verify", short: "verify the audit trail's hash chains", run: auditVerify}))

@@ -2,6 +2,8 @@ package doa
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -21,6 +23,9 @@ type Approval struct {
 type Delegation struct {
 	FromUserID, ToUserID string
 	From, Until          time.Time
+	// RequestedBy is the admin who made it for the delegator ("" when the
+	// delegator did): they count as involved in what it is used for.
+	RequestedBy string
 }
 
 // Candidate is a user about to fire approve, with what the engine knows
@@ -34,6 +39,11 @@ type Candidate struct {
 	Delegations []Delegation
 	// Delegators holds the users named by the Delegations' FromUserID.
 	Delegators map[string]dossier.User
+	// Sponsors maps the id of each user who could act as User, having
+	// requested User's authority or set User's password, to what they did
+	// ("alice requested bob's approver role"): they count as involved in
+	// what User approves (SPEC §6, dual control).
+	Sponsors map[string]string
 }
 
 // Next returns the next level to approve: the first required level with no
@@ -84,10 +94,18 @@ func Eligible(c Candidate, level int, done []Approval, now time.Time) (onBehalfO
 	if what, ok := c.Involved[u.ID]; ok {
 		return "", refuse("segregation of duties: %s %s this document and may not approve it", name(u), involvement(what))
 	}
+	for _, id := range slices.Sorted(maps.Keys(c.Sponsors)) {
+		if what, ok := c.Involved[id]; ok {
+			return "", refuse("segregation of duties: %s and %s this document, so %s may not approve it", c.Sponsors[id], involvement(what), name(u))
+		}
+		if used := authorityUsed(id, done); used != "" {
+			return "", refuse("segregation of duties: %s and %s, so %s may not approve another level", c.Sponsors[id], used, name(u))
+		}
+	}
 	if used := authorityUsed(u.ID, done); used != "" {
 		return "", refuse("segregation of duties: %s %s; one person approves at most one level of a document", name(u), used)
 	}
-	if canApprove(u, level) {
+	if CanApprove(u, level) {
 		return "", nil
 	}
 	var reasons []string
@@ -122,8 +140,11 @@ func delegationRefusal(c Candidate, d Delegation, level int, done []Approval, no
 	if !ok {
 		return label + " names a user who is unknown"
 	}
-	if !canApprove(from, level) {
+	if !CanApprove(from, level) {
 		return fmt.Sprintf("%s does not reach level %d: %s", label, level, ownAuthority(from))
+	}
+	if what, involved := c.Involved[d.RequestedBy]; involved && d.RequestedBy != "" {
+		return fmt.Sprintf("%s cannot be used: the admin who made it %s this document", label, involvement(what))
 	}
 	if what, involved := c.Involved[from.ID]; involved {
 		return fmt.Sprintf("%s cannot be used: %s %s this document", label, name(from), involvement(what))
@@ -150,13 +171,35 @@ func authorityUsed(userID string, done []Approval) string {
 	return ""
 }
 
-// canApprove is the user's own authority; the level alone is not enough, so
-// that a stale level on a user whose approver role was removed grants nothing.
-func canApprove(u dossier.User, level int) bool {
-	return u.HasRole(dossier.RoleApprover) && u.ApprovalLevel >= level
+// CanApprove is the user's own authority; the level alone is not enough, so
+// that a stale level on a user whose approver role was removed grants nothing,
+// and a disabled user has none.
+func CanApprove(u dossier.User, level int) bool {
+	return !u.Disabled && u.HasRole(dossier.RoleApprover) && u.ApprovalLevel >= level
+}
+
+// CanDelegate says why from may not lend their authority to to, or nil.
+func CanDelegate(from, to dossier.User) error {
+	switch {
+	case from.ID == to.ID:
+		return refuse("a user cannot delegate to themselves")
+	case from.Disabled:
+		return refuse("%s is disabled and has no authority to delegate", name(from))
+	case !CanApprove(from, 1):
+		return refuse("%s is not an approver and has no authority to delegate", name(from))
+	case to.Disabled:
+		return refuse("%s is disabled and cannot receive a delegation", name(to))
+	case !to.HasRole(dossier.RoleApprover):
+		// Firing approve needs the approver role; a delegation lends a level, not the role.
+		return refuse("%s is not an approver: give them the approver role before delegating to them", name(to))
+	}
+	return nil
 }
 
 func ownAuthority(u dossier.User) string {
+	if u.Disabled {
+		return name(u) + " is disabled"
+	}
 	if !u.HasRole(dossier.RoleApprover) {
 		return name(u) + " is not an approver"
 	}

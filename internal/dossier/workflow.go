@@ -55,13 +55,16 @@ type FXRate struct {
 
 // Delegation lends an approver's authority to another user for a date range.
 type Delegation struct {
-	ID         string    `json:"id"`
-	FromUserID string    `json:"from_user_id"`
-	ToUserID   string    `json:"to_user_id"`
-	From       string    `json:"from"`  // YYYY-MM-DD, inclusive
-	Until      string    `json:"until"` // YYYY-MM-DD, inclusive
-	CreatedBy  string    `json:"created_by"`
-	CreatedAt  time.Time `json:"created_at"`
+	ID         string `json:"id"`
+	FromUserID string `json:"from_user_id"`
+	ToUserID   string `json:"to_user_id"`
+	From       string `json:"from"`  // YYYY-MM-DD, inclusive
+	Until      string `json:"until"` // YYYY-MM-DD, inclusive
+	CreatedBy  string `json:"created_by"`
+	// ConfirmedBy is the second admin who confirmed a delegation an admin
+	// made; "" when the approver made it themselves.
+	ConfirmedBy string    `json:"confirmed_by,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
 }
 
 // Rendition is a derived file of a document, such as the stamped PDF.

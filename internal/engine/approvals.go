@@ -3,6 +3,9 @@ package engine
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"dossier/internal/doa"
@@ -53,6 +56,10 @@ func (e *Engine) approvalState(ctx context.Context, tx workTx, def *workflow.Def
 // in any round) and the delegations the actor holds.
 func (e *Engine) candidate(ctx context.Context, tx workTx, def *workflow.Definition, d dossier.Document, actor dossier.User) (doa.Candidate, error) {
 	c := doa.Candidate{User: actor, Involved: map[string]string{}, Delegators: map[string]dossier.User{}}
+	var err error
+	if c.Sponsors, err = sponsors(ctx, tx, actor); err != nil {
+		return c, err
+	}
 	history, err := tx.History(ctx, d.ID)
 	if err != nil {
 		return c, err
@@ -90,9 +97,43 @@ func (e *Engine) candidate(ctx context.Context, tx workTx, def *workflow.Definit
 			}
 			c.Delegators[dl.FromUserID] = u
 		}
-		c.Delegations = append(c.Delegations, doa.Delegation{FromUserID: dl.FromUserID, ToUserID: dl.ToUserID, From: from, Until: until})
+		requestedBy := ""
+		if dl.CreatedBy != dl.FromUserID {
+			requestedBy = dl.CreatedBy
+		}
+		c.Delegations = append(c.Delegations, doa.Delegation{FromUserID: dl.FromUserID, ToUserID: dl.ToUserID, From: from, Until: until,
+			RequestedBy: requestedBy})
 	}
 	return c, nil
+}
+
+// sponsors are the users who could act as u: whoever requested a grant of
+// u's authority, and an admin who set u's password; each is described as
+// "alice requested bob's approval authority and set bob's password".
+func sponsors(ctx context.Context, tx workTx, u dossier.User) (map[string]string, error) {
+	did := map[string][]string{}
+	grants, err := tx.Grants(ctx, u.ID, dossier.GrantConfirmed)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range grants {
+		if g.Kind == dossier.GrantAuthority && g.RequestedBy != u.ID && len(did[g.RequestedBy]) == 0 {
+			did[g.RequestedBy] = append(did[g.RequestedBy], "requested "+u.Username+"'s approval authority")
+		}
+	}
+	if by := u.PasswordSetBy; by != "" && by != u.ID {
+		did[by] = append(did[by], "set "+u.Username+"'s password")
+	}
+	ids := slices.Collect(maps.Keys(did))
+	names, err := store.UserNames(ctx, tx, ids...)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for id, what := range did {
+		out[id] = names[id].Username + " " + strings.Join(what, " and ")
+	}
+	return out, nil
 }
 
 // Approvals is the DOA panel of a document: GET /documents/{id}/approvals.
@@ -151,6 +192,9 @@ func (e *Engine) Approvals(ctx context.Context, id string) (Approvals, error) {
 		now := e.now()
 		var why []string
 		for _, u := range users {
+			if u.Disabled {
+				continue
+			}
 			c, err := e.candidate(ctx, tx, def, d, u)
 			if err != nil {
 				return err

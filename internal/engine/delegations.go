@@ -2,12 +2,14 @@ package engine
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
 	"github.com/oklog/ulid/v2"
 
 	"dossier/internal/audit"
+	"dossier/internal/doa"
 	"dossier/internal/dossier"
 	"dossier/internal/store"
 )
@@ -19,46 +21,63 @@ type DelegationRequest struct {
 	Until    string `json:"until"`
 }
 
-// Delegate records a delegation from approver fromUserID; only that approver or an admin may.
-func (e *Engine) Delegate(ctx context.Context, actor dossier.User, fromUserID string, r DelegationRequest) (dossier.Delegation, error) {
+// Delegated is a delegation just made, or, when an admin made it for the
+// approver, the grant that waits for a second admin (SPEC §6).
+type Delegated struct {
+	dossier.Delegation
+	Pending  *dossier.Grant `json:"pending_grant,omitempty"`
+	Warnings []string       `json:"warnings,omitempty"`
+}
+
+// Delegate lends approver fromUserID's authority; that approver may, and an
+// admin may ask for it, which takes effect when a second admin confirms.
+func (e *Engine) Delegate(ctx context.Context, actor dossier.User, fromUserID string, r DelegationRequest) (Delegated, error) {
 	if actor.ID != fromUserID && !actor.HasRole(dossier.RoleAdmin) {
-		return dossier.Delegation{}, dossier.Errorf(dossier.EForbidden, "only the approver or an admin may delegate this authority")
+		return Delegated{}, dossier.Errorf(dossier.EForbidden, "only the approver or an admin may delegate this authority")
 	}
 	from, err1 := time.Parse(time.DateOnly, r.From)
 	until, err2 := time.Parse(time.DateOnly, r.Until)
 	switch {
 	case err1 != nil || err2 != nil:
-		return dossier.Delegation{}, dossier.Errorf(dossier.EUnprocessable, "from and until must be dates like 2026-12-01")
+		return Delegated{}, dossier.Errorf(dossier.EUnprocessable, "from and until must be dates like 2026-12-01")
 	case until.Before(from):
-		return dossier.Delegation{}, dossier.Errorf(dossier.EUnprocessable, "until %s is before from %s", r.Until, r.From)
-	case r.ToUserID == fromUserID:
-		return dossier.Delegation{}, dossier.Errorf(dossier.EUnprocessable, "a user cannot delegate to themselves")
+		return Delegated{}, dossier.Errorf(dossier.EUnprocessable, "until %s is before from %s", r.Until, r.From)
 	}
-	dl := dossier.Delegation{ID: ulid.Make().String(), FromUserID: fromUserID, ToUserID: r.ToUserID, From: r.From, Until: r.Until,
-		CreatedBy: actor.ID, CreatedAt: e.now().UTC().Truncate(time.Microsecond)}
+	now := e.now().UTC().Truncate(time.Microsecond)
+	out := Delegated{Delegation: dossier.Delegation{ID: ulid.Make().String(), FromUserID: fromUserID, ToUserID: r.ToUserID,
+		From: r.From, Until: r.Until, CreatedBy: actor.ID, CreatedAt: now}}
 	err := e.store.Write(ctx, func(tx store.Tx) error {
 		delegator, err := tx.UserByID(ctx, fromUserID)
 		if err != nil {
 			return err
 		}
-		if !delegator.HasRole(dossier.RoleApprover) || delegator.ApprovalLevel == 0 {
-			return dossier.Errorf(dossier.EUnprocessable, "%s is not an approver and has no authority to delegate", delegator.Username)
-		}
 		delegate, err := tx.UserByID(ctx, r.ToUserID)
 		if err != nil {
-			return dossier.Errorf(dossier.EUnprocessable, "to_user_id %q is not a user", r.ToUserID)
+			return dossier.Errorf(dossier.EUnprocessable, "to_user_id %s is not a user", dossier.Clip(r.ToUserID))
 		}
-		// Firing approve needs the approver role; a delegation lends a level, not the role.
-		if !delegate.HasRole(dossier.RoleApprover) {
-			return dossier.Errorf(dossier.EUnprocessable, "%s is not an approver: give them the approver role before delegating to them", delegate.Username)
-		}
-		if err := tx.AddDelegation(ctx, dl); err != nil {
+		if err := doa.CanDelegate(delegator, delegate); err != nil {
 			return err
 		}
-		return audit.Append(ctx, tx, dl.CreatedAt, audit.Event{Actor: actor.ID, Action: "delegation.create",
-			Details: map[string]any{"from_user_id": fromUserID, "to_user_id": r.ToUserID, "from": r.From, "until": r.Until}})
+		if delegate.ApprovalLevel >= delegator.ApprovalLevel {
+			out.Warnings = append(out.Warnings, fmt.Sprintf("%s already holds level %d: the delegation from %s (level %d) lends no higher level, "+
+				"only the right to approve on %s's behalf", delegate.Username, delegate.ApprovalLevel, delegator.Username, delegator.ApprovalLevel, delegator.Username))
+		}
+		if actor.ID != fromUserID {
+			dl := out.Delegation
+			out.Pending = &dossier.Grant{ID: ulid.Make().String(), UserID: r.ToUserID, Kind: dossier.GrantDelegation, State: dossier.GrantPending,
+				Delegation: &dl, RequestedBy: actor.ID, RequestedAt: now}
+			if err := tx.AddGrant(ctx, *out.Pending); err != nil {
+				return err
+			}
+			return audit.Append(ctx, tx, now, audit.Event{Actor: actor.ID, Action: "grant.request", Details: out.Pending.AuditDetails()})
+		}
+		if err := tx.AddDelegation(ctx, out.Delegation); err != nil {
+			return err
+		}
+		return audit.Append(ctx, tx, now, audit.Event{Actor: actor.ID, Action: "delegation.create",
+			Details: map[string]any{"id": out.ID, "from_user_id": fromUserID, "to_user_id": r.ToUserID, "from": r.From, "until": r.Until}})
 	})
-	return dl, err
+	return out, err
 }
 
 // Delegations lists the delegations from and to user userID; that user, an

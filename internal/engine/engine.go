@@ -31,6 +31,8 @@ type workTx interface {
 	store.JobTx
 	UserByID(ctx context.Context, id string) (dossier.User, error)
 	ListUsers(ctx context.Context) ([]dossier.User, error)
+	Grants(ctx context.Context, userID string, state dossier.GrantState) ([]dossier.Grant, error)
+	AddGrant(ctx context.Context, g dossier.Grant) error
 }
 
 // Engine is the workflow service.

@@ -17,6 +17,9 @@ func (e *Engine) SetFXRate(ctx context.Context, actor string, currency, rate str
 	if !dossier.IsCurrency(currency) {
 		return dossier.FXRate{}, dossier.Errorf(dossier.EUnprocessable, "currency %q is not an ISO 4217 code", currency)
 	}
+	if base := e.defs.DOA().BaseCurrency; currency == base {
+		return dossier.FXRate{}, dossier.Errorf(dossier.EUnprocessable, "%s is the base currency: its rate is 1 by definition and cannot be set", base)
+	}
 	if err := doa.ValidRate(rate); err != nil {
 		return dossier.FXRate{}, err
 	}

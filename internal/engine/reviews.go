@@ -40,6 +40,9 @@ func (e *Engine) Review(ctx context.Context, actor dossier.User, id string, r Re
 		if !slices.Contains(def.Departments(), r.Department) {
 			return dossier.Errorf(dossier.EUnprocessable, "department %q: use one of %s", r.Department, strings.Join(def.Departments(), ", "))
 		}
+		if err := memberOf(ctx, tx, actor, r.Department); err != nil {
+			return err
+		}
 		if !def.InReview(d.State) {
 			return dossier.Errorf(dossier.EConflict, "document %s is %s, not in department review (%s)", id, d.State, def.Reviews.State)
 		}
@@ -102,4 +105,29 @@ func (e *Engine) Reviews(ctx context.Context, id string) (Reviews, error) {
 		out.Departments = []string{}
 	}
 	return out, err
+}
+
+// memberOf refuses a sign-off for a department the reviewer does not belong
+// to. Until anyone is made a member of a department, any reviewer may sign
+// it off, so that an install without departments keeps working; once it has
+// members, only they may.
+func memberOf(ctx context.Context, tx store.Tx, actor dossier.User, department string) error {
+	if slices.Contains(actor.Departments, department) {
+		return nil
+	}
+	if len(actor.Departments) > 0 {
+		return dossier.Errorf(dossier.EForbidden, "%s reviews for %s, not %s: a department signs off its own review",
+			actor.Username, strings.Join(actor.Departments, ", "), department)
+	}
+	users, err := tx.ListUsers(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		if slices.Contains(u.Departments, department) && !u.Disabled {
+			return dossier.Errorf(dossier.EForbidden, "the %s review is signed off by its members (such as %s); %s belongs to no department",
+				department, u.Username, actor.Username)
+		}
+	}
+	return nil
 }

@@ -53,6 +53,13 @@ var accessTable = []route{
 	{http.MethodGet, "/api/v1/me", signedIn, nil, ""},
 	{http.MethodPost, "/api/v1/users", only, []dossier.Role{admin}, ""},
 	{http.MethodGet, "/api/v1/users", only, []dossier.Role{admin, auditor}, ""},
+	// The user in the path is the approver: they, admins and auditors read.
+	{http.MethodGet, "/api/v1/users/{user}", only, []dossier.Role{approver, admin, auditor}, ""},
+	{http.MethodPatch, "/api/v1/users/{user}", only, []dossier.Role{admin}, ""},
+	{http.MethodGet, "/api/v1/grants", only, []dossier.Role{admin, auditor}, ""},
+	{http.MethodGet, "/api/v1/users/{user}/grants", only, []dossier.Role{approver, admin, auditor}, ""},
+	{http.MethodPost, "/api/v1/users/{user}/grants/{grant}/confirm", only, []dossier.Role{admin}, ""},
+	{http.MethodDelete, "/api/v1/users/{user}/grants/{grant}", only, []dossier.Role{admin}, ""},
 	{http.MethodPost, "/api/v1/users/{user}/delegations", only, []dossier.Role{approver, admin}, ""},
 	// The user in the path is the approver: they, admins and auditors read.
 	{http.MethodGet, "/api/v1/users/{user}/delegations", only, []dossier.Role{approver, admin, auditor}, ""},
@@ -89,7 +96,7 @@ var accessTable = []route{
 
 // pathOf fills in the placeholders of a table path.
 func pathOf(path, docID, userID string) string {
-	return strings.NewReplacer("{id}", docID, "{user}", userID, "{currency}", "USD", "{kind}", "purchase_order", "{delegation}", "01J0000000000000000000NONE", "{job}", "999999999").Replace(path)
+	return strings.NewReplacer("{id}", docID, "{user}", userID, "{currency}", "USD", "{kind}", "purchase_order", "{delegation}", "01J0000000000000000000NONE", "{grant}", "01J0000000000000000000NONE", "{job}", "999999999").Replace(path)
 }
 
 // TestAccessTableCoversRoutes reads the routes registered in routes.go, so
@@ -201,16 +208,20 @@ func rolesOf(roles []dossier.Role) []string {
 // auditorAttempts are requests that would change something if an allowed
 // caller sent them; path placeholders as in accessTable.
 var auditorAttempts = map[string]string{
-	"POST /api/v1/users":                     `{"username":"mallory","password":"mallory-password","roles":["admin"]}`,
-	"POST /api/v1/users/{user}/delegations":  `{"to_user_id":"{auditor}","from":"2026-01-01","until":"2026-12-31"}`,
-	"PUT /api/v1/fx-rates/{currency}":        `{"rate_to_base":"1.0834"}`,
-	"PATCH /api/v1/documents/{id}":           `{"title":"changed by an auditor"}`,
-	"POST /api/v1/documents/{id}/links":      `{"target_id":"{id}","relation":"related"}`,
-	"POST /api/v1/documents/{id}/events":     `{"event":"submit","comment":"an auditor submits"}`,
-	"POST /api/v1/documents/{id}/reviews":    `{"department":"finance","decision":"approve","comment":"ok"}`,
-	"POST /api/v1/documents/{id}/legal-hold": `{"on":true,"reason":"an auditor holds"}`,
-	"POST /api/v1/documents":                 "multipart",
-	"POST /api/v1/documents/{id}/versions":   "multipart",
+	"POST /api/v1/users":                    `{"username":"mallory","password":"mallory-password","roles":["admin"]}`,
+	"POST /api/v1/users/{user}/delegations": `{"to_user_id":"{auditor}","from":"2026-01-01","until":"2026-12-31"}`,
+	"PATCH /api/v1/users/{user}":            `{"approval_level":3}`,
+	// The grant does not exist: an auditor is refused before that matters.
+	"POST /api/v1/users/{user}/grants/{grant}/confirm": "",
+	"DELETE /api/v1/users/{user}/grants/{grant}":       "",
+	"PUT /api/v1/fx-rates/{currency}":                  `{"rate_to_base":"1.0834"}`,
+	"PATCH /api/v1/documents/{id}":                     `{"title":"changed by an auditor"}`,
+	"POST /api/v1/documents/{id}/links":                `{"target_id":"{id}","relation":"related"}`,
+	"POST /api/v1/documents/{id}/events":               `{"event":"submit","comment":"an auditor submits"}`,
+	"POST /api/v1/documents/{id}/reviews":              `{"department":"finance","decision":"approve","comment":"ok"}`,
+	"POST /api/v1/documents/{id}/legal-hold":           `{"on":true,"reason":"an auditor holds"}`,
+	"POST /api/v1/documents":                           "multipart",
+	"POST /api/v1/documents/{id}/versions":             "multipart",
 	// The delegation does not exist: an auditor is refused before that matters.
 	"DELETE /api/v1/users/{user}/delegations/{delegation}": "",
 	"POST /api/v1/jobs/{job}/retry":                        "",

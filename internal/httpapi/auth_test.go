@@ -132,18 +132,37 @@ func TestUsers(t *testing.T) {
 			t.Fatalf("POST /users approver: status %d: %s", resp.StatusCode, b.Body(t, resp))
 		}
 
+		// paul's level waits for a second admin (dual control).
 		var list struct {
 			Items []dossier.User `json:"items"`
 		}
 		b.getJSON(t, b.admin, "/api/v1/users", &list)
-		levels := map[string]int{}
-		for _, u := range list.Items {
-			levels[u.Username] = u.ApprovalLevel
+		if want := map[string]int{"admin": 0, "paul": 0, "rita": 0}; fmt.Sprint(levelsOf(list.Items)) != fmt.Sprint(want) {
+			t.Errorf("GET /users lists %v before confirmation, want %v (and no refused user)", levelsOf(list.Items), want)
 		}
-		if want := map[string]int{"admin": 0, "paul": 3, "rita": 0}; fmt.Sprint(levels) != fmt.Sprint(want) {
-			t.Errorf("GET /users lists %v, want %v (and no refused user)", levels, want)
+		b.AddUser(t, "admin2", []dossier.Role{dossier.RoleAdmin}, 0)
+		var grants struct{ Items []dossier.Grant }
+		b.getJSON(t, b.admin, "/api/v1/grants?state=pending", &grants)
+		if len(grants.Items) != 1 {
+			t.Fatalf("pending grants: %+v", grants.Items)
+		}
+		g := grants.Items[0]
+		if resp := b.Do(t, http.MethodPost, "/api/v1/users/"+g.UserID+"/grants/"+g.ID+"/confirm", b.SignIn(t, "admin2"), nil); resp.StatusCode != http.StatusOK {
+			t.Fatalf("confirm: %d %s", resp.StatusCode, b.Body(t, resp))
+		}
+		b.getJSON(t, b.admin, "/api/v1/users", &list)
+		if want := map[string]int{"admin": 0, "admin2": 0, "paul": 3, "rita": 0}; fmt.Sprint(levelsOf(list.Items)) != fmt.Sprint(want) {
+			t.Errorf("GET /users lists %v, want %v", levelsOf(list.Items), want)
 		}
 	})
+}
+
+func levelsOf(users []dossier.User) map[string]int {
+	levels := map[string]int{}
+	for _, u := range users {
+		levels[u.Username] = u.ApprovalLevel
+	}
+	return levels
 }
 
 // TestSignInRateLimit: failed sign-ins are limited to 10 in the window; the

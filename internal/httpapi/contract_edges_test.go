@@ -36,6 +36,7 @@ func TestContractEdges(t *testing.T) {
 
 		// Empty collections, before anything exists.
 		status(http.MethodGet, "/api/v1/fx-rates", audrey, "", http.StatusOK)
+		status(http.MethodPut, "/api/v1/fx-rates/eur", b.admin, `{"rate_to_base":"1.1"}`, http.StatusUnprocessableEntity) // the base is 1
 		status(http.MethodGet, "/api/v1/inbox", audrey, "", http.StatusOK)
 		status(http.MethodGet, "/api/v1/documents", audrey, "", http.StatusOK)
 		status(http.MethodGet, "/api/v1/search?q=nothing", audrey, "", http.StatusOK)

@@ -240,7 +240,7 @@ func labelParts(contentType string, body []byte, op *openapi3.Operation) []byte 
 // answer as documented passes.
 func TestContractCatchesDrift(t *testing.T) {
 	t.Parallel()
-	const user = `"id":"01JH8Z3Q6W4N2V9K7T5R1M0XQY","username":"alice","display_name":"Alice","roles":["admin"],"approval_level":0,"created_at":"2026-01-15T10:00:00Z"`
+	const user = `"id":"01JH8Z3Q6W4N2V9K7T5R1M0XQY","username":"alice","display_name":"Alice","roles":["admin"],"approval_level":0,"departments":[],"disabled":false,"version":1,"created_at":"2026-01-15T10:00:00Z","updated_at":"2026-01-15T10:00:00Z"`
 	const problem = `"type":"/problems/not_found","title":"Not Found","status":404,"detail":"no such document"`
 	cases := []struct {
 		name, method, path, token string

@@ -26,19 +26,28 @@ func TestDelegationsListAndRevoke(t *testing.T) {
 			t.Fatalf("delegate: %d %s", resp.StatusCode, b.Body(t, resp))
 		}
 		b.JSON(t, resp, &dl)
+		// bob's level 1 lends ann nothing she lacks: said, not refused.
+		var lent struct {
+			Warnings []string `json:"warnings"`
+		}
+		b.send(t, http.MethodPost, "/api/v1/users/"+bob.ID+"/delegations", bobT,
+			`{"to_user_id":"`+ann.ID+`","from":"2026-01-01","until":"2026-01-02"}`, http.StatusCreated, &lent)
+		if len(lent.Warnings) != 1 || !strings.Contains(lent.Warnings[0], "ann already holds level 3") {
+			t.Errorf("a delegation that lends nothing: warnings %q", lent.Warnings)
+		}
 
 		var list struct {
 			Items []dossier.Delegation `json:"items"`
 		}
 		for _, token := range []string{annT, b.admin} {
 			b.getJSON(t, token, "/api/v1/users/"+ann.ID+"/delegations", &list)
-			if len(list.Items) != 1 || list.Items[0].ID != dl.ID {
-				t.Errorf("ann's delegations = %+v, want the one lent to bob", list.Items)
+			if len(list.Items) != 2 || list.Items[0].ID != dl.ID {
+				t.Errorf("ann's delegations = %+v, want the one lent to bob and the one bob lent her", list.Items)
 			}
 		}
 		b.getJSON(t, bobT, "/api/v1/users/"+bob.ID+"/delegations", &list)
-		if len(list.Items) != 1 || list.Items[0].ToUserID != bob.ID {
-			t.Errorf("bob's delegations = %+v, want the one he holds", list.Items)
+		if len(list.Items) != 2 || list.Items[0].ToUserID != bob.ID {
+			t.Errorf("bob's delegations = %+v, want the one he holds and the one he lent", list.Items)
 		}
 		b.RequireProblem(t, b.Do(t, http.MethodGet, "/api/v1/users/"+ann.ID+"/delegations", ritaT, nil), http.StatusForbidden)
 
@@ -50,7 +59,7 @@ func TestDelegationsListAndRevoke(t *testing.T) {
 		}
 		b.RequireProblem(t, b.Do(t, http.MethodDelete, path, annT, nil), http.StatusNotFound)
 		b.getJSON(t, annT, "/api/v1/users/"+ann.ID+"/delegations", &list)
-		if len(list.Items) != 0 {
+		if len(list.Items) != 1 {
 			t.Errorf("after revoking, ann's delegations = %+v", list.Items)
 		}
 		var trail struct {

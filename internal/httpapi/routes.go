@@ -28,6 +28,12 @@ func (h *handlers) routes(e *echo.Echo) {
 
 	api.POST("/users", h.createUser, allow(admin))
 	api.GET("/users", h.listUsers, allow(admin, auditor))
+	api.GET("/users/:id", h.getUser, signedIn) // admins, auditors and the user: the service decides
+	api.PATCH("/users/:id", h.patchUser, allow(admin))
+	api.GET("/grants", h.listGrants, allow(admin, auditor))
+	api.GET("/users/:id/grants", h.listGrants, signedIn)
+	api.POST("/users/:id/grants/:grant/confirm", h.confirmGrant, allow(admin))
+	api.DELETE("/users/:id/grants/:grant", h.cancelGrant, allow(admin))
 	api.POST("/users/:id/delegations", h.delegate, allow(approver, admin))
 	api.GET("/users/:id/delegations", h.listDelegations, signedIn)
 	api.DELETE("/users/:id/delegations/:delegation", h.revokeDelegation, allow(approver, admin))

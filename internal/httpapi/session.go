@@ -58,6 +58,7 @@ func (h *handlers) createUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	c.Response().Header().Set("ETag", etag(u.Version))
 	return c.JSON(http.StatusCreated, u)
 }
 

@@ -42,10 +42,25 @@ type UserTx interface {
 	UserByID(ctx context.Context, id string) (dossier.User, error)
 	UserByName(ctx context.Context, username string) (dossier.User, error)
 	ListUsers(ctx context.Context) ([]dossier.User, error)
+	// UpdateUser writes u if the stored user is still at version; EConflict
+	// when someone changed it first.
+	UpdateUser(ctx context.Context, u dossier.User, version int) error
+
+	// AddGrant records a pending grant of authority.
+	AddGrant(ctx context.Context, g dossier.Grant) error
+	Grant(ctx context.Context, id string) (dossier.Grant, error)
+	// Grants lists grants, of one user unless userID is "", in one state
+	// unless state is "", oldest first.
+	Grants(ctx context.Context, userID string, state dossier.GrantState) ([]dossier.Grant, error)
+	// DecideGrant confirms or cancels a pending grant; EConflict when it is
+	// no longer pending.
+	DecideGrant(ctx context.Context, id string, state dossier.GrantState, by string, at time.Time) error
 
 	CreateSession(ctx context.Context, s dossier.Session) error
 	Session(ctx context.Context, tokenHash string) (dossier.Session, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
+	// DeleteSessionsOf ends every session of a user.
+	DeleteSessionsOf(ctx context.Context, userID string) error
 
 	// AddSignInFailure counts one failed sign-in at time at against each key.
 	AddSignInFailure(ctx context.Context, at time.Time, keys ...string) error

@@ -375,3 +375,17 @@ func (s *Set) Kinds() []dossier.Kind {
 	slices.Sort(kinds)
 	return kinds
 }
+
+// Departments returns every department some kind reviews in, sorted.
+func (s *Set) Departments() []string {
+	var out []string
+	for _, d := range s.defs {
+		for _, dep := range d.Departments() {
+			if !slices.Contains(out, dep) {
+				out = append(out, dep)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}

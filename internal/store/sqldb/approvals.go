@@ -38,8 +38,8 @@ func (t *tx) FXRates(ctx context.Context) ([]dossier.FXRate, error) {
 }
 
 func (t *tx) AddDelegation(ctx context.Context, d dossier.Delegation) error {
-	_, err := t.exec(ctx, `INSERT INTO delegations (id, from_user_id, to_user_id, from_date, until_date, created_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)`, d.ID, d.FromUserID, d.ToUserID, d.From, d.Until, d.CreatedBy, d.CreatedAt.UTC())
+	_, err := t.exec(ctx, `INSERT INTO delegations (id, from_user_id, to_user_id, from_date, until_date, created_by, confirmed_by, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, d.ID, d.FromUserID, d.ToUserID, d.From, d.Until, d.CreatedBy, d.ConfirmedBy, d.CreatedAt.UTC())
 	if err != nil {
 		return fmt.Errorf("delegate %s to %s: %w", d.FromUserID, d.ToUserID, err)
 	}
@@ -66,7 +66,7 @@ func (t *tx) DeleteDelegation(ctx context.Context, id string) error {
 }
 
 func (t *tx) delegations(ctx context.Context, cond string, userID string) ([]dossier.Delegation, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, from_user_id, to_user_id, from_date, until_date, created_by, created_at
+	rows, err := t.tx.QueryContext(ctx, `SELECT id, from_user_id, to_user_id, from_date, until_date, created_by, confirmed_by, created_at
 		FROM delegations WHERE `+cond+` ORDER BY created_at, id`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("delegations of %s: %w", userID, err)
@@ -75,7 +75,7 @@ func (t *tx) delegations(ctx context.Context, cond string, userID string) ([]dos
 	out := []dossier.Delegation{}
 	for rows.Next() {
 		var d dossier.Delegation
-		if err := rows.Scan(&d.ID, &d.FromUserID, &d.ToUserID, &d.From, &d.Until, &d.CreatedBy, &d.CreatedAt); err != nil {
+		if err := rows.Scan(&d.ID, &d.FromUserID, &d.ToUserID, &d.From, &d.Until, &d.CreatedBy, &d.ConfirmedBy, &d.CreatedAt); err != nil {
 			return nil, fmt.Errorf("delegations of %s: %w", userID, err)
 		}
 		d.CreatedAt = d.CreatedAt.UTC()

@@ -9,19 +9,53 @@ import (
 	"dossier/internal/dossier"
 )
 
-const userColumns = `id, username, display_name, roles, approval_level, password_hash, created_at`
+const userColumns = `id, username, display_name, roles, approval_level, departments, disabled, version,
+	password_hash, password_set_by, created_at, updated_at`
 
 func (t *tx) CreateUser(ctx context.Context, u dossier.User) error {
-	roles, err := json.Marshal(nonNil(u.Roles))
+	roles, departments, err := encodeUserLists(u)
 	if err != nil {
-		return fmt.Errorf("encode roles: %w", err)
+		return err
 	}
-	_, err = t.exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		u.ID, u.Username, u.DisplayName, string(roles), u.ApprovalLevel, u.PasswordHash, u.CreatedAt.UTC())
+	_, err = t.exec(ctx, `INSERT INTO users (id, username, display_name, roles, approval_level, departments, disabled,
+		version, password_hash, password_set_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		u.ID, u.Username, u.DisplayName, roles, u.ApprovalLevel, departments, u.Disabled, u.Version,
+		u.PasswordHash, u.PasswordSetBy, u.CreatedAt.UTC(), u.UpdatedAt.UTC())
 	if err = t.conflictOr(err, fmt.Sprintf("the username %q is taken", u.Username)); err != nil {
 		return fmt.Errorf("create user %s: %w", u.Username, err)
 	}
 	return nil
+}
+
+func (t *tx) UpdateUser(ctx context.Context, u dossier.User, version int) error {
+	roles, departments, err := encodeUserLists(u)
+	if err != nil {
+		return err
+	}
+	res, err := t.exec(ctx, `UPDATE users SET display_name = $1, roles = $2, approval_level = $3, departments = $4,
+		disabled = $5, version = $6, password_hash = $7, password_set_by = $8, updated_at = $9
+		WHERE id = $10 AND version = $11`,
+		u.DisplayName, roles, u.ApprovalLevel, departments, u.Disabled, u.Version, u.PasswordHash, u.PasswordSetBy,
+		u.UpdatedAt.UTC(), u.ID, version)
+	if err != nil {
+		return fmt.Errorf("update user %s: %w", u.Username, err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return dossier.Errorf(dossier.EConflict, "user %s was changed by someone else (version %d is gone): read it again", u.Username, version)
+	}
+	return nil
+}
+
+func encodeUserLists(u dossier.User) (roles, departments string, err error) {
+	r, err := json.Marshal(nonNil(u.Roles))
+	if err != nil {
+		return "", "", fmt.Errorf("encode roles: %w", err)
+	}
+	d, err := json.Marshal(nonNil(u.Departments))
+	if err != nil {
+		return "", "", fmt.Errorf("encode departments: %w", err)
+	}
+	return string(r), string(d), nil
 }
 
 func (t *tx) UserByID(ctx context.Context, id string) (dossier.User, error) {
@@ -60,13 +94,17 @@ func (t *tx) ListUsers(ctx context.Context) ([]dossier.User, error) {
 
 func scanUser(s scanner) (dossier.User, error) {
 	var u dossier.User
-	var roles string
-	if err := s.Scan(&u.ID, &u.Username, &u.DisplayName, &roles, &u.ApprovalLevel, &u.PasswordHash, &u.CreatedAt); err != nil {
+	var roles, departments string
+	if err := s.Scan(&u.ID, &u.Username, &u.DisplayName, &roles, &u.ApprovalLevel, &departments, &u.Disabled, &u.Version,
+		&u.PasswordHash, &u.PasswordSetBy, &u.CreatedAt, &u.UpdatedAt); err != nil {
 		return u, err
 	}
-	u.CreatedAt = u.CreatedAt.UTC()
+	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
 	if err := json.Unmarshal([]byte(roles), &u.Roles); err != nil {
 		return u, fmt.Errorf("decode roles of %s: %w", u.ID, err)
+	}
+	if err := json.Unmarshal([]byte(departments), &u.Departments); err != nil {
+		return u, fmt.Errorf("decode departments of %s: %w", u.ID, err)
 	}
 	return u, nil
 }
@@ -94,6 +132,13 @@ func (t *tx) Session(ctx context.Context, tokenHash string) (dossier.Session, er
 func (t *tx) DeleteSession(ctx context.Context, tokenHash string) error {
 	if _, err := t.exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash); err != nil {
 		return fmt.Errorf("delete session: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) DeleteSessionsOf(ctx context.Context, userID string) error {
+	if _, err := t.exec(ctx, `DELETE FROM sessions WHERE user_id = $1`, userID); err != nil {
+		return fmt.Errorf("end the sessions of %s: %w", userID, err)
 	}
 	return nil
 }
