@@ -2,9 +2,11 @@ package httpapi_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"dossier/internal/apptest"
@@ -287,5 +289,45 @@ func TestReviewersBelongToDepartments(t *testing.T) {
 		review(rita, "technical", http.StatusForbidden) // technical has a member now
 		review(tessT, "technical", http.StatusCreated)
 		review(rita, "finance", http.StatusCreated) // finance has no members yet: any reviewer
+	})
+}
+
+// TestConcurrentUserChanges: admins changing one user at the same time never
+// overwrite each other silently: each change is 200 and bumps the version,
+// or 409.
+func TestConcurrentUserChanges(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be apptest.Backend) {
+		b := setup(t, be)
+		u := b.AddUser(t, "rita", []dossier.Role{dossier.RoleReviewer}, 0)
+		const n = 8
+		codes := make(chan int, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				resp := b.Do(t, http.MethodPatch, "/api/v1/users/"+u.ID, b.admin,
+					strings.NewReader(fmt.Sprintf(`{"display_name":"Rita %d"}`, i)), "Content-Type", "application/json")
+				b.Body(t, resp)
+				codes <- resp.StatusCode
+			}()
+		}
+		wg.Wait()
+		close(codes)
+		ok := 0
+		for c := range codes {
+			switch c {
+			case http.StatusOK:
+				ok++
+			case http.StatusConflict:
+			default:
+				t.Errorf("concurrent PATCH answered %d", c)
+			}
+		}
+		var got dossier.User
+		b.getJSON(t, b.admin, "/api/v1/users/"+u.ID, &got)
+		if ok == 0 || got.Version != 1+ok {
+			t.Errorf("%d changes succeeded but the version is %d", ok, got.Version)
+		}
 	})
 }
