@@ -69,6 +69,21 @@ func TestSearchFindsWordsInsidePDFs(t *testing.T) {
 	})
 }
 
+// TestSearchFindsProductCodes: a purchase order is found by the customer's
+// part number (GPN) and by ours (LPN).
+func TestSearchFindsProductCodes(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be apptest.Backend) {
+		b := setup(t, be)
+		// The PDFs do not hold the codes: only the metadata can find them.
+		po := b.upload(t, "po.pdf", pdfOf(t, 1, "coded"), poMetadata(t, map[string]any{
+			"product_codes": []map[string]string{{"gpn": "GPN-77431", "lpn": "LPN-9920"}}}))
+		other := b.upload(t, "po.pdf", pdfOf(t, 1, "other"), poMetadata(t, nil))
+		for _, q := range []string{"GPN-77431", "lpn-9920", "77431"} {
+			b.waitForSearch(t, "q="+url.QueryEscape(q), func(r searchResponse) bool { return hasHit(r, po.ID) && !hasHit(r, other.ID) })
+		}
+	})
+}
+
 // TestSearchRefusesBadParameters: malformed parameters are 400 problems,
 // hostile query text is searched or refused, never a 500.
 func TestSearchRefusesBadParameters(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"dossier/internal/blob"
@@ -139,6 +140,14 @@ func Doc(d dossier.Document, pages []string) search.Doc {
 				fields[k] = s
 			}
 		}
+	}
+	// Product codes are found by either number, the customer's or ours.
+	var codes []string
+	for _, pc := range d.ProductCodes {
+		codes = append(codes, pc.GPN, pc.LPN)
+	}
+	if len(codes) > 0 {
+		fields["product_codes"] = strings.Join(codes, " ")
 	}
 	return search.Doc{
 		ID: d.ID, Kind: string(d.Kind), Subtype: d.Subtype, State: d.State, Title: d.Title, Number: d.Number,
