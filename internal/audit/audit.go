@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"time"
 
 	"dossier/internal/auditchain"
@@ -23,8 +24,27 @@ type Event struct {
 	Details    any // encoded as canonical JSON
 }
 
+type tokenKey struct{}
+
+// WithToken marks ctx as serving a request made with the API token named
+// name: every event appended under it records that name as "token", so an
+// integration's actions are told apart from its user's own.
+func WithToken(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, tokenKey{}, name)
+}
+
 // Append records e in tx at time now.
 func Append(ctx context.Context, tx store.AuditTx, now time.Time, e Event) error {
+	if name, _ := ctx.Value(tokenKey{}).(string); name != "" {
+		d := map[string]any{}
+		if m, ok := e.Details.(map[string]any); ok {
+			maps.Copy(d, m)
+		} else if e.Details != nil {
+			d["details"] = e.Details
+		}
+		d["token"] = name
+		e.Details = d
+	}
 	details, err := auditchain.CanonicalJSON(e.Details)
 	if err != nil {
 		return fmt.Errorf("audit %s: encode details: %w", e.Action, err)

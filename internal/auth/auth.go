@@ -107,8 +107,20 @@ func (s *Service) record(ctx context.Context, e audit.Event) {
 	_ = s.store.Write(ctx, func(tx store.Tx) error { return audit.Append(ctx, tx, s.now(), e) })
 }
 
-// Authenticate returns the user a token belongs to.
-func (s *Service) Authenticate(ctx context.Context, token string) (dossier.User, error) {
+// Authenticate returns the user a session or API token belongs to, and the
+// API token's name ("" for a session); a disabled user's are refused.
+func (s *Service) Authenticate(ctx context.Context, token string) (dossier.User, string, error) {
+	u, name, err := s.authenticate(ctx, token)
+	if err == nil && u.Disabled {
+		return u, "", dossier.Errorf(dossier.EUnauthorized, "this account is disabled: ask an administrator")
+	}
+	return u, name, err
+}
+
+func (s *Service) authenticate(ctx context.Context, token string) (dossier.User, string, error) {
+	if strings.HasPrefix(token, TokenPrefix) {
+		return s.authenticateToken(ctx, token)
+	}
 	var u dossier.User
 	err := s.store.Read(ctx, func(tx store.Tx) error {
 		sess, err := tx.Session(ctx, hashToken(token))
@@ -118,18 +130,13 @@ func (s *Service) Authenticate(ctx context.Context, token string) (dossier.User,
 		if !s.now().Before(sess.ExpiresAt) {
 			return dossier.Errorf(dossier.EUnauthorized, "the session has expired: sign in again")
 		}
-		if u, err = tx.UserByID(ctx, sess.UserID); err != nil {
-			return err
-		}
-		if u.Disabled {
-			return dossier.Errorf(dossier.EUnauthorized, "this account is disabled: ask an administrator")
-		}
-		return nil
+		u, err = tx.UserByID(ctx, sess.UserID)
+		return err
 	})
 	if dossier.ErrorCode(err) == dossier.ENotFound {
-		return u, dossier.Errorf(dossier.EUnauthorized, "the token is not valid: sign in again")
+		return u, "", dossier.Errorf(dossier.EUnauthorized, "the token is not valid: sign in again")
 	}
-	return u, err
+	return u, "", err
 }
 
 // SignOut ends the session of token.

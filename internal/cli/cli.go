@@ -104,6 +104,9 @@ func newRoot(env Env) *cobra.Command {
 		leaf(spec{use: "passwd USERNAME (--password PASS | --password-stdin)", short: "set a user's password: their sessions end",
 			run: userPasswd, flags: userPasswdFlags, args: true}),
 	)
+	token := group("token", "manage API tokens")
+	token.AddCommand(leaf(spec{use: "create --user NAME --name TEXT [--expires 90d|never]",
+		short: "make an API token for an integration and print it (shown once)", run: tokenCreate, flags: tokenCreateFlags}))
 	audit := group("audit", "check the audit trail")
 	audit.AddCommand(leaf(spec{use: "verify", short: "verify the audit trail's hash chains", run: auditVerify}))
 	workflows := group("workflows", "check and draw the workflow definitions")
@@ -118,7 +121,7 @@ func newRoot(env Env) *cobra.Command {
 	root.AddCommand(
 		leaf(spec{use: "serve", short: "serve the web UI and the API", run: serve}),
 		leaf(spec{use: "migrate", short: "create or migrate the database, then exit", run: migrate}),
-		user, audit, workflows, fx,
+		user, token, audit, workflows, fx,
 		leaf(spec{use: "reindex [--restart]", short: "rebuild the search index (resumes an interrupted run)",
 			run: reindex, flags: reindexFlags}),
 	)

@@ -22,6 +22,8 @@ var commandPaths = [][]string{
 	{"user", "set"},
 	{"user", "disable"},
 	{"user", "passwd"},
+	{"token"},
+	{"token", "create"},
 	{"audit"},
 	{"audit", "verify"},
 	{"workflows"},

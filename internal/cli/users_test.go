@@ -34,5 +34,9 @@ func TestUserSetDisablePasswd(t *testing.T) {
 	run(2, "exactly one USERNAME", "user", "disable")
 	// The last enabled admin stays: nobody could manage users otherwise.
 	run(1, "last enabled admin", "user", "disable", "alice")
+	run(0, "dsk_", "token", "create", "--user", "alice", "--name", "nightly export", "--expires", "30d")
+	run(0, "until revoked", "token", "create", "--user", "alice", "--name", "forever", "--expires", "never")
+	run(2, "--expires", "token", "create", "--user", "alice", "--name", "x", "--expires", "3 weeks")
+	run(1, `user "nobody" not found`, "token", "create", "--user", "nobody", "--name", "x")
 	run(0, `"ok":true`, "audit", "verify")
 }

@@ -59,6 +59,20 @@ type Session struct {
 	ExpiresAt time.Time
 }
 
+// APIToken is a named, long-lived credential of a user for integrations;
+// the token itself is shown once, when it is made, and only its SHA-256 kept.
+type APIToken struct {
+	ID         string     `json:"id"`
+	UserID     string     `json:"user_id"`
+	Name       string     `json:"name"`
+	TokenHash  string     `json:"-"`
+	CreatedBy  string     `json:"created_by"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  *time.Time `json:"expires_at"` // nil: never
+	LastUsedAt *time.Time `json:"last_used_at"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+}
+
 // UserName is how a user is shown beside their id: answers that name users
 // by id carry a map of these, so that nobody reads a bare ULID.
 type UserName struct {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"dossier/internal/audit"
 	"dossier/internal/dossier"
 )
 
@@ -21,11 +22,14 @@ func (h *handlers) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 		if !ok {
 			return next(c)
 		}
-		u, err := h.Auth.Authenticate(c.Request().Context(), token)
+		u, name, err := h.Auth.Authenticate(c.Request().Context(), token)
 		if err != nil {
 			// Public routes ignore a stale token; allow reports why it failed.
 			c.Set(authErrorKey, err)
 			return next(c)
+		}
+		if name != "" {
+			c.SetRequest(c.Request().WithContext(audit.WithToken(c.Request().Context(), name)))
 		}
 		c.Set(userKey, u)
 		return next(c)

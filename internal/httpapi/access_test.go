@@ -60,6 +60,9 @@ var accessTable = []route{
 	{http.MethodGet, "/api/v1/users/{user}/grants", only, []dossier.Role{approver, admin, auditor}, ""},
 	{http.MethodPost, "/api/v1/users/{user}/grants/{grant}/confirm", only, []dossier.Role{admin}, ""},
 	{http.MethodDelete, "/api/v1/users/{user}/grants/{grant}", only, []dossier.Role{admin}, ""},
+	{http.MethodPost, "/api/v1/tokens", signedIn, nil, ""},
+	{http.MethodGet, "/api/v1/tokens", signedIn, nil, ""},
+	{http.MethodDelete, "/api/v1/tokens/{token}", signedIn, nil, ""},
 	{http.MethodPost, "/api/v1/users/{user}/delegations", only, []dossier.Role{approver, admin}, ""},
 	// The user in the path is the approver: they, admins and auditors read.
 	{http.MethodGet, "/api/v1/users/{user}/delegations", only, []dossier.Role{approver, admin, auditor}, ""},
@@ -96,7 +99,7 @@ var accessTable = []route{
 
 // pathOf fills in the placeholders of a table path.
 func pathOf(path, docID, userID string) string {
-	return strings.NewReplacer("{id}", docID, "{user}", userID, "{currency}", "USD", "{kind}", "purchase_order", "{delegation}", "01J0000000000000000000NONE", "{grant}", "01J0000000000000000000NONE", "{job}", "999999999").Replace(path)
+	return strings.NewReplacer("{id}", docID, "{user}", userID, "{currency}", "USD", "{kind}", "purchase_order", "{delegation}", "01J0000000000000000000NONE", "{grant}", "01J0000000000000000000NONE", "{token}", "01J0000000000000000000NONE", "{job}", "999999999").Replace(path)
 }
 
 // TestAccessTableCoversRoutes reads the routes registered in routes.go, so
@@ -121,7 +124,8 @@ func TestAccessTableCoversRoutes(t *testing.T) {
 	}
 	var table []string
 	for _, r := range accessTable {
-		table = append(table, r.method+" "+strings.Replace(r.path, "users/{user}", "users/{id}", 1))
+		path := strings.Replace(r.path, "users/{user}", "users/{id}", 1)
+		table = append(table, r.method+" "+strings.Replace(path, "tokens/{token}", "tokens/{id}", 1))
 	}
 	for _, r := range registered {
 		if !slices.Contains(table, r) {
@@ -239,7 +243,9 @@ func TestAuditorsChangeNothing(t *testing.T) {
 		aud := b.AddUser(t, "auditor", []dossier.Role{dossier.RoleAuditor}, 0)
 		token := b.SignIn(t, "auditor")
 		for _, rt := range accessTable {
-			if rt.method == http.MethodGet || rt.who == anyone || (rt.method == http.MethodDelete && rt.path == "/api/v1/session") {
+			// Their own credentials they manage, like signing in and out.
+			ownCredentials := rt.path == "/api/v1/session" || strings.HasPrefix(rt.path, "/api/v1/tokens")
+			if rt.method == http.MethodGet || rt.who == anyone || ownCredentials {
 				continue
 			}
 			key := rt.method + " " + rt.path

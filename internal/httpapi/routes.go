@@ -34,6 +34,9 @@ func (h *handlers) routes(e *echo.Echo) {
 	api.GET("/users/:id/grants", h.listGrants, signedIn)
 	api.POST("/users/:id/grants/:grant/confirm", h.confirmGrant, allow(admin))
 	api.DELETE("/users/:id/grants/:grant", h.cancelGrant, allow(admin))
+	api.POST("/tokens", h.createToken, signedIn) // one's own; an admin's for anyone
+	api.GET("/tokens", h.listTokens, signedIn)
+	api.DELETE("/tokens/:id", h.revokeToken, signedIn)
 	api.POST("/users/:id/delegations", h.delegate, allow(approver, admin))
 	api.GET("/users/:id/delegations", h.listDelegations, signedIn)
 	api.DELETE("/users/:id/delegations/:delegation", h.revokeDelegation, allow(approver, admin))

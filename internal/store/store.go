@@ -62,6 +62,17 @@ type UserTx interface {
 	// DeleteSessionsOf ends every session of a user.
 	DeleteSessionsOf(ctx context.Context, userID string) error
 
+	AddAPIToken(ctx context.Context, t dossier.APIToken) error
+	// APITokenByHash finds a token, revoked and expired ones included.
+	APITokenByHash(ctx context.Context, hash string) (dossier.APIToken, error)
+	APIToken(ctx context.Context, id string) (dossier.APIToken, error)
+	// APITokens lists the tokens of a user ("" for everyone's), newest first.
+	APITokens(ctx context.Context, userID string) ([]dossier.APIToken, error)
+	// RevokeAPIToken marks a token revoked at at; EConflict when it already is.
+	RevokeAPIToken(ctx context.Context, id string, at time.Time) error
+	// TouchAPIToken records that a token was used at at.
+	TouchAPIToken(ctx context.Context, id string, at time.Time) error
+
 	// AddSignInFailure counts one failed sign-in at time at against each key.
 	AddSignInFailure(ctx context.Context, at time.Time, keys ...string) error
 	// SignInFailures returns how many failures key has after since, and

@@ -161,10 +161,7 @@ func scanDocument(s scanner) (dossier.Document, error) {
 	d.Kind = dossier.Kind(kind)
 	d.CreatedAt, d.UpdatedAt, f.CreatedAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC(), f.CreatedAt.UTC()
 	f.DocumentID = d.ID
-	if archived.Valid {
-		at := archived.Time.UTC()
-		d.ArchivedAt = &at
-	}
+	d.ArchivedAt = timeOrNil(archived)
 	d.Fields = json.RawMessage(fields)
 	for _, c := range []struct {
 		src string
@@ -182,4 +179,13 @@ func nullTime(t *time.Time) sql.NullTime {
 		return sql.NullTime{}
 	}
 	return sql.NullTime{Time: t.UTC(), Valid: true}
+}
+
+// timeOrNil is nullTime's inverse.
+func timeOrNil(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
 }

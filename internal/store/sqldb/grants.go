@@ -79,10 +79,7 @@ func scanGrant(s scanner) (dossier.Grant, error) {
 		return g, err
 	}
 	g.Kind, g.State, g.RequestedAt = dossier.GrantKind(kind), dossier.GrantState(state), g.RequestedAt.UTC()
-	if decidedAt.Valid {
-		at := decidedAt.Time.UTC()
-		g.DecidedAt = &at
-	}
+	g.DecidedAt = timeOrNil(decidedAt)
 	var c grantChange
 	if err := json.Unmarshal([]byte(change), &c); err != nil {
 		return g, fmt.Errorf("decode grant %s: %w", g.ID, err)
