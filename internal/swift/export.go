@@ -3,6 +3,7 @@ package swift
 import (
 	"regexp"
 	"strings"
+	"unicode"
 )
 
 // The two SWIFT Alliance text exports put a label line where FIN has a tag
@@ -12,10 +13,6 @@ import (
 // 2021 Dec 01"). Around the fields stand headers, banners, separator lines
 // and page footers, which may fall between a label and its value.
 var (
-	// exportLabelRe is a label line. Its text, when there is one, is a
-	// title with lower-case letters, which the upper-case values of a
-	// credit do not have.
-	exportLabelRe = regexp.MustCompile(`^\s*(F?)(\d{2}[A-Z]?):(?:\s+[A-Z][^:]*[a-z].*)?\s*$`)
 	// bannerRe is a section banner of the print-out:
 	// "---------  Message Text  ---------".
 	bannerRe = regexp.MustCompile(`^-{3,}\s*([^-].*?)\s*-{3,}$`)
@@ -47,7 +44,7 @@ func readExport(lines []string) reading {
 	r := reading{form: FormPrintout}
 	banners := false
 	for _, l := range lines {
-		if bannerRe.MatchString(strings.TrimSpace(l)) {
+		if banner(strings.TrimSpace(l)) != "" {
 			banners = true
 			break
 		}
@@ -64,35 +61,35 @@ func readExport(lines []string) reading {
 	ended := false
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
-		if m := bannerRe.FindStringSubmatch(t); m != nil {
+		if title := banner(t); title != "" {
 			flush()
-			inText = strings.EqualFold(m[1], "Message Text")
+			inText = strings.EqualFold(title, "Message Text")
 			continue
 		}
-		m := exportLabelRe.FindStringSubmatch(l)
+		tag, details, isLabel := label(t)
 		if ended {
-			if m != nil {
+			if isLabel {
 				r.warnings = append(r.warnings, Problem{Line: i + 1, Message: "the text holds more than one message; only the first was read"})
 				break
 			}
 			continue
 		}
-		if t == "" || skipRe.MatchString(t) {
+		if t == "" || (strings.ContainsRune("PL0123456789-_=*", rune(t[0])) && skipRe.MatchString(t)) {
 			continue
 		}
 		if len(r.fields) > 0 || cur != nil {
-			if endRe.MatchString(t) {
+			if titled(t) && endRe.MatchString(t) {
 				flush()
 				ended = true
 				continue
 			}
 		}
-		if m != nil && inText {
+		if isLabel && inText {
 			flush()
-			if m[1] == "F" {
+			if details {
 				r.form = FormDetails
 			}
-			cur = &rawField{tag: m[2], line: i + 1}
+			cur = &rawField{tag: tag, line: i + 1}
 			continue
 		}
 		if cur == nil {
@@ -107,6 +104,69 @@ func readExport(lines []string) reading {
 	}
 	flush()
 	return r
+}
+
+// The regular expressions run only on the lines that may match them: most
+// lines of an export are values, and an export may be long.
+
+func banner(t string) string {
+	if !strings.HasPrefix(t, "---") {
+		return ""
+	}
+	if m := bannerRe.FindStringSubmatch(t); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+// label reads a label line: "27: Sequence of Total" or "F27: Sequence of
+// Total". Its title, when there is one, starts with a capital and has a
+// lower-case letter before any colon, which the upper-case values of a
+// credit do not.
+func label(t string) (tag string, details, ok bool) {
+	if details = strings.HasPrefix(t, "F"); details {
+		t = t[1:]
+	}
+	if len(t) < 3 || !allDigits(t[:2]) {
+		return "", false, false
+	}
+	n := 2
+	if t[2] >= 'A' && t[2] <= 'Z' {
+		n = 3
+	}
+	if len(t) <= n || t[n] != ':' {
+		return "", false, false
+	}
+	title := t[n+1:]
+	if title == "" {
+		return t[:n], details, true
+	}
+	if title[0] != ' ' {
+		return "", false, false
+	}
+	title = strings.TrimSpace(title)
+	if title[0] < 'A' || title[0] > 'Z' {
+		return "", false, false
+	}
+	before, _, _ := strings.Cut(title, ":")
+	if strings.IndexFunc(before, unicode.IsLower) < 0 {
+		return "", false, false
+	}
+	return t[:n], details, true
+}
+
+func hasLabel(lines []string) bool {
+	for _, l := range lines {
+		if _, _, ok := label(strings.TrimSpace(l)); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// titled reports whether t starts like a title: "Other", "Page 2 of 3".
+func titled(t string) bool {
+	return len(t) > 1 && t[0] >= 'A' && t[0] <= 'Z' && t[1] >= 'a' && t[1] <= 'z'
 }
 
 // readExportHeader takes the type and the banks from a header line.
@@ -136,7 +196,7 @@ const (
 // date without its echo.
 func subValue(t string) (string, lineUse) {
 	label := ""
-	for {
+	for titled(t) {
 		m := subLabelRe.FindStringSubmatch(t)
 		if m == nil {
 			break

@@ -6,9 +6,6 @@ import (
 )
 
 var (
-	// finTagRe is a field's first line in FIN syntax: ":31D:200421AT …",
-	// indented or not.
-	finTagRe = regexp.MustCompile(`^\s*:(\d{2}[A-Za-z]?):(.*)$`)
 	block1Re = regexp.MustCompile(`\{1:F\d{2}([A-Z0-9]{12})`)
 	block2Re = regexp.MustCompile(`\{2:([IO])(\d{3})([A-Z0-9]*)`)
 )
@@ -119,6 +116,15 @@ func ltBIC(lt string) string {
 	return lt[:8] + lt[9:]
 }
 
+func hasFINTag(lines []string) bool {
+	for _, l := range lines {
+		if _, _, ok := finTag(l); ok {
+			return true
+		}
+	}
+	return false
+}
+
 func isBlockEnd(l string) bool {
 	t := strings.TrimSpace(l)
 	return t == "-" || strings.HasPrefix(t, "-}")
@@ -129,13 +135,30 @@ type numbered struct {
 	line int
 }
 
+// finTag reads a field's first line in FIN syntax, indented or not:
+// ":31D:200421AT YOUR COUNTERS" is tag 31D, value "200421AT YOUR COUNTERS".
+func finTag(l string) (tag, rest string, ok bool) {
+	t := strings.TrimLeft(l, " ")
+	if len(t) < 4 || t[0] != ':' || !allDigits(t[1:3]) {
+		return "", "", false
+	}
+	n := 3
+	if isLetters(t[3:4]) {
+		n = 4
+	}
+	if len(t) <= n || t[n] != ':' {
+		return "", "", false
+	}
+	return strings.ToUpper(t[1:n]), t[n+1:], true
+}
+
 // splitFIN cuts FIN lines into fields: a field runs from its tag to the next
 // tag. Lines before the first tag are not part of any field.
 func splitFIN(body []numbered) []rawField {
 	var fields []rawField
 	for _, l := range body {
-		if m := finTagRe.FindStringSubmatch(l.text); m != nil {
-			fields = append(fields, rawField{tag: strings.ToUpper(m[1]), line: l.line, lines: []string{strings.TrimSpace(m[2])}})
+		if tag, rest, ok := finTag(l.text); ok {
+			fields = append(fields, rawField{tag: tag, line: l.line, lines: []string{strings.TrimSpace(rest)}})
 			continue
 		}
 		if len(fields) > 0 {

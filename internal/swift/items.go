@@ -23,7 +23,7 @@ func splitItems(lines []string) []string {
 		if strings.HasPrefix(l, "+") {
 			break
 		}
-		if numberedRe.MatchString(l) {
+		if numberedItem(l) != nil {
 			plus = false
 			break
 		}
@@ -55,7 +55,7 @@ func splitItems(lines []string) []string {
 		}
 		// A number starts an item when it counts up: "2.3/3 ORIGINAL" is
 		// item 2, a line "1.5 KG" inside item 4 is not an item.
-		if m := numberedRe.FindStringSubmatch(l); m != nil {
+		if m := numberedItem(l); m != nil {
 			if n, _ := strconv.Atoi(m[1]); n > last {
 				flush()
 				last = n
@@ -66,6 +66,13 @@ func splitItems(lines []string) []string {
 	}
 	flush()
 	return items
+}
+
+func numberedItem(l string) []string {
+	if l[0] != '(' && (l[0] < '0' || l[0] > '9') {
+		return nil
+	}
+	return numberedRe.FindStringSubmatch(l)
 }
 
 // splitMidPlus cuts a line at each "+" that starts an item in the middle of

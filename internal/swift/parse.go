@@ -91,6 +91,8 @@ func clean(text string) (lines []string, dirty bool) {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	text = strings.Map(func(r rune) rune {
 		switch {
+		case r >= ' ' && r < 0x7f:
+			return r
 		case r == '\n':
 			return r
 		case r == '\r':
@@ -111,9 +113,9 @@ func read(lines []string) (reading, error) {
 	switch {
 	case hasBlock4(lines):
 		return readFIN(lines), nil
-	case anyMatch(lines, finTagRe):
+	case hasFINTag(lines):
 		return readBlock4(lines), nil
-	case anyMatch(lines, exportLabelRe):
+	case hasLabel(lines):
 		return readExport(lines), nil
 	}
 	return reading{}, fmt.Errorf("%w: no SWIFT field tags (such as :20: or 20: Documentary Credit Number) in the text", ErrUnreadable)
@@ -161,13 +163,4 @@ func unwrap798(r reading) (reading, error) {
 		}
 	}
 	return r, fmt.Errorf("%w: an MT798 without the 77E that carries the message", ErrUnreadable)
-}
-
-func anyMatch(lines []string, re interface{ MatchString(string) bool }) bool {
-	for _, l := range lines {
-		if re.MatchString(l) {
-			return true
-		}
-	}
-	return false
 }

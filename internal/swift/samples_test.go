@@ -10,30 +10,37 @@ import (
 )
 
 // samplesDir finds the shared trade-message samples, which live beside the
-// repository (in shared/testdata/mt700 next to it): it walks up from the
-// package directory. Without them the test skips, except under CI=true.
+// repository (in shared/testdata/mt700 next to it or next to one of its
+// parents). Without them the test skips, except under CI=true.
 func samplesDir(tb testing.TB) string {
 	tb.Helper()
+	dir, ok := findSamples()
+	if !ok && os.Getenv("CI") == "true" {
+		tb.Fatal("shared/testdata/mt700 not found beside any parent of the package directory")
+	}
+	if !ok {
+		tb.Skip("shared/testdata/mt700 not found beside any parent of the package directory")
+	}
+	return dir
+}
+
+// findSamples walks up from the package directory.
+func findSamples() (string, bool) {
 	dir, err := os.Getwd()
 	if err != nil {
-		tb.Fatal(err)
+		return "", false
 	}
 	for {
 		cand := filepath.Join(dir, "shared", "testdata", "mt700")
 		if st, err := os.Stat(cand); err == nil && st.IsDir() {
-			return cand
+			return cand, true
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			break
+			return "", false
 		}
 		dir = parent
 	}
-	if os.Getenv("CI") == "true" {
-		tb.Fatal("shared/testdata/mt700 not found beside any parent of the package directory")
-	}
-	tb.Skip("shared/testdata/mt700 not found beside any parent of the package directory")
-	return ""
 }
 
 func readSample(tb testing.TB, name string) string {
