@@ -61,9 +61,11 @@ func readExport(lines []string) reading {
 	ended := false
 	for i, l := range lines {
 		t := strings.TrimSpace(l)
-		if title := banner(t); title != "" {
+		if title := banner(t); title != "" && !ended {
 			flush()
 			inText = strings.EqualFold(title, "Message Text")
+			// A header banner after the fields starts the next message.
+			ended = len(r.fields) > 0 && !inText && !strings.EqualFold(title, "Message Trailer")
 			continue
 		}
 		tag, details, isLabel := label(t)

@@ -168,6 +168,28 @@ func TestHostileText(t *testing.T) {
 	}
 }
 
+func TestTwoMessagesInOneText(t *testing.T) {
+	t.Parallel()
+	printout := strings.NewReplacer("»", "\t", "·", "\u00a0").Replace(printout700)
+	second := strings.Replace(printout, "LC/DOK·70865/19", "SECOND/1", 1)
+	for name, text := range map[string]string{
+		"FIN":             credit700 + strings.Replace(credit700, "LC/DOK 70865/19", "SECOND/1", 1),
+		"print-out":       printout + strings.Replace(second, "LC/DOK\u00a070865/19", "SECOND/1", 1),
+		"Message Details": details700 + strings.Replace(details700, "LC/DOK 70865/19", "SECOND/1", -1),
+	} {
+		m, err := Parse(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.LC.Number != "LC/DOK 70865/19" || len(m.Errors) > 0 {
+			t.Errorf("%s: number %q, errors %+v", name, m.LC.Number, m.Errors)
+		}
+		if len(m.Warnings) != 1 || !strings.Contains(m.Warnings[0].Message, "more than one message") {
+			t.Errorf("%s: warnings %+v", name, m.Warnings)
+		}
+	}
+}
+
 // TestEveryPrefix reads every cut-off version of the samples and of one
 // credit in each form: none may panic, and each answer keeps the invariants.
 func TestEveryPrefix(t *testing.T) {
