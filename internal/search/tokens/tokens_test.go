@@ -124,3 +124,30 @@ func BenchmarkText(b *testing.B) {
 		})
 	}
 }
+
+// Whatever the text, tokens are in order inside it, keys are never empty
+// and hold no space, and no term is empty.
+func FuzzTokens(f *testing.F) {
+	for _, s := range []string{"华鑫汽车 Müller", "PO-2025-0042", "\xff\xfe", "a\u0301\u0301", "ー々〆", "ﷺ", strings.Repeat("字", 70)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		prev := 0
+		var toks []Token
+		for tok := range All(s) {
+			if tok.Start < prev || tok.Start >= tok.End || tok.End > len(s) || tok.Key == "" || strings.ContainsRune(tok.Key, ' ') {
+				t.Fatalf("All(%q): bad token %+v", s, tok)
+			}
+			prev = tok.Start
+			toks = append(toks, tok)
+		}
+		for _, term := range Query(s) {
+			if len(term.Keys) == 0 || slices.Contains(term.Keys, "") {
+				t.Fatalf("Query(%q): empty term %+v", s, term)
+			}
+			for i := range toks {
+				term.Matches(toks[i:])
+			}
+		}
+	})
+}
