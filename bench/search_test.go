@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"dossier/internal/search"
+	"dossier/internal/search/tokens"
 	"dossier/internal/store/postgres"
 	"dossier/internal/store/sqldb"
 	"dossier/internal/store/sqlite"
@@ -107,7 +108,11 @@ func (bl baseline) time(b *testing.B, db *sql.DB, queries []search.Query) []time
 	for _, q := range queries {
 		var n int
 		t0 := time.Now()
-		if err := db.QueryRow(bl.query, bl.arg(search.Terms(q.Q))).Scan(&n); err != nil {
+		var keys []string
+		for _, t := range tokens.Query(q.Q) {
+			keys = append(keys, t.Keys...)
+		}
+		if err := db.QueryRow(bl.query, bl.arg(keys)).Scan(&n); err != nil {
 			b.Fatal(err)
 		}
 		lat = append(lat, time.Since(t0))

@@ -110,27 +110,6 @@ type Index interface {
 	Ping(ctx context.Context) error
 }
 
-// MaxTerms bounds the words of one query that are searched for.
-const MaxTerms = 32
-
-// Terms splits a query into the words it searches for: runs of letters and
-// digits, lower-cased, at most MaxTerms of them. Operators and punctuation
-// are not syntax here, so no query can fail to parse; all terms must match.
-func Terms(q string) []string {
-	words := strings.FieldsFunc(strings.ToLower(q), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
-	if len(words) > MaxTerms {
-		words = words[:MaxTerms]
-	}
-	for i, w := range words {
-		if r := []rune(w); len(r) > 64 {
-			words[i] = string(r[:64]) // whole characters: a cut rune would be invalid UTF-8
-		}
-	}
-	return words
-}
-
 // Validate refuses what no index can be asked: text that is not UTF-8 or
 // holds control characters, in the query or any filter value.
 func (q Query) Validate() error {
@@ -181,13 +160,4 @@ func (q Query) Keywords() []Keyword {
 		}
 	}
 	return out
-}
-
-// Words is text as the index stores it for matching: the runs of letters and
-// digits that Terms would find, separated by spaces, so that "PO-2025-0042"
-// in a document and in a query are the same three words everywhere.
-func Words(text string) string {
-	return strings.Join(strings.FieldsFunc(text, func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	}), " ")
 }

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"dossier/internal/search"
+	"dossier/internal/search/tokens"
 )
 
 // DB runs transactions on the database that holds the index.
@@ -28,20 +29,20 @@ type DB interface {
 }
 
 // Dialect is how one database indexes and matches text; the metadata
-// rows, filters, facets, sorting and paging are shared.
+// rows, the text kept for snippets, filters, facets, sorting and paging
+// are shared. Both index the keys of package tokens, so that the two
+// databases find the same documents for the same words.
 type Dialect struct {
-	// Upsert replaces the text entry of document number num.
-	Upsert func(ctx context.Context, tx *sql.Tx, num int64, d search.Doc, keywords, text string) error
+	// Upsert replaces the text entry of document number num: head is the
+	// title, number, customer and keywords, text the pages.
+	Upsert func(ctx context.Context, tx *sql.Tx, num int64, head, text string) error
 	// Delete removes the text entry of document number num.
 	Delete func(ctx context.Context, tx *sql.Tx, num int64) error
 	// Match returns a query selecting, as one comma-separated text (NULL
 	// for none), the numbers of the documents that hold every one of terms,
 	// bound to $1 as arg; head restricts the match to the title, number,
 	// customer and keywords.
-	Match func(terms []string, head bool) (query string, arg any)
-	// Snippets returns a query selecting (num, snippet) for the documents
-	// numbered nums, with the terms marked between \x01 and \x02.
-	Snippets func(terms []string, nums []int64) (query string, args []any)
+	Match func(terms []tokens.Term, head bool) (query string, arg any)
 }
 
 // Index is the database's own search index; it implements search.Index.
@@ -92,8 +93,14 @@ func (ix *Index) UpsertBatch(ctx context.Context, docs []search.Doc) error {
 			for _, v := range d.Fields {
 				keywords += " " + v
 			}
-			if err := ix.dialect.Upsert(ctx, tx, num, d, keywords, strings.Join(d.Pages, "\n\f\n")); err != nil {
+			text := strings.Join(d.Pages, "\n\f\n")
+			head := d.Title + "\n" + d.Number + "\n" + d.Customer + "\n" + keywords
+			if err := ix.dialect.Upsert(ctx, tx, num, head, text); err != nil {
 				return fmt.Errorf("index %s: %w", d.ID, err)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO search_text (num, text) VALUES ($1, $2)
+				ON CONFLICT (num) DO UPDATE SET text = excluded.text`, num, clipText(text, snippetText)); err != nil {
+				return fmt.Errorf("index %s: search text: %w", d.ID, err)
 			}
 		}
 		return nil
@@ -151,6 +158,9 @@ func (ix *Index) Delete(ctx context.Context, id string) error {
 		if err := ix.dialect.Delete(ctx, tx, num); err != nil {
 			return fmt.Errorf("unindex %s: %w", id, err)
 		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM search_text WHERE num = $1`, num); err != nil {
+			return fmt.Errorf("unindex %s: %w", id, err)
+		}
 		return nil
 	})
 }
@@ -167,7 +177,7 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, err
 		q.Limit = 20
 	}
 	q.Offset = max(q.Offset, 0)
-	terms := search.Terms(q.Q)
+	terms := tokens.Query(q.Q)
 	if strings.TrimSpace(q.Q) != "" && len(terms) == 0 {
 		return res, nil // nothing searchable in q (only punctuation): no hits
 	}
@@ -177,19 +187,19 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, err
 	opts := &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
 	err := ix.db.ReadSQL(ctx, opts, func(tx *sql.Tx) error {
 		var nums []int64 // nil: every document
-		var head map[int64]bool
+		var r ranks
 		if len(terms) > 0 {
 			var err error
 			if nums, err = ix.matches(ctx, tx, terms, false); err != nil {
 				return err
 			}
 			if o.relevance {
-				if head, err = ix.headMatches(ctx, tx, terms); err != nil {
+				if r, err = ix.ranks(ctx, tx, q.Q, terms, len(nums)); err != nil {
 					return err
 				}
 			}
 		}
-		kept, err := ix.catalog.search(ctx, tx, q, nums, head, o, &res)
+		kept, err := ix.catalog.search(ctx, tx, q, nums, r, o, &res)
 		if err != nil || q.Offset >= len(kept) {
 			return err
 		}
@@ -198,19 +208,48 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, err
 	return res, err
 }
 
-func (ix *Index) headMatches(ctx context.Context, tx *sql.Tx, terms []string) (map[int64]bool, error) {
-	nums, err := ix.matches(ctx, tx, terms, true)
-	head := make(map[int64]bool, len(nums))
-	for _, n := range nums {
-		head[n] = true
+// maxPhraseRank bounds the matches among which the exact phrase is looked
+// for: PostgreSQL checks a phrase by reading each candidate's vector (about
+// 12 µs each), and past a thousand that would cost more than the rest of
+// the search. Beyond it the head fields and the date order the hits.
+const maxPhraseRank = 1000
+
+// ranks are the sets that order hits by relevance.
+type ranks struct {
+	exact map[int64]bool // the whole query stands word for word in the document
+	head  map[int64]bool // every term matches in the head fields
+}
+
+// ranks finds the matches of q that hold it as a phrase (only when it has
+// several words and matched at most maxPhraseRank documents: otherwise
+// every match holds it or none is looked for) and those matching in the
+// head fields.
+func (ix *Index) ranks(ctx context.Context, tx *sql.Tx, q string, terms []tokens.Term, matched int) (ranks, error) {
+	var r ranks
+	var err error
+	if len(terms) > 1 && matched <= maxPhraseRank {
+		if r.exact, err = ix.set(ctx, tx, []tokens.Term{{Keys: tokens.Phrase(q)}}, false); err != nil {
+			return r, err
+		}
 	}
-	return head, err
+	r.head, err = ix.set(ctx, tx, terms, true)
+	return r, err
+}
+
+// set returns the documents matching terms as a set.
+func (ix *Index) set(ctx context.Context, tx *sql.Tx, terms []tokens.Term, head bool) (map[int64]bool, error) {
+	nums, err := ix.matches(ctx, tx, terms, head)
+	set := make(map[int64]bool, len(nums))
+	for _, n := range nums {
+		set[n] = true
+	}
+	return set, err
 }
 
 // matches returns the numbers of the documents matching terms. The
 // database sends them as one comma-separated text: a row per match through
 // database/sql costs three times as much.
-func (ix *Index) matches(ctx context.Context, tx *sql.Tx, terms []string, head bool) ([]int64, error) {
+func (ix *Index) matches(ctx context.Context, tx *sql.Tx, terms []tokens.Term, head bool) ([]int64, error) {
 	query, arg := ix.dialect.Match(terms, head)
 	var list sql.NullString
 	if err := tx.QueryRowContext(ctx, query, arg).Scan(&list); err != nil {
@@ -230,16 +269,21 @@ func (ix *Index) matches(ctx context.Context, tx *sql.Tx, terms []string, head b
 	return nums, nil
 }
 
-// page reads the hits' rows and snippets, in the order of kept.
-func (ix *Index) page(ctx context.Context, tx *sql.Tx, terms []string, kept []hit, res *search.Result) error {
-	nums := make([]int64, len(kept))
+// page reads the hits' rows, with the text their snippets are cut from,
+// in the order of kept.
+func (ix *Index) page(ctx context.Context, tx *sql.Tx, terms []tokens.Term, kept []hit, res *search.Result) error {
 	marks := make([]string, len(kept))
 	args := make([]any, len(kept))
 	for i, h := range kept {
-		nums[i], args[i], marks[i] = h.num, h.num, fmt.Sprintf("$%d", i+1)
+		args[i], marks[i] = h.num, fmt.Sprintf("$%d", i+1)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT num, id, title, kind, subtype, state, number, customer, amount, currency, date
-		FROM search_docs WHERE num IN (`+strings.Join(marks, ", ")+`)`, args...)
+	text := "''"
+	if len(terms) > 0 {
+		text = "coalesce(t.text, '')"
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT d.num, d.id, d.title, d.kind, d.subtype, d.state, d.number, d.customer,
+		d.amount, d.currency, d.date, `+text+`
+		FROM search_docs d LEFT JOIN search_text t ON t.num = d.num WHERE d.num IN (`+strings.Join(marks, ", ")+`)`, args...)
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
@@ -248,55 +292,30 @@ func (ix *Index) page(ctx context.Context, tx *sql.Tx, terms []string, kept []hi
 	for rows.Next() {
 		var num int64
 		var h search.Hit
+		var body string
 		if err := rows.Scan(&num, &h.ID, &h.Title, &h.Kind, &h.Subtype, &h.State, &h.Number, &h.Customer,
-			&h.Amount, &h.Currency, &h.Date); err != nil {
+			&h.Amount, &h.Currency, &h.Date, &body); err != nil {
 			return fmt.Errorf("search: %w", err)
+		}
+		if len(terms) > 0 {
+			h.Snippet = markSnippet(snippet(h.Title+" … "+body, terms))
 		}
 		byNum[num] = h
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
-	snippets, err := ix.snippets(ctx, tx, terms, nums)
-	if err != nil {
-		return err
-	}
-	for _, num := range nums {
-		h := byNum[num]
-		h.Snippet = markSnippet(snippets[num])
-		res.Hits = append(res.Hits, h)
+	for _, h := range kept {
+		res.Hits = append(res.Hits, byNum[h.num])
 	}
 	return nil
 }
 
-func (ix *Index) snippets(ctx context.Context, tx *sql.Tx, terms []string, nums []int64) (map[int64]string, error) {
-	out := map[int64]string{}
-	if len(terms) == 0 {
-		return out, nil
-	}
-	query, args := ix.dialect.Snippets(terms, nums)
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("search snippets: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var num int64
-		var s string
-		if err := rows.Scan(&num, &s); err != nil {
-			return nil, fmt.Errorf("search snippets: %w", err)
-		}
-		out[num] = s
-	}
-	return out, rows.Err()
-}
-
 // markSnippet escapes the text and turns the \x01 \x02 match markers into
-// marks; \x03 and \x04 stand for < and > that a dialect hid from a
-// highlighter that would drop them as tags.
+// marks.
 func markSnippet(s string) string {
 	s = html.EscapeString(s)
-	return strings.NewReplacer("\x01", search.MarkStart, "\x02", search.MarkEnd, "\x03", "&lt;", "\x04", "&gt;").Replace(s)
+	return strings.NewReplacer("\x01", search.MarkStart, "\x02", search.MarkEnd).Replace(s)
 }
 
 // amountKey pads a decimal so that comparing keys as text compares amounts:

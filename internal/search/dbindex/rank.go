@@ -11,17 +11,22 @@ import (
 
 // hit is a candidate for the page: a document that passed the filters.
 type hit struct {
-	num  int64
-	head bool // all words match in the title, number, customer or keywords
-	e    *entry
+	num   int64
+	exact bool // the query stands word for word in the document
+	head  bool // all words match in the title, number, customer or keywords
+	e     *entry
 }
 
 // order says whether a comes before b: by relevance first when it is
-// asked for (words in the head fields before words only in the text), then
-// newest first (ties: higher id first), or oldest first for SortDateAsc.
+// asked for (the exact phrase before scattered words, then words in the
+// head fields before words only in the text), then newest first (ties:
+// higher id first), or oldest first for SortDateAsc.
 type order struct{ relevance, asc bool }
 
 func (o order) before(a, b hit) bool {
+	if o.relevance && a.exact != b.exact {
+		return a.exact
+	}
 	if o.relevance && a.head != b.head {
 		return a.head
 	}
@@ -71,7 +76,7 @@ func (t *top) sorted() []hit {
 }
 
 // search catches the catalog up in tx's snapshot and tallies the hits of q.
-func (c *catalog) search(ctx context.Context, tx *sql.Tx, q search.Query, nums []int64, head map[int64]bool,
+func (c *catalog) search(ctx context.Context, tx *sql.Tx, q search.Query, nums []int64, r ranks,
 	o order, res *search.Result) ([]hit, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -82,14 +87,13 @@ func (c *catalog) search(ctx context.Context, tx *sql.Tx, q search.Query, nums [
 	if err != nil {
 		return nil, err
 	}
-	return c.tally(nums, head, &s, o, q.Offset+q.Limit, res), nil
+	return c.tally(nums, r, &s, o, q.Offset+q.Limit, res), nil
 }
 
 // tally counts the facets and the total of the hits passing s, and keeps
 // the first offset+limit of them. nums are the documents whose text
-// matches, or nil for all; head, when not nil, holds those whose head
-// fields match.
-func (c *catalog) tally(nums []int64, head map[int64]bool, s *selection, o order, k int, res *search.Result) []hit {
+// matches, or nil for all; r holds those ranked first.
+func (c *catalog) tally(nums []int64, r ranks, s *selection, o order, k int, res *search.Result) []hit {
 	counts := [4][]int{}
 	for i := range counts {
 		counts[i] = make([]int, len(c.values))
@@ -108,7 +112,7 @@ func (c *catalog) tally(nums []int64, head map[int64]bool, s *selection, o order
 		counts[1][e.state]++
 		counts[2][e.customer]++
 		counts[3][e.currency]++
-		t.add(hit{num: num, head: head[num], e: e})
+		t.add(hit{num: num, exact: r.exact[num], head: r.head[num], e: e})
 	}
 	if nums == nil {
 		for num := range c.docs {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -67,6 +68,7 @@ func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(key, "GET /tasks/"):
 		reply(http.StatusOK, `{"uid":7,"status":"`+f.taskStatus+`","error":{"code":"invalid_document_id","message":"bad id"}}`)
 	case key == "PATCH /indexes/docs/settings", key == "POST /indexes/docs/documents",
+		key == "DELETE /indexes/docs/settings/localized-attributes",
 		strings.HasPrefix(key, "DELETE /indexes/docs/documents/"):
 		reply(http.StatusAccepted, task)
 	default:
@@ -131,6 +133,45 @@ func TestNewCreatesIndexAndSettings(t *testing.T) {
 	for _, a := range f.auth {
 		if a != "Bearer test-key" {
 			t.Errorf("Authorization %q", a)
+		}
+	}
+}
+
+// Declared languages become the localizedAttributes of every attribute
+// and go with every query, so that CJK text and queries are cut alike;
+// undeclared, the setting is reset and no query names them.
+func TestLocales(t *testing.T) {
+	t.Parallel()
+	type localized struct{ AttributePatterns, Locales []string }
+	for _, locales := range [][]string{{"zho", "jpn", "kor", "eng", "spa"}, nil} {
+		f, c := newFake(t)
+		c.Locales = locales
+		ix, err := New(t.Context(), c)
+		if err != nil {
+			t.Fatalf("New: %v", err)
+		}
+		var s struct{ LocalizedAttributes []localized }
+		f.body(t, "PATCH /indexes/docs/settings", &s)
+		f.mu.Lock()
+		_, reset := f.bodies["DELETE /indexes/docs/settings/localized-attributes"]
+		f.answers["POST /indexes/docs/search"] = json.RawMessage(`{"hits":[],"totalHits":0}`)
+		f.mu.Unlock()
+		if _, err := ix.Search(t.Context(), search.Query{Q: "合同"}); err != nil {
+			t.Fatalf("Search: %v", err)
+		}
+		var req struct{ Locales []string }
+		f.body(t, "POST /indexes/docs/search", &req)
+		if locales == nil {
+			if len(s.LocalizedAttributes) != 0 || !reset || req.Locales != nil {
+				t.Errorf("no locales: settings %+v, reset %v, query locales %v; want none set, the setting reset, none sent",
+					s.LocalizedAttributes, reset, req.Locales)
+			}
+			continue
+		}
+		want := []localized{{AttributePatterns: []string{"*"}, Locales: locales}}
+		if !reflect.DeepEqual(s.LocalizedAttributes, want) || reset || !slices.Equal(req.Locales, locales) {
+			t.Errorf("locales %v: settings %+v, reset %v, query locales %v; want %+v, no reset, the locales sent",
+				locales, s.LocalizedAttributes, reset, req.Locales, want)
 		}
 	}
 }

@@ -49,6 +49,24 @@
 // Meilisearch compares keyword filter values without regard to case, so
 // customer "ACME" also selects "Acme"; the database index compares exactly.
 //
+// # Chinese, Japanese, Korean
+//
+// The database index finds a CJK word wherever its characters stand
+// together (pairs of characters, package search/tokens). Meilisearch cuts
+// such text into words with dictionaries instead (charabia: jieba for
+// Chinese, lindera for Japanese and Korean), after guessing, field by
+// field, whether Han characters are Chinese or Japanese; a short query may
+// be guessed otherwise than the text it should find, and then is cut
+// differently and misses it. Its documentation advises against mixing
+// Chinese and Japanese in one field unless the languages are declared.
+// Dossier does not know the language of a document, so the deployment
+// declares the languages of its text with locales=zho,eng,spa in the URL:
+// the adapter then sets them as the localizedAttributes of every attribute
+// and sends them with every query, so that text and queries are cut alike;
+// without it the setting is reset and Meilisearch guesses. Meilisearch
+// also folds traditional Chinese to simplified, and tolerates typos in CJK
+// words of five characters or more; the database index does neither.
+//
 // Writes wait for their task, so an Upsert that returns nil is searchable.
 // An unreachable or failing server gives an error wrapping ErrUnavailable:
 // the caller (the outbox job) retries later.
@@ -73,13 +91,21 @@ type Config struct {
 	Host  string // base URL of the server, e.g. http://meili:7700
 	Key   string // API key; "" when the server has none
 	Index string // index uid
+	// Locales are the languages of the documents' text, as Meilisearch
+	// names them (ISO 639 codes: zho, jpn, kor, eng, spa); none: guessed.
+	Locales []string
 }
 
 // validUID is what Meilisearch accepts as an index uid or a document id.
 var validUID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,400}$`)
 
-// ParseURL parses meili://host:7700?key=..&index=documents[&secure=true].
-// The index defaults to "documents"; secure=true speaks HTTPS.
+// validLocale is the form of a Meilisearch locale: an ISO 639-1 or 639-3 code.
+var validLocale = regexp.MustCompile(`^[a-z]{2,3}$`)
+
+// ParseURL parses meili://host:7700?key=..&index=documents[&secure=true]
+// [&locales=zho,eng,spa]. The index defaults to "documents"; secure=true
+// speaks HTTPS; locales declares the languages of the text (see the
+// package comment).
 func ParseURL(raw string) (Config, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
@@ -109,6 +135,12 @@ func ParseURL(raw string) (Config, error) {
 		}
 		switch v := values[0]; name {
 		case "key", "index":
+		case "locales":
+			for l := range strings.SplitSeq(v, ",") {
+				if v != "" && !validLocale.MatchString(l) {
+					return Config{}, fmt.Errorf("meili URL: locales=%q: give language codes such as zho,jpn,kor,eng,spa", v)
+				}
+			}
 		case "secure":
 			switch v {
 			case "true":
@@ -118,10 +150,13 @@ func ParseURL(raw string) (Config, error) {
 				return Config{}, fmt.Errorf("meili URL: secure=%q: use true or false", v)
 			}
 		default:
-			return Config{}, fmt.Errorf("meili URL: unknown parameter %q (use key, index, secure)", name)
+			return Config{}, fmt.Errorf("meili URL: unknown parameter %q (use key, index, secure, locales)", name)
 		}
 	}
 	c := Config{Host: scheme + "://" + u.Host, Key: q.Get("key"), Index: q.Get("index")}
+	if l := q.Get("locales"); l != "" {
+		c.Locales = strings.Split(l, ",")
+	}
 	if c.Index == "" {
 		c.Index = "documents"
 	}
@@ -140,9 +175,10 @@ func redact(u *url.URL) string {
 
 // Index is a search.Index on one Meilisearch index.
 type Index struct {
-	client meilisearch.ServiceManager
-	index  meilisearch.IndexManager
-	uid    string
+	client  meilisearch.ServiceManager
+	index   meilisearch.IndexManager
+	uid     string
+	locales []string
 	// TaskTimeout bounds the wait for a write to be applied when the
 	// caller's context has no deadline.
 	TaskTimeout time.Duration
@@ -160,12 +196,21 @@ func New(ctx context.Context, c Config) (*Index, error) {
 	if err := ix.ensureIndex(ctx); err != nil {
 		return nil, err
 	}
-	task, err := ix.index.UpdateSettingsWithContext(ctx, settings())
+	task, err := ix.index.UpdateSettingsWithContext(ctx, settings(c.Locales))
 	if err != nil {
 		return nil, wrap(ctx, "meili settings of "+c.Index, err)
 	}
 	if err := ix.wait(ctx, "settings of "+c.Index, task, 10*time.Minute); err != nil {
 		return nil, err
+	}
+	if len(c.Locales) == 0 {
+		// Languages declared before and no longer are forgotten.
+		if task, err = ix.index.ResetLocalizedAttributesWithContext(ctx); err != nil {
+			return nil, wrap(ctx, "meili settings of "+c.Index, err)
+		}
+		if err := ix.wait(ctx, "settings of "+c.Index, task, 10*time.Minute); err != nil {
+			return nil, err
+		}
 	}
 	return ix, nil
 }
@@ -175,7 +220,7 @@ func open(c Config) *Index {
 	// The client's own retries would resend a POST whose body is spent; the
 	// caller retries instead, when the error wraps ErrUnavailable.
 	client := meilisearch.New(strings.TrimRight(c.Host, "/"), meilisearch.WithAPIKey(c.Key), meilisearch.DisableRetries())
-	return &Index{client: client, index: client.Index(c.Index), uid: c.Index, TaskTimeout: 2 * time.Minute}
+	return &Index{client: client, index: client.Index(c.Index), uid: c.Index, locales: c.Locales, TaskTimeout: 2 * time.Minute}
 }
 
 // ensureIndex creates the index with the primary key id unless it exists;
@@ -205,13 +250,19 @@ func (ix *Index) ensureIndex(ctx context.Context) error {
 
 // settings returns the index settings: the searchable attributes in order of
 // weight, the filters and sorts the queries use, typo tolerance kept off
-// business numbers, and limits that keep counts exact.
-func settings() *meilisearch.Settings {
+// business numbers, limits that keep counts exact, and the languages of the
+// text when they are declared.
+func settings(locales []string) *meilisearch.Settings {
 	searchable := []string{"title", "number", "customer", "tags", "fields"}
 	for i := range textParts {
 		searchable = append(searchable, textAttr(i))
 	}
+	var localized []*meilisearch.LocalizedAttributes
+	if len(locales) > 0 {
+		localized = []*meilisearch.LocalizedAttributes{{AttributePatterns: []string{"*"}, Locales: locales}}
+	}
 	return &meilisearch.Settings{
+		LocalizedAttributes:  localized,
 		SearchableAttributes: searchable,
 		FilterableAttributes: []string{"kind", "subtype", "state", "customer", "currency", "tags", "date_num", "amount_value", "id"},
 		SortableAttributes:   []string{"date_num", "id"},

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -80,6 +81,11 @@ func TestParseURL(t *testing.T) {
 		{raw: "meili://search.example.com?secure=true&key=a%2Bb%26c", want: Config{Host: "https://search.example.com", Key: "a+b&c", Index: "documents"}},
 		{raw: "meili://10.0.0.5:7700?secure=false&index=dossier_prod-2", want: Config{Host: "http://10.0.0.5:7700", Index: "dossier_prod-2"}},
 		{raw: "meili://[::1]:7700?index=x", want: Config{Host: "http://[::1]:7700", Index: "x"}},
+		{raw: "meili://meili:7700?locales=zho,jpn,kor,eng,es", want: Config{Host: "http://meili:7700", Index: "documents",
+			Locales: []string{"zho", "jpn", "kor", "eng", "es"}}},
+		{raw: "meili://localhost:7700?locales=", want: Config{Host: "http://localhost:7700", Index: "documents"}},
+		{raw: "meili://localhost:7700?locales=zho,,eng", bad: true},
+		{raw: "meili://localhost:7700?locales=Chinese", bad: true},
 		{raw: "http://localhost:7700", bad: true},
 		{raw: "meili://", bad: true},
 		{raw: "meili:///documents", bad: true},
@@ -99,7 +105,7 @@ func TestParseURL(t *testing.T) {
 			t.Errorf("ParseURL(%q) = %+v, want an error", tc.raw, got)
 		case !tc.bad && err != nil:
 			t.Errorf("ParseURL(%q): %v", tc.raw, err)
-		case !tc.bad && got != tc.want:
+		case !tc.bad && !reflect.DeepEqual(got, tc.want):
 			t.Errorf("ParseURL(%q) = %+v, want %+v", tc.raw, got, tc.want)
 		}
 	}

@@ -82,6 +82,7 @@ func (ix *Index) request(q, filter string, sort []string, page, size int) *meili
 		Facets:               search.FacetFields,
 		AttributesToRetrieve: hitAttrs,
 		MatchingStrategy:     meilisearch.All,
+		Locales:              ix.locales, // the query cut as the text was
 	}
 	if filter != "" {
 		r.Filter = filter

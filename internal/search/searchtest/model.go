@@ -5,21 +5,69 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 
 	"dossier/internal/search"
 )
 
 // The model computes from the corpus alone what an index must answer, so that
 // every expectation (hits, totals, facet counts, order) is exact. Its text
-// matching is whole words, case-insensitive, every word of Q required (AND):
-// the contract of search.Query.Q. Engines may match more (prefixes, typos),
-// which is why the tests only search for probes (see testCorpus).
+// matching is whole words, case-insensitive and without regard to accents,
+// every word of Q required (AND): the contract of search.Query.Q. Chinese,
+// Japanese and Korean are written without spaces between words, so there
+// a word of Q matches wherever its characters stand together inside a run
+// of such characters. Engines may match more (prefixes, typos), which is
+// why the tests only search for probes (see testCorpus).
 
-// words splits s into lower-case runs of letters and digits.
+// words splits s into words: runs of CJK characters, and runs of other
+// letters and digits in lower case without accents.
 func words(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	})
+	var out []string
+	var cur []rune
+	curCJK := false
+	flush := func() {
+		if len(cur) > 0 {
+			w := string(cur)
+			if !curCJK {
+				w = unaccented(w)
+			}
+			out = append(out, w)
+		}
+		cur = cur[:0]
+	}
+	for _, r := range s {
+		word := unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+		if !word || cjk(r) != curCJK {
+			flush()
+		}
+		if word {
+			cur, curCJK = append(cur, r), cjk(r)
+		}
+	}
+	flush()
+	return out
+}
+
+// cjk reports whether r is written without spaces between words.
+func cjk(r rune) bool {
+	return r == 'ー' || unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
+}
+
+func isCJKWord(w string) bool {
+	r, _ := utf8.DecodeRuneInString(w)
+	return cjk(r)
+}
+
+// unaccented is w in lower case without accents: Müller is muller.
+func unaccented(w string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Mn, r) {
+			return -1
+		}
+		return unicode.ToLower(r)
+	}, norm.NFKD.String(w))
 }
 
 // searchable is every text of d that Q searches.
@@ -40,11 +88,36 @@ func hasWords(d search.Doc, q string) bool {
 		}
 	}
 	for _, w := range words(q) {
-		if !have[w] {
+		if !have[w] && !(isCJKWord(w) && inRun(have, w)) {
 			return false
 		}
 	}
 	return true
+}
+
+// inRun reports whether a run of CJK characters among words holds w.
+func inRun(words map[string]bool, w string) bool {
+	for run := range words {
+		if isCJKWord(run) && strings.Contains(run, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// exact reports whether one text of d holds the words of q side by side,
+// in order: the exact phrase, which ranks first.
+func exact(d search.Doc, q string) bool {
+	qw := words(q)
+	for _, s := range searchable(d) {
+		ws := words(s)
+		for i := 0; i+len(qw) <= len(ws); i++ {
+			if slices.Equal(ws[i:i+len(qw)], qw) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func anyOf(values []string, v string) bool { return len(values) == 0 || slices.Contains(values, v) }

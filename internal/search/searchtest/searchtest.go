@@ -7,9 +7,12 @@
 // expected answer appears, and never sleeps a fixed time.
 //
 // The contract it pins down, beyond the comments of package search:
-//   - Q matches whole words, case-insensitively, over title, number,
-//     customer, tags, field values and page text; every word of Q must match
-//     (AND), so adding a word never widens a result.
+//   - Q matches whole words, case-insensitively and without regard to
+//     accents, over title, number, customer, tags, field values and page
+//     text; every word of Q must match (AND), so adding a word never widens
+//     a result. In Chinese, Japanese and Korean, written without spaces, a
+//     word matches wherever its characters stand together.
+//   - By relevance, a document holding Q word for word comes first.
 //   - Filters take any of their values (OR within a filter, AND across
 //     filters); date and amount ranges include both ends; an amount range
 //     excludes documents without an amount; amounts compare exactly.
@@ -72,6 +75,14 @@ func Run(t *testing.T, newIndex func(t *testing.T) search.Index) {
 				tc.fn(t, ix, docs)
 			})
 		}
+	})
+
+	t.Run("Languages", func(t *testing.T) {
+		t.Parallel()
+		docs := languageDocs()
+		ix := newIndex(t)
+		load(t, ix, docs)
+		testLanguages(t, ix, docs)
 	})
 
 	writes := []struct {

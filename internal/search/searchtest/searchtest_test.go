@@ -86,7 +86,13 @@ func (m *memIndex) Search(_ context.Context, q search.Query) (search.Result, err
 			}
 			return n
 		}
-		slices.SortStableFunc(all, func(a, b string) int { return score(b) - score(a) })
+		rank := func(id string) int { // the exact phrase first, then the score
+			if exact(m.docs[id], q.Q) {
+				return 1 << 20
+			}
+			return 0
+		}
+		slices.SortStableFunc(all, func(a, b string) int { return rank(b) + score(b) - rank(a) - score(a) })
 	}
 	limit, off := q.Limit, max(q.Offset, 0)
 	if limit <= 0 || limit > 100 {
@@ -102,24 +108,31 @@ func (m *memIndex) Search(_ context.Context, q search.Query) (search.Result, err
 	return res, nil
 }
 
-// snippet marks the first word of q found in the text, with up to 8 words of
-// context on each side.
+// snippet marks the first word of q found in the text, a CJK word inside
+// its run, with up to 8 words of context on each side.
 func snippet(d search.Doc, q string) string {
 	text := strings.Fields(strings.Join(d.Pages, " "))
 	for i, w := range text {
 		for _, qw := range words(q) {
-			if slices.Contains(words(w), qw) {
-				lo, hi := max(i-8, 0), min(i+9, len(text))
-				parts := make([]string, 0, hi-lo)
-				for j := lo; j < hi; j++ {
-					p := html.EscapeString(text[j])
-					if j == i {
-						p = search.MarkStart + p + search.MarkEnd
-					}
-					parts = append(parts, p)
-				}
-				return strings.Join(parts, " ")
+			mark := ""
+			switch {
+			case isCJKWord(qw) && strings.Contains(w, qw):
+				mark = strings.Replace(html.EscapeString(w), qw, search.MarkStart+qw+search.MarkEnd, 1)
+			case slices.Contains(words(w), qw):
+				mark = search.MarkStart + html.EscapeString(w) + search.MarkEnd
+			default:
+				continue
 			}
+			lo, hi := max(i-8, 0), min(i+9, len(text))
+			parts := make([]string, 0, hi-lo)
+			for j := lo; j < hi; j++ {
+				p := html.EscapeString(text[j])
+				if j == i {
+					p = mark
+				}
+				parts = append(parts, p)
+			}
+			return strings.Join(parts, " ")
 		}
 	}
 	return ""

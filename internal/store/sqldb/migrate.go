@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -12,6 +13,8 @@ import (
 	"github.com/pressly/goose/v3/lock"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivermigrate"
+
+	"dossier/internal/followup"
 )
 
 // Migrate brings db up to date: River's tables first, at the version of the
@@ -52,7 +55,59 @@ func Migrate(ctx context.Context, db *sql.DB, dialect goose.Dialect, fsys fs.FS,
 	if _, err := p.Up(ctx); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	if err := queueReindex(ctx, db, inserter); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
 	return nil
+}
+
+// reindexMarker is the setting a migration writes when the search index
+// must be written again (a new way of indexing text).
+const reindexMarker = "search.reindex"
+
+// queueReindex queues an index job for every document, and removes the
+// marker, in one transaction, when a migration left the marker: the
+// workers then rebuild the index, as after any change, while the service
+// runs.
+func queueReindex(ctx context.Context, db *sql.DB, inserter *river.Client[*sql.Tx]) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("queue the reindex: %w", err)
+	}
+	defer tx.Rollback() // after a commit it does nothing
+	res, err := tx.ExecContext(ctx, `DELETE FROM settings WHERE key = $1`, reindexMarker)
+	if err != nil {
+		return fmt.Errorf("queue the reindex: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM documents ORDER BY id`)
+	if err != nil {
+		return fmt.Errorf("queue the reindex: %w", err)
+	}
+	var params []river.InsertManyParams
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return fmt.Errorf("queue the reindex: %w", err)
+		}
+		args, _ := json.Marshal(followup.Payload{DocumentID: id})
+		params = append(params, river.InsertManyParams{Args: payload{kind: followup.Index, raw: args}})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("queue the reindex: %w", err)
+	}
+	for len(params) > 0 {
+		n := min(len(params), 1000)
+		if _, err := inserter.InsertManyTx(ctx, tx, params[:n]); err != nil {
+			return fmt.Errorf("queue the reindex: %w", err)
+		}
+		params = params[n:]
+	}
+	return tx.Commit()
 }
 
 // requeueOldJobs is migration 5: every job of the old queue's table goes to

@@ -9,29 +9,48 @@ import (
 
 	"github.com/pressly/goose/v3"
 
+	"dossier/internal/search"
 	"dossier/internal/store"
 	"dossier/internal/store/storetest"
 )
 
-func TestReindexAfterUpgrade(t *testing.T) {
+// migratedTo returns a database file at version and a handle on it.
+func migratedTo(t *testing.T, version int64) (string, *sql.DB) {
 	path := filepath.Join(t.TempDir(), "dossier.db")
 	raw, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	sub, _ := fs.Sub(migrations, "migrations")
-	p, err := goose.NewProvider(goose.DialectSQLite3, raw, sub)
+	p, err := goose.NewProvider(goose.DialectSQLite3, raw, sub, goose.WithGoMigrations(storetest.Migration5()))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.UpTo(context.Background(), 3); err != nil {
+	if _, err := p.UpTo(context.Background(), version); err != nil {
 		t.Fatal(err)
 	}
+	return path, raw
+}
+
+func TestReindexAfterUpgrade(t *testing.T) {
+	path, raw := migratedTo(t, 3)
 	storetest.ReindexAfterUpgrade(t, raw, func() (store.Store, error) {
 		db, err := Open(context.Background(), path)
 		if err == nil {
 			t.Cleanup(func() { db.Close() })
 		}
 		return db, err
+	})
+}
+
+func TestSearchAfterCJKUpgrade(t *testing.T) {
+	path, raw := migratedTo(t, 7)
+	storetest.SearchAfterCJKUpgrade(t, raw, func() (store.Store, search.Index, error) {
+		db, err := Open(context.Background(), path)
+		if err != nil {
+			return nil, nil, err
+		}
+		t.Cleanup(func() { db.Close() })
+		return db, db.Search(), nil
 	})
 }
