@@ -15,6 +15,7 @@ build:
 
 bench:
 	go test -run '^$$' -bench . -benchtime 1x ./bench/...
+	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 10m -fuzzminimizetime 30s ./internal/swift/
 
 lint:
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "not gofmt-ed:"; echo "$$out"; exit 1; fi

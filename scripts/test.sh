@@ -235,3 +235,10 @@ done
 [[ -n $has_pkg ]] || args+=(./...)
 log "go test -race -count=1 -timeout 45m ${args[*]}"
 go test -race -count=1 -timeout 45m "${args[@]}"
+
+# The SWIFT parser must never panic: on a full run, fuzz it briefly (make bench
+# fuzzes it for ten minutes). A failing input lands in internal/swift/testdata.
+if [[ -z $has_pkg ]]; then
+	log "go test -fuzz FuzzParse -fuzztime 20s ./internal/swift/"
+	go test -run '^$' -fuzz '^FuzzParse$' -fuzztime 20s -fuzzminimizetime 5s ./internal/swift/
+fi
