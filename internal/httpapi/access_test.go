@@ -68,6 +68,8 @@ var accessTable = []route{
 	{http.MethodGet, "/api/v1/users/{user}/delegations", only, []dossier.Role{approver, admin, auditor}, ""},
 	{http.MethodDelete, "/api/v1/users/{user}/delegations/{delegation}", only, []dossier.Role{approver, admin}, ""},
 	{http.MethodPut, "/api/v1/fx-rates/{currency}", only, []dossier.Role{admin}, ""},
+	// A message that is no MT700: an allowed caller gets 422, and nothing is made.
+	{http.MethodPost, "/api/v1/letters-of-credit/mt700", only, []dossier.Role{admin, dossier.RoleBankLiaison}, "not a SWIFT message"},
 	{http.MethodGet, "/api/v1/fx-rates", signedIn, nil, ""},
 	{http.MethodGet, "/api/v1/workflows", signedIn, nil, ""},
 	{http.MethodGet, "/api/v1/workflows/{kind}", signedIn, nil, ""},
@@ -219,6 +221,7 @@ var auditorAttempts = map[string]string{
 	"POST /api/v1/users/{user}/grants/{grant}/confirm": "",
 	"DELETE /api/v1/users/{user}/grants/{grant}":       "",
 	"PUT /api/v1/fx-rates/{currency}":                  `{"rate_to_base":"1.0834"}`,
+	"POST /api/v1/letters-of-credit/mt700":             ":20:LC1\n:32B:EUR1000,\n",
 	"PATCH /api/v1/documents/{id}":                     `{"title":"changed by an auditor"}`,
 	"POST /api/v1/documents/{id}/links":                `{"target_id":"{id}","relation":"related"}`,
 	"POST /api/v1/documents/{id}/events":               `{"event":"submit","comment":"an auditor submits"}`,

@@ -14,6 +14,7 @@ func (h *handlers) routes(e *echo.Echo) {
 		auditor  = dossier.RoleAuditor
 		reviewer = dossier.RoleReviewer
 		approver = dossier.RoleApprover
+		liaison  = dossier.RoleBankLiaison
 	)
 	e.GET("/", h.index)
 	e.GET("/healthz", h.healthz)
@@ -45,6 +46,7 @@ func (h *handlers) routes(e *echo.Echo) {
 	api.GET("/workflows", h.listWorkflows, signedIn)
 	api.GET("/workflows/:kind", h.getWorkflow, signedIn)
 	api.GET("/inbox", h.inbox, signedIn)
+	api.POST("/letters-of-credit/mt700", h.readMT700, allow(admin, liaison))
 	api.GET("/search", h.search, signedIn)
 
 	api.POST("/documents", h.upload, allow(admin))

@@ -34,6 +34,15 @@ type Tx interface {
 	JobTx
 	WorkflowTx
 	SearchTx
+	LCTx
+}
+
+// LCTx holds what letters of credit need beyond documents.
+type LCTx interface {
+	// ClaimLCNumber records that the credit key (bank and number) is
+	// document documentID's; EConflict naming the other document when it
+	// is already another's.
+	ClaimLCNumber(ctx context.Context, key, documentID string) error
 }
 
 // UserTx holds users and sessions.
