@@ -89,7 +89,7 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 		Engine:    engine.New(st, defs, time.Now),
 	}
 	a.Documents.RetentionYears = c.RetentionYears
-	a.LC = lc.New(a.Documents, st)
+	a.LC = lc.New(a.Documents, st, defs, time.Now)
 	a.Auth.Departments = defs.Departments()
 	index, err := openIndex(ctx, c.SearchURL, st)
 	if err != nil {

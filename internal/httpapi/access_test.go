@@ -68,6 +68,7 @@ var accessTable = []route{
 	{http.MethodGet, "/api/v1/users/{user}/delegations", only, []dossier.Role{approver, admin, auditor}, ""},
 	{http.MethodDelete, "/api/v1/users/{user}/delegations/{delegation}", only, []dossier.Role{approver, admin}, ""},
 	{http.MethodPut, "/api/v1/fx-rates/{currency}", only, []dossier.Role{admin}, ""},
+	{http.MethodGet, "/api/v1/letters-of-credit", signedIn, nil, ""},
 	// A message that is no MT700: an allowed caller gets 422, and nothing is made.
 	{http.MethodPost, "/api/v1/letters-of-credit/mt700", only, []dossier.Role{admin, dossier.RoleBankLiaison}, "not a SWIFT message"},
 	{http.MethodGet, "/api/v1/fx-rates", signedIn, nil, ""},

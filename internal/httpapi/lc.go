@@ -109,3 +109,20 @@ func messageText(c echo.Context) ([]byte, error) {
 	}
 	return text, nil
 }
+
+// register answers GET /letters-of-credit: the LCs with their deadlines.
+func (h *handlers) register(c echo.Context) error {
+	f := lc.Filter{Bank: c.QueryParam("bank"), State: c.QueryParam("state"), Customer: c.QueryParam("customer"), Sort: c.QueryParam("sort")}
+	if c.QueryParam("expiring_within") != "" {
+		n, err := intParam(c, "expiring_within", 0, 0, 3650)
+		if err != nil {
+			return err
+		}
+		f.ExpiringWithin = &n
+	}
+	rows, err := h.LC.Register(c.Request().Context(), f)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": rows})
+}

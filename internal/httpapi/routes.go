@@ -47,6 +47,7 @@ func (h *handlers) routes(e *echo.Echo) {
 	api.GET("/workflows/:kind", h.getWorkflow, signedIn)
 	api.GET("/inbox", h.inbox, signedIn)
 	api.POST("/letters-of-credit/mt700", h.readMT700, allow(admin, liaison))
+	api.GET("/letters-of-credit", h.register, signedIn)
 	api.GET("/search", h.search, signedIn)
 
 	api.POST("/documents", h.upload, allow(admin))

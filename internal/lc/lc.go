@@ -11,11 +11,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"dossier/internal/documents"
 	"dossier/internal/dossier"
 	"dossier/internal/store"
 	"dossier/internal/swift"
+	"dossier/internal/workflow"
 )
 
 // MaxMessage is the largest message text accepted: an MT700 is at most
@@ -24,12 +26,20 @@ const MaxMessage = 1 << 20
 
 // Service turns SWIFT messages into LC documents.
 type Service struct {
+	// Now is the clock the register counts days from (time.Now unless a
+	// test sets it before first use).
+	Now func() time.Time
+
 	docs  *documents.Service
 	store store.Store
+	defs  *workflow.Set
 }
 
-// New returns a Service creating documents through docs.
-func New(docs *documents.Service, s store.Store) *Service { return &Service{docs: docs, store: s} }
+// New returns a Service creating documents through docs; now is the clock
+// the register counts days from.
+func New(docs *documents.Service, s store.Store, defs *workflow.Set, now func() time.Time) *Service {
+	return &Service{Now: now, docs: docs, store: s, defs: defs}
+}
 
 // Read is the parsed message and, once created or filled, its document.
 type Read struct {
