@@ -126,3 +126,36 @@ func (h *handlers) register(c echo.Context) error {
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": rows})
 }
+
+func (h *handlers) amend(c echo.Context) error {
+	text, err := messageText(c)
+	if err != nil {
+		return err
+	}
+	u, _ := currentUser(c)
+	a, err := h.LC.Amend(c.Request().Context(), u, c.Param("id"), text)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, a)
+}
+
+func (h *handlers) listAmendments(c echo.Context) error {
+	items, err := h.LC.Amendments(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": items})
+}
+
+func (h *handlers) acceptAmendment(c echo.Context) error { return h.settleAmendment(c, true) }
+func (h *handlers) rejectAmendment(c echo.Context) error { return h.settleAmendment(c, false) }
+
+func (h *handlers) settleAmendment(c echo.Context, accept bool) error {
+	u, _ := currentUser(c)
+	d, err := h.LC.Settle(c.Request().Context(), u, c.Param("id"), c.Param("amendment"), accept)
+	if err != nil {
+		return err
+	}
+	return h.documentResponse(c, http.StatusOK, u, d)
+}

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -96,6 +97,87 @@ func TestLCRegister(t *testing.T) {
 		}
 		for _, bad := range []string{"?expiring_within=soon", "?sort=color", "?state=bogus", "?expiring_within=-1"} {
 			b.RequireProblem(t, b.Do(t, http.MethodGet, "/api/v1/letters-of-credit"+bad, bl, nil), http.StatusBadRequest)
+		}
+	})
+}
+
+// TestLCAmendments: an MT707 waits as the LC's pending amendment until bank
+// liaison accepts it, which changes the LC field by field and records the
+// changes in the history, or rejects it, which changes nothing.
+func TestLCAmendments(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be apptest.Backend) {
+		b := setup(t, be)
+		b.AddUser(t, "bl", []dossier.Role{dossier.RoleBankLiaison}, 0)
+		b.AddUser(t, "rita", []dossier.Role{dossier.RoleReviewer}, 0)
+		bl, rita := b.SignIn(t, "bl"), b.SignIn(t, "rita")
+		d := b.postMT700(t, bl, "?create=true", mt700("FRA-3", "260331FRANKFURT", "260315", "21"), http.StatusCreated).Document
+		path := "/api/v1/documents/" + d.ID + "/amendments"
+		amend := func(text string, want int) dossier.Amendment {
+			t.Helper()
+			resp := b.Do(t, http.MethodPost, path, bl, strings.NewReader(text), "Content-Type", "text/plain")
+			var a dossier.Amendment
+			if resp.StatusCode != want {
+				t.Fatalf("amend: %d, want %d: %s", resp.StatusCode, want, b.Body(t, resp))
+			}
+			if want == http.StatusCreated {
+				b.JSON(t, resp, &a)
+			} else {
+				b.Body(t, resp)
+			}
+			return a
+		}
+		first := amend(":20:FRA-3\n:21:NONREF\n:26E:1\n:30:260305\n:22A:ISSU\n:31D:260430FRANKFURT\n:32B:EUR50000,00\n:44C:260415\n"+
+			":46B:/ADD/CERTIFICATE OF ORIGIN\n", http.StatusCreated)
+		if first.State != dossier.AmendmentPending || first.Number == nil || *first.Number != 1 {
+			t.Fatalf("recorded: %+v", first)
+		}
+		amend(":20:FRA-3\n:21:NONREF\n:26E:2\n:30:260306\n:31D:260530FRANKFURT\n", http.StatusConflict)   // one pending at a time
+		amend(":20:OTHER-9\n:21:NONREF\n:26E:2\n:30:260306\n:31D:260530FRANKFURT\n", http.StatusConflict) // another credit
+		amend(mt700("FRA-3", "260331FRANKFURT", "260315", "21"), http.StatusUnprocessableEntity)           // an MT700
+		if p := b.register(t, bl, "")["FRA-3"]; p.ID == "" {
+			t.Fatal("FRA-3 is not in the register")
+		}
+		var reg struct {
+			Items []struct {
+				PendingAmendment *struct{ ID string } `json:"pending_amendment"`
+			}
+		}
+		b.getJSON(t, bl, "/api/v1/letters-of-credit", &reg)
+		if len(reg.Items) != 1 || reg.Items[0].PendingAmendment == nil || reg.Items[0].PendingAmendment.ID != first.ID {
+			t.Errorf("register's pending amendment: %+v", reg.Items)
+		}
+
+		accept := path + "/" + first.ID + "/accept"
+		b.RequireProblem(t, b.Do(t, http.MethodPost, accept, rita, nil), http.StatusForbidden)
+		var after document
+		b.send(t, http.MethodPost, accept, bl, "", http.StatusOK, &after)
+		if after.Dates["expiry_date"] != "2026-04-30" || after.Dates["latest_shipment_date"] != "2026-04-15" || after.Amount != "550000.00" ||
+			!strings.Contains(string(after.Fields), `"CERTIFICATE OF ORIGIN"`) || !strings.Contains(string(after.Fields), `"PACKING LIST"`) {
+			t.Errorf("after accepting: %+v %s", after.Dates, after.Fields)
+		}
+		b.RequireProblem(t, b.Do(t, http.MethodPost, accept, bl, nil), http.StatusConflict)
+		var history struct{ Items []dossier.HistoryEntry }
+		b.getJSON(t, bl, "/api/v1/documents/"+d.ID+"/history", &history)
+		found := false
+		for _, h := range history.Items {
+			found = found || h.Event == "accept_amendment" && strings.Contains(string(h.Payload), "expiry_date: 2026-03-31 → 2026-04-30") &&
+				strings.Contains(string(h.Payload), `"amendment_number":1`)
+		}
+		if !found {
+			t.Errorf("no accept_amendment with its changes in %+v", history.Items)
+		}
+
+		// A decrease beyond the amount cannot apply; rejected, it changes nothing.
+		second := amend(":20:FRA-3\n:21:NONREF\n:26E:2\n:30:260310\n:33B:EUR600000,00\n", http.StatusCreated)
+		b.RequireProblem(t, b.Do(t, http.MethodPost, path+"/"+second.ID+"/accept", bl, nil), http.StatusUnprocessableEntity)
+		b.send(t, http.MethodPost, path+"/"+second.ID+"/reject", bl, "", http.StatusOK, &after)
+		if after.Amount != "550000.00" {
+			t.Errorf("after rejecting: amount %s", after.Amount)
+		}
+		var list struct{ Items []dossier.Amendment }
+		b.getJSON(t, rita, path, &list)
+		if len(list.Items) != 2 || list.Items[0].State != dossier.AmendmentAccepted || list.Items[1].State != dossier.AmendmentRejected {
+			t.Errorf("amendments: %+v", list.Items)
 		}
 	})
 }

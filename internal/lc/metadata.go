@@ -19,12 +19,8 @@ func Metadata(m swift.Message) (dossier.Metadata, error) {
 			"an LC is created from an MT700 (issue of a documentary credit); this is an MT%s", m.MessageType)
 	}
 	if len(m.Errors) > 0 {
-		var list []string
-		for _, p := range m.Errors {
-			list = append(list, fmt.Sprintf("%s: %s", p.Tag, p.Message))
-		}
 		return dossier.Metadata{}, dossier.Errorf(dossier.EUnprocessable,
-			"the MT700 has errors to correct before an LC is made from it: %s", strings.Join(list, "; "))
+			"the MT700 has errors to correct before an LC is made from it: %s", problems(m.Errors))
 	}
 	applicant := firstLine(lc.Applicant)
 	md := dossier.Metadata{

@@ -24,27 +24,34 @@ const (
 // Row is one LC of the register, with its deadlines counted on the banking
 // calendar of its place (UCP 600).
 type Row struct {
-	ID                   string   `json:"id"`
-	Number               string   `json:"number"`
-	State                string   `json:"state"`
-	Customer             string   `json:"customer"`
-	Bank                 string   `json:"bank"`
-	Currency             string   `json:"currency"`
-	Amount               string   `json:"amount"`
-	TolerancePlus        string   `json:"tolerance_plus"`
-	ToleranceMinus       string   `json:"tolerance_minus"`
-	ExpiryDate           string   `json:"expiry_date"`
-	ExpiryPlace          string   `json:"expiry_place"`
-	LatestShipmentDate   string   `json:"latest_shipment_date"`
-	ShipmentDate         string   `json:"shipment_date"`     // the actual one, once given
-	PresentationDate     string   `json:"presentation_date"` // the last presentation, once made
-	PresentationDeadline string   `json:"presentation_deadline"`
-	ExaminationDeadline  string   `json:"examination_deadline"`
-	Calendar             string   `json:"calendar"`
-	DaysToExpiry         *int     `json:"days_to_expiry"`
-	Urgency              string   `json:"urgency"`
-	Discrepancies        []string `json:"discrepancies"`
-	PendingAmendment     any      `json:"pending_amendment"`
+	ID                   string            `json:"id"`
+	Number               string            `json:"number"`
+	State                string            `json:"state"`
+	Customer             string            `json:"customer"`
+	Bank                 string            `json:"bank"`
+	Currency             string            `json:"currency"`
+	Amount               string            `json:"amount"`
+	TolerancePlus        string            `json:"tolerance_plus"`
+	ToleranceMinus       string            `json:"tolerance_minus"`
+	ExpiryDate           string            `json:"expiry_date"`
+	ExpiryPlace          string            `json:"expiry_place"`
+	LatestShipmentDate   string            `json:"latest_shipment_date"`
+	ShipmentDate         string            `json:"shipment_date"`     // the actual one, once given
+	PresentationDate     string            `json:"presentation_date"` // the last presentation, once made
+	PresentationDeadline string            `json:"presentation_deadline"`
+	ExaminationDeadline  string            `json:"examination_deadline"`
+	Calendar             string            `json:"calendar"`
+	DaysToExpiry         *int              `json:"days_to_expiry"`
+	Urgency              string            `json:"urgency"`
+	Discrepancies        []string          `json:"discrepancies"`
+	PendingAmendment     *PendingAmendment `json:"pending_amendment"`
+}
+
+// PendingAmendment is an MT707 received and not yet accepted or rejected.
+type PendingAmendment struct {
+	ID         string    `json:"id"`
+	Number     *int      `json:"number"`
+	ReceivedAt time.Time `json:"received_at"`
 }
 
 // Filter selects the register's rows; zero members select all.
@@ -128,6 +135,15 @@ func row(ctx context.Context, tx store.Tx, d dossier.Document, today ucp.Date) (
 	r.Calendar = cal.Name
 	if err := presentations(ctx, tx, d, &r); err != nil {
 		return r, err
+	}
+	amendments, err := tx.Amendments(ctx, d.ID)
+	if err != nil {
+		return r, err
+	}
+	for _, a := range amendments {
+		if a.State == dossier.AmendmentPending {
+			r.PendingAmendment = &PendingAmendment{ID: a.ID, Number: a.Number, ReceivedAt: a.CreatedAt}
+		}
 	}
 	terms := ucp.Terms{Expiry: date(r.ExpiryDate), LatestShipment: date(r.LatestShipmentDate), ActualShipment: date(r.ShipmentDate),
 		PresentationDays: t.PresentationDays, Presented: date(r.PresentationDate)}
