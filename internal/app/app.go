@@ -31,6 +31,7 @@ import (
 	"dossier/internal/httpapi"
 	"dossier/internal/indexer"
 	"dossier/internal/jobs"
+	"dossier/internal/lc"
 	"dossier/internal/search"
 	"dossier/internal/search/meili"
 	"dossier/internal/store"
@@ -50,6 +51,7 @@ type App struct {
 	Auth      *auth.Service
 	Documents *documents.Service
 	Engine    *engine.Engine
+	LC        *lc.Service
 	Indexer   *indexer.Service
 	Extractor *textract.Extractor // what extract_text jobs read files with
 	Jobs      *jobs.Runner
@@ -87,6 +89,7 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 		Engine:    engine.New(st, defs, time.Now),
 	}
 	a.Documents.RetentionYears = c.RetentionYears
+	a.LC = lc.New(a.Documents, st, defs, time.Now)
 	a.Auth.Departments = defs.Departments()
 	index, err := openIndex(ctx, c.SearchURL, st)
 	if err != nil {
@@ -170,7 +173,7 @@ func (a *App) Handler() http.Handler {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		extractorInfo(a.Extractor.Info()))
 	return httpapi.New(httpapi.Deps{
-		Audit: audit.NewTrail(a.Store), Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, Search: a.Indexer.Index(), Jobs: a.Jobs, Logger: a.Logger, Registry: reg,
+		Audit: audit.NewTrail(a.Store), Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, LC: a.LC, Search: a.Indexer.Index(), Jobs: a.Jobs, Logger: a.Logger, Registry: reg,
 		MaxUpload: a.Config.MaxUpload, Ready: a.ready, TrustedProxies: a.Config.TrustedProxies,
 	})
 }

@@ -57,10 +57,14 @@ func (s *Service) CheckMetadata(m dossier.Metadata) (dossier.Metadata, *workflow
 	return m, def, m.Validate(def.Spec())
 }
 
+// Also is more work done in the transaction of a change, on the document as
+// the change leaves it: a refusal undoes the change.
+type Also func(ctx context.Context, tx store.Tx, d dossier.Document) error
+
 // Create makes a new document from validated metadata and a staged file.
 // The staged blob is promoted before the transaction, so a crash in between
 // leaves at most an orphan blob (found by fsck), never a document without bytes.
-func (s *Service) Create(ctx context.Context, actor dossier.User, m dossier.Metadata, f Staged) (dossier.Document, error) {
+func (s *Service) Create(ctx context.Context, actor dossier.User, m dossier.Metadata, f Staged, also ...Also) (dossier.Document, error) {
 	m, def, err := s.CheckMetadata(m)
 	if err != nil {
 		return dossier.Document{}, err
@@ -78,6 +82,11 @@ func (s *Service) Create(ctx context.Context, actor dossier.User, m dossier.Meta
 	err = s.store.Write(ctx, func(tx store.Tx) error {
 		if err := tx.CreateDocument(ctx, d); err != nil {
 			return err
+		}
+		for _, a := range also {
+			if err := a(ctx, tx, d); err != nil {
+				return err
+			}
 		}
 		return s.afterFileChange(ctx, tx, actor, d, followup.Upload, "document.upload", map[string]any{
 			"kind": d.Kind, "title": d.Title, "sha256": d.File.SHA256, "size": d.File.Size, "filename": d.File.Filename,

@@ -25,7 +25,7 @@ var patchable = []string{"subtype", "title", "number", "customer", "amount", "cu
 
 // Patch applies an RFC 7386 JSON merge patch to the metadata of document id,
 // if its version is still ifMatch.
-func (s *Service) Patch(ctx context.Context, actor dossier.User, id string, ifMatch int, patch []byte) (dossier.Document, error) {
+func (s *Service) Patch(ctx context.Context, actor dossier.User, id string, ifMatch int, patch []byte, also ...Also) (dossier.Document, error) {
 	var members map[string]json.RawMessage
 	if err := json.Unmarshal(patch, &members); err != nil {
 		return dossier.Document{}, dossier.Errorf(dossier.EInvalid, "the body is not a JSON object: %v", err)
@@ -72,6 +72,11 @@ func (s *Service) Patch(ctx context.Context, actor dossier.User, id string, ifMa
 				return dossier.Errorf(dossier.EPreconditionFailed, "document %s changed meanwhile: reload it and apply your change again", id)
 			}
 			return err
+		}
+		for _, a := range also {
+			if err := a(ctx, tx, d); err != nil {
+				return err
+			}
 		}
 		if err := audit.Append(ctx, tx, s.now(), audit.Event{
 			Actor: actor.ID, Action: "document.edit", DocumentID: d.ID,

@@ -77,3 +77,24 @@ type Rendition struct {
 	State       string    `json:"state"` // the document's state it shows
 	CreatedAt   time.Time `json:"created_at"`
 }
+
+// Amendment is an MT707 received for a letter of credit: pending until bank
+// liaison accepts it (its changes apply to the LC) or rejects it.
+type Amendment struct {
+	ID         string          `json:"id"`
+	DocumentID string          `json:"document_id"`
+	Number     *int            `json:"number"`  // 26E
+	Message    json.RawMessage `json:"message"` // the parsed MT707
+	State      string          `json:"state"`   // AmendmentPending, AmendmentAccepted or AmendmentRejected
+	CreatedBy  string          `json:"created_by"`
+	CreatedAt  time.Time       `json:"created_at"`
+	DecidedBy  string          `json:"decided_by,omitempty"`
+	DecidedAt  *time.Time      `json:"decided_at,omitempty"`
+}
+
+// The states of an amendment.
+const (
+	AmendmentPending  = "pending"
+	AmendmentAccepted = "agreed" // not "accepted": no code names a workflow state
+	AmendmentRejected = "refused"
+)

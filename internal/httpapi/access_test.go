@@ -68,6 +68,14 @@ var accessTable = []route{
 	{http.MethodGet, "/api/v1/users/{user}/delegations", only, []dossier.Role{approver, admin, auditor}, ""},
 	{http.MethodDelete, "/api/v1/users/{user}/delegations/{delegation}", only, []dossier.Role{approver, admin}, ""},
 	{http.MethodPut, "/api/v1/fx-rates/{currency}", only, []dossier.Role{admin}, ""},
+	{http.MethodGet, "/api/v1/letters-of-credit", signedIn, nil, ""},
+	// {id} is a purchase order: an allowed caller gets 422, and nothing is recorded.
+	{http.MethodPost, "/api/v1/documents/{id}/amendments", only, []dossier.Role{admin, dossier.RoleBankLiaison}, "not a SWIFT message"},
+	{http.MethodGet, "/api/v1/documents/{id}/amendments", signedIn, nil, ""},
+	{http.MethodPost, "/api/v1/documents/{id}/amendments/{amendment}/accept", only, []dossier.Role{dossier.RoleBankLiaison}, ""},
+	{http.MethodPost, "/api/v1/documents/{id}/amendments/{amendment}/reject", only, []dossier.Role{dossier.RoleBankLiaison}, ""},
+	// A message that is no MT700: an allowed caller gets 422, and nothing is made.
+	{http.MethodPost, "/api/v1/letters-of-credit/mt700", only, []dossier.Role{admin, dossier.RoleBankLiaison}, "not a SWIFT message"},
 	{http.MethodGet, "/api/v1/fx-rates", signedIn, nil, ""},
 	{http.MethodGet, "/api/v1/workflows", signedIn, nil, ""},
 	{http.MethodGet, "/api/v1/workflows/{kind}", signedIn, nil, ""},
@@ -99,7 +107,7 @@ var accessTable = []route{
 
 // pathOf fills in the placeholders of a table path.
 func pathOf(path, docID, userID string) string {
-	return strings.NewReplacer("{id}", docID, "{user}", userID, "{currency}", "USD", "{kind}", "purchase_order", "{delegation}", "01J0000000000000000000NONE", "{grant}", "01J0000000000000000000NONE", "{token}", "01J0000000000000000000NONE", "{job}", "999999999").Replace(path)
+	return strings.NewReplacer("{id}", docID, "{user}", userID, "{currency}", "USD", "{kind}", "purchase_order", "{delegation}", "01J0000000000000000000NONE", "{grant}", "01J0000000000000000000NONE", "{token}", "01J0000000000000000000NONE", "{amendment}", "01J0000000000000000000NONE", "{job}", "999999999").Replace(path)
 }
 
 // TestAccessTableCoversRoutes reads the routes registered in routes.go, so
@@ -216,16 +224,20 @@ var auditorAttempts = map[string]string{
 	"POST /api/v1/users/{user}/delegations": `{"to_user_id":"{auditor}","from":"2026-01-01","until":"2026-12-31"}`,
 	"PATCH /api/v1/users/{user}":            `{"approval_level":3}`,
 	// The grant does not exist: an auditor is refused before that matters.
-	"POST /api/v1/users/{user}/grants/{grant}/confirm": "",
-	"DELETE /api/v1/users/{user}/grants/{grant}":       "",
-	"PUT /api/v1/fx-rates/{currency}":                  `{"rate_to_base":"1.0834"}`,
-	"PATCH /api/v1/documents/{id}":                     `{"title":"changed by an auditor"}`,
-	"POST /api/v1/documents/{id}/links":                `{"target_id":"{id}","relation":"related"}`,
-	"POST /api/v1/documents/{id}/events":               `{"event":"submit","comment":"an auditor submits"}`,
-	"POST /api/v1/documents/{id}/reviews":              `{"department":"finance","decision":"approve","comment":"ok"}`,
-	"POST /api/v1/documents/{id}/legal-hold":           `{"on":true,"reason":"an auditor holds"}`,
-	"POST /api/v1/documents":                           "multipart",
-	"POST /api/v1/documents/{id}/versions":             "multipart",
+	"POST /api/v1/users/{user}/grants/{grant}/confirm":          "",
+	"DELETE /api/v1/users/{user}/grants/{grant}":                "",
+	"PUT /api/v1/fx-rates/{currency}":                           `{"rate_to_base":"1.0834"}`,
+	"POST /api/v1/documents/{id}/amendments":                    ":20:LC1\n:21:X\n:30:260101\n",
+	"POST /api/v1/documents/{id}/amendments/{amendment}/accept": "",
+	"POST /api/v1/documents/{id}/amendments/{amendment}/reject": "",
+	"POST /api/v1/letters-of-credit/mt700":                      ":20:LC1\n:32B:EUR1000,\n",
+	"PATCH /api/v1/documents/{id}":                              `{"title":"changed by an auditor"}`,
+	"POST /api/v1/documents/{id}/links":                         `{"target_id":"{id}","relation":"related"}`,
+	"POST /api/v1/documents/{id}/events":                        `{"event":"submit","comment":"an auditor submits"}`,
+	"POST /api/v1/documents/{id}/reviews":                       `{"department":"finance","decision":"approve","comment":"ok"}`,
+	"POST /api/v1/documents/{id}/legal-hold":                    `{"on":true,"reason":"an auditor holds"}`,
+	"POST /api/v1/documents":                                    "multipart",
+	"POST /api/v1/documents/{id}/versions":                      "multipart",
 	// The delegation does not exist: an auditor is refused before that matters.
 	"DELETE /api/v1/users/{user}/delegations/{delegation}": "",
 	"POST /api/v1/jobs/{job}/retry":                        "",

@@ -14,6 +14,7 @@ func (h *handlers) routes(e *echo.Echo) {
 		auditor  = dossier.RoleAuditor
 		reviewer = dossier.RoleReviewer
 		approver = dossier.RoleApprover
+		liaison  = dossier.RoleBankLiaison
 	)
 	e.GET("/", h.index)
 	e.GET("/healthz", h.healthz)
@@ -45,6 +46,12 @@ func (h *handlers) routes(e *echo.Echo) {
 	api.GET("/workflows", h.listWorkflows, signedIn)
 	api.GET("/workflows/:kind", h.getWorkflow, signedIn)
 	api.GET("/inbox", h.inbox, signedIn)
+	api.POST("/letters-of-credit/mt700", h.readMT700, allow(admin, liaison))
+	api.GET("/letters-of-credit", h.register, signedIn)
+	api.POST("/documents/:id/amendments", h.amend, allow(admin, liaison))
+	api.GET("/documents/:id/amendments", h.listAmendments, signedIn)
+	api.POST("/documents/:id/amendments/:amendment/accept", h.acceptAmendment, allow(liaison))
+	api.POST("/documents/:id/amendments/:amendment/reject", h.rejectAmendment, allow(liaison))
 	api.GET("/search", h.search, signedIn)
 
 	api.POST("/documents", h.upload, allow(admin))

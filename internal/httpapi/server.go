@@ -22,6 +22,7 @@ import (
 	"dossier/internal/documents"
 	"dossier/internal/dossier"
 	"dossier/internal/engine"
+	"dossier/internal/lc"
 	"dossier/internal/search"
 )
 
@@ -31,6 +32,7 @@ type Deps struct {
 	Audit     *audit.Trail
 	Documents *documents.Service
 	Engine    *engine.Engine
+	LC        *lc.Service
 	Search    search.Index
 	Jobs      ParkedJobs
 	Logger    *slog.Logger

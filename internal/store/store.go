@@ -34,6 +34,21 @@ type Tx interface {
 	JobTx
 	WorkflowTx
 	SearchTx
+	LCTx
+}
+
+// LCTx holds what letters of credit need beyond documents.
+type LCTx interface {
+	// ClaimLCNumber records that the credit key (bank and number) is
+	// document documentID's; EConflict naming the other document when it
+	// is already another's.
+	ClaimLCNumber(ctx context.Context, key, documentID string) error
+	AddAmendment(ctx context.Context, a dossier.Amendment) error
+	// Amendments lists an LC's amendments, oldest first.
+	Amendments(ctx context.Context, documentID string) ([]dossier.Amendment, error)
+	// DecideAmendment settles a pending amendment; EConflict when it is
+	// no longer pending.
+	DecideAmendment(ctx context.Context, id, state, by string, at time.Time) error
 }
 
 // UserTx holds users and sessions.

@@ -8,12 +8,14 @@ import (
 	"reflect"
 	"regexp"
 	"testing"
+
+	"dossier/internal/swift/swifttest"
 )
 
 // FuzzParse feeds Parse the shared samples and their mutations: it must
 // never panic, and every answer must keep the invariants below.
 func FuzzParse(f *testing.F) {
-	if dir, ok := findSamples(); ok {
+	if dir, ok := swifttest.Find(); ok {
 		files, _ := filepath.Glob(filepath.Join(dir, "*.txt"))
 		for _, name := range files {
 			b, err := os.ReadFile(name)

@@ -2,54 +2,17 @@ package swift
 
 import (
 	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"dossier/internal/swift/swifttest"
 )
-
-// samplesDir finds the shared trade-message samples, which live beside the
-// repository (in shared/testdata/mt700 next to it or next to one of its
-// parents). Without them the test skips, except under CI=true.
-func samplesDir(tb testing.TB) string {
-	tb.Helper()
-	dir, ok := findSamples()
-	if !ok && os.Getenv("CI") == "true" {
-		tb.Fatal("shared/testdata/mt700 not found beside any parent of the package directory")
-	}
-	if !ok {
-		tb.Skip("shared/testdata/mt700 not found beside any parent of the package directory")
-	}
-	return dir
-}
-
-// findSamples walks up from the package directory.
-func findSamples() (string, bool) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", false
-	}
-	for {
-		cand := filepath.Join(dir, "shared", "testdata", "mt700")
-		if st, err := os.Stat(cand); err == nil && st.IsDir() {
-			return cand, true
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", false
-		}
-		dir = parent
-	}
-}
 
 func readSample(tb testing.TB, name string) string {
 	tb.Helper()
-	b, err := os.ReadFile(filepath.Join(samplesDir(tb), name))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return string(b)
+	return swifttest.Sample(tb, name)
 }
 
 // clerk is what a trade-finance clerk reads from a credit; the zero value of
@@ -141,7 +104,7 @@ func TestSamples(t *testing.T) {
 			days: -1, confirmation: "WITHOUT",
 		},
 	}
-	entries, err := os.ReadDir(samplesDir(t))
+	entries, err := os.ReadDir(swifttest.Dir(t))
 	if err != nil {
 		t.Fatal(err)
 	}
