@@ -133,7 +133,7 @@ func TestLCAmendments(t *testing.T) {
 		}
 		amend(":20:FRA-3\n:21:NONREF\n:26E:2\n:30:260306\n:31D:260530FRANKFURT\n", http.StatusConflict)   // one pending at a time
 		amend(":20:OTHER-9\n:21:NONREF\n:26E:2\n:30:260306\n:31D:260530FRANKFURT\n", http.StatusConflict) // another credit
-		amend(mt700("FRA-3", "260331FRANKFURT", "260315", "21"), http.StatusUnprocessableEntity)           // an MT700
+		amend(mt700("FRA-3", "260331FRANKFURT", "260315", "21"), http.StatusUnprocessableEntity)          // an MT700
 		if p := b.register(t, bl, "")["FRA-3"]; p.ID == "" {
 			t.Fatal("FRA-3 is not in the register")
 		}
