@@ -221,7 +221,11 @@ type Definition struct {
 	// Involved maps an event to what its actor did ("submitted",
 	// "reviewed"): whoever fired it may not approve the document (SPEC §6).
 	Involved map[string]string `yaml:"involved" json:"involved"`
-	Events   []Event           `yaml:"events" json:"events"`
+	// Scheduled maps an event the scheduler fires to the date of the
+	// document after which it fires it ("expire: expiry_date"); such an
+	// event is for the system role.
+	Scheduled map[string]string `yaml:"scheduled" json:"scheduled,omitempty"`
+	Events    []Event           `yaml:"events" json:"events"`
 }
 
 // Approval says where a kind's DOA round runs.
