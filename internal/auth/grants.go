@@ -83,9 +83,9 @@ func (s *Service) Grants(ctx context.Context, actor dossier.User, userID string,
 		return nil, dossier.Errorf(dossier.EForbidden, "only an admin, an auditor or the user may read these grants")
 	}
 	switch state {
-	case "", dossier.GrantPending, dossier.GrantConfirmed, dossier.GrantCancelled:
+	case "", dossier.GrantPending, dossier.GrantConfirmed, dossier.GrantWithdrawn:
 	default:
-		return nil, dossier.Errorf(dossier.EInvalid, "state %s: use pending, confirmed or cancelled", dossier.Clip(string(state)))
+		return nil, dossier.Errorf(dossier.EInvalid, "state %s: use pending, confirmed or withdrawn", dossier.Clip(string(state)))
 	}
 	var out []dossier.Grant
 	err := s.store.Read(ctx, func(tx store.Tx) (err error) {
@@ -200,7 +200,7 @@ func (s *Service) CancelGrant(ctx context.Context, actor dossier.User, userID, i
 			return err
 		}
 		now := s.now().UTC().Truncate(time.Microsecond)
-		if err := tx.DecideGrant(ctx, g.ID, dossier.GrantCancelled, actor.ID, now); err != nil {
+		if err := tx.DecideGrant(ctx, g.ID, dossier.GrantWithdrawn, actor.ID, now); err != nil {
 			return err
 		}
 		return audit.Append(ctx, tx, now, audit.Event{Actor: actor.ID, Action: "grant.cancel", Details: g.AuditDetails()})

@@ -96,7 +96,7 @@ type GrantState string
 const (
 	GrantPending   GrantState = "pending"
 	GrantConfirmed GrantState = "confirmed"
-	GrantCancelled GrantState = "cancelled"
+	GrantWithdrawn GrantState = "withdrawn"
 )
 
 // Grant is a change that grows someone's authority: it takes effect only
@@ -113,7 +113,7 @@ type Grant struct {
 	Delegation  *Delegation `json:"delegation,omitempty"`
 	RequestedBy string      `json:"requested_by"`
 	RequestedAt time.Time   `json:"requested_at"`
-	DecidedBy   string      `json:"decided_by,omitempty"` // who confirmed or cancelled it
+	DecidedBy   string      `json:"decided_by,omitempty"` // who confirmed or withdrew it
 	DecidedAt   *time.Time  `json:"decided_at,omitempty"`
 }
 
