@@ -159,3 +159,17 @@ func (h *handlers) settleAmendment(c echo.Context, accept bool) error {
 	}
 	return h.documentResponse(c, http.StatusOK, u, d)
 }
+
+// notifications answers GET /notifications: the reminders and notices sent,
+// and the reminders due.
+func (h *handlers) notifications(c echo.Context) error {
+	limit, err := intParam(c, "limit", 100, 1, 1000)
+	if err != nil {
+		return err
+	}
+	sent, due, err := h.Watcher.Notifications(c.Request().Context(), c.QueryParam("document_id"), limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": sent, "due": due})
+}
