@@ -138,10 +138,10 @@ func Sign(secret, ts string, body []byte) string {
 
 type smtpTarget struct {
 	host, user, pass, from string
-	port               int
-	to                 []string
-	tls                mail.TLSPolicy
-	implicitTLS        bool
+	port                   int
+	to                     []string
+	tls                    mail.TLSPolicy
+	implicitTLS            bool
 }
 
 func parseSMTP(raw string) (smtpTarget, error) {
