@@ -95,6 +95,7 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 	}
 	a.Documents.RetentionYears = c.RetentionYears
 	a.LC = lc.New(a.Documents, st, defs, time.Now)
+	a.Engine.PresentationCheck = a.LC.Findings
 	a.Auth.Departments = defs.Departments()
 	index, err := openIndex(ctx, c.SearchURL, st)
 	if err != nil {

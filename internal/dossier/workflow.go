@@ -120,6 +120,6 @@ type Notification struct {
 
 // The kinds of notification.
 const (
-	NotifyReminder = "reminder"
-	NotifyExpired  = "expired"
+	NotifyReminder = "reminder" // a deadline comes
+	NotifyExpired  = "notice"   // the scheduler fired an event: the LC expired
 )

@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -172,4 +173,19 @@ func (h *handlers) notifications(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, map[string]any{"items": sent, "due": due})
+}
+
+// presentationCheck answers GET /documents/{id}/presentation-check.
+func (h *handlers) presentationCheck(c echo.Context) error {
+	on := c.QueryParam("presentation_date")
+	if on != "" {
+		if _, err := time.Parse(time.DateOnly, on); err != nil {
+			return dossier.Errorf(dossier.EInvalid, "presentation_date %s: use a date like 2026-03-10", dossier.Clip(on))
+		}
+	}
+	findings, err := h.LC.Check(c.Request().Context(), c.Param("id"), on)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"findings": findings})
 }

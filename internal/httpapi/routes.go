@@ -49,6 +49,7 @@ func (h *handlers) routes(e *echo.Echo) {
 	api.POST("/letters-of-credit/mt700", h.readMT700, allow(admin, liaison))
 	api.GET("/letters-of-credit", h.register, signedIn)
 	api.GET("/notifications", h.notifications, signedIn)
+	api.GET("/documents/:id/presentation-check", h.presentationCheck, signedIn)
 	api.POST("/documents/:id/amendments", h.amend, allow(admin, liaison))
 	api.GET("/documents/:id/amendments", h.listAmendments, signedIn)
 	api.POST("/documents/:id/amendments/:amendment/accept", h.acceptAmendment, allow(liaison))
