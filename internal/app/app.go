@@ -32,6 +32,7 @@ import (
 	"dossier/internal/indexer"
 	"dossier/internal/jobs"
 	"dossier/internal/lc"
+	"dossier/internal/notify"
 	"dossier/internal/search"
 	"dossier/internal/search/meili"
 	"dossier/internal/store"
@@ -43,6 +44,9 @@ import (
 	"dossier/workflows"
 )
 
+// WatchEvery is how often the scheduler looks at the LCs' dates.
+const WatchEvery = 15 * time.Minute
+
 // App is the assembled service.
 type App struct {
 	Config    config.Config
@@ -52,6 +56,7 @@ type App struct {
 	Documents *documents.Service
 	Engine    *engine.Engine
 	LC        *lc.Service
+	Watcher   *lc.Watcher // LC dates: expiry and reminders
 	Indexer   *indexer.Service
 	Extractor *textract.Extractor // what extract_text jobs read files with
 	Jobs      *jobs.Runner
@@ -90,12 +95,19 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 	}
 	a.Documents.RetentionYears = c.RetentionYears
 	a.LC = lc.New(a.Documents, st, defs, time.Now)
+	a.Engine.PresentationCheck = a.LC.Findings
 	a.Auth.Departments = defs.Departments()
 	index, err := openIndex(ctx, c.SearchURL, st)
 	if err != nil {
 		a.Close()
 		return nil, err
 	}
+	sender, err := notify.New(notify.Config{WebhookURL: c.WebhookURL, WebhookSecret: c.WebhookSecret, SMTPURL: c.SMTPURL}, time.Now)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.Watcher = &lc.Watcher{LC: a.LC, Scheduler: a.Engine, Sender: sender, Days: c.ReminderDays}
 	a.Extractor = textract.New(c.OCR, tmp)
 	a.Indexer = indexer.New(st, blobs, index, a.Extractor, tmp, time.Now)
 	a.Jobs, err = jobs.New(st.JobQueue(), map[string]jobs.Handler{
@@ -104,7 +116,12 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 		followup.Index:   a.Indexer.IndexJob,
 		followup.Extract: a.Indexer.ExtractJob,
 		followup.Notify:  a.notify,
+		followup.Watch:   func(ctx context.Context, _ []byte) error { return a.Watcher.Watch(ctx) },
+		followup.Deliver: a.Watcher.Deliver,
 	}, log, jobs.Config{})
+	if err == nil {
+		err = a.Jobs.AddPeriodic(followup.Watch, WatchEvery, nil)
+	}
 	if err != nil {
 		a.Close()
 		return nil, err
@@ -173,7 +190,7 @@ func (a *App) Handler() http.Handler {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		extractorInfo(a.Extractor.Info()))
 	return httpapi.New(httpapi.Deps{
-		Audit: audit.NewTrail(a.Store), Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, LC: a.LC, Search: a.Indexer.Index(), Jobs: a.Jobs, Logger: a.Logger, Registry: reg,
+		Audit: audit.NewTrail(a.Store), Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, LC: a.LC, Watcher: a.Watcher, Search: a.Indexer.Index(), Jobs: a.Jobs, Logger: a.Logger, Registry: reg,
 		MaxUpload: a.Config.MaxUpload, Ready: a.ready, TrustedProxies: a.Config.TrustedProxies,
 	})
 }

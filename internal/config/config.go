@@ -32,6 +32,10 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
 	// client; empty trusts none, and the peer address is the client.
 	TrustedProxies []*net.IPNet
+	// Where the scheduler's reminders go besides the log and the API.
+	WebhookURL, WebhookSecret, SMTPURL string
+	// ReminderDays are the days before an LC deadline to remind on.
+	ReminderDays []int
 }
 
 // RetentionYears returns the retention of a kind in years.
@@ -54,6 +58,7 @@ type setting struct {
 // raw holds the settings as strings while they are parsed.
 type raw struct {
 	dataDir, databaseURL, blobURL, searchURL, listen, maxUpload, workflowsDir, retention, ocr, trustedProxies string
+	webhookURL, webhookSecret, smtpURL, reminderDays                                                          string
 }
 
 func (r *raw) settings() []setting {
@@ -68,6 +73,10 @@ func (r *raw) settings() []setting {
 		{"DOSSIER_OCR", "ocr", "0", "1 to OCR pages without a text layer with tesseract", &r.ocr},
 		{"DOSSIER_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For names the client (default: none)", &r.trustedProxies},
 		{"DOSSIER_RETENTION_YEARS", "retention-years", strconv.Itoa(dossier.DefaultRetentionYears), "years archived documents stay locked: N, or N,kind=N,… per kind", &r.retention},
+		{"DOSSIER_WEBHOOK_URL", "webhook-url", "", "where LC reminders are POSTed as signed JSON (default: none)", &r.webhookURL},
+		{"DOSSIER_WEBHOOK_SECRET", "webhook-secret", "", "the HMAC-SHA256 key that signs the webhook's requests", &r.webhookSecret},
+		{"DOSSIER_SMTP_URL", "smtp-url", "", "smtp://user:pass@host:587?from=ADDR&to=ADDR,ADDR for LC reminders by e-mail (default: none)", &r.smtpURL},
+		{"DOSSIER_REMINDER_DAYS", "reminder-days", "30,14,7,3,1", "days before an LC deadline to send a reminder on", &r.reminderDays},
 	}
 }
 
@@ -127,6 +136,14 @@ func (r *raw) build() (Config, error) {
 	}
 	if c.TrustedProxies, err = parseCIDRs(r.trustedProxies); err != nil {
 		return c, err
+	}
+	c.WebhookURL, c.WebhookSecret, c.SMTPURL = r.webhookURL, r.webhookSecret, r.smtpURL
+	for _, f := range strings.Split(r.reminderDays, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 0 || n > 365 {
+			return c, fmt.Errorf("DOSSIER_REMINDER_DAYS %q: use days from 0 to 365, comma-separated, e.g. 30,14,7,3,1", r.reminderDays)
+		}
+		c.ReminderDays = append(c.ReminderDays, n)
 	}
 	if !strings.HasPrefix(c.DatabaseURL, "sqlite://") && !strings.HasPrefix(c.DatabaseURL, "postgres://") &&
 		!strings.HasPrefix(c.DatabaseURL, "postgresql://") {

@@ -98,3 +98,28 @@ const (
 	AmendmentAccepted = "agreed" // not "accepted": no code names a workflow state
 	AmendmentRejected = "refused"
 )
+
+// Notification is a reminder of a deadline, or a notice such as an LC's
+// expiry, that the scheduler sent: logged here, and delivered over the
+// webhook and by e-mail where those are configured.
+type Notification struct {
+	ID         string     `json:"id"`
+	Key        string     `json:"-"` // what makes it unique: sent once
+	DocumentID string     `json:"document_id"`
+	Kind       string     `json:"kind"`     // NotifyReminder or NotifyExpired
+	Deadline   string     `json:"deadline"` // what falls due: presentation, expiry
+	DueOn      string     `json:"due_on"`   // YYYY-MM-DD
+	DaysLeft   int        `json:"days_left"`
+	Message    string     `json:"message"`
+	CreatedAt  time.Time  `json:"created_at"`
+	WebhookAt  *time.Time `json:"webhook_at"` // delivered over the webhook; nil when not (yet)
+	EmailAt    *time.Time `json:"email_at"`
+	Attempts   int        `json:"attempts"`
+	LastError  string     `json:"last_error,omitempty"`
+}
+
+// The kinds of notification.
+const (
+	NotifyReminder = "reminder" // a deadline comes
+	NotifyExpired  = "notice"   // the scheduler fired an event: the LC expired
+)

@@ -23,7 +23,7 @@ type approvalState struct {
 	complete bool
 }
 
-func (e *Engine) approvalState(ctx context.Context, tx workTx, def *workflow.Definition, d dossier.Document) (approvalState, error) {
+func (e *Engine) approvalState(ctx context.Context, tx store.Tx, def *workflow.Definition, d dossier.Document) (approvalState, error) {
 	var st approvalState
 	rates, err := tx.FXRates(ctx)
 	if err != nil {
@@ -54,7 +54,7 @@ func (e *Engine) approvalState(ctx context.Context, tx workTx, def *workflow.Def
 // about actor and document d: who is involved (SPEC §6: whoever added a file
 // version, and whoever fired an event the definition lists under involved,
 // in any round) and the delegations the actor holds.
-func (e *Engine) candidate(ctx context.Context, tx workTx, def *workflow.Definition, d dossier.Document, actor dossier.User) (doa.Candidate, error) {
+func (e *Engine) candidate(ctx context.Context, tx store.Tx, def *workflow.Definition, d dossier.Document, actor dossier.User) (doa.Candidate, error) {
 	c := doa.Candidate{User: actor, Involved: map[string]string{}, Delegators: map[string]dossier.User{}}
 	var err error
 	if c.Sponsors, err = sponsors(ctx, tx, actor); err != nil {
@@ -110,7 +110,7 @@ func (e *Engine) candidate(ctx context.Context, tx workTx, def *workflow.Definit
 // sponsors are the users who could act as u: whoever requested a grant of
 // u's authority, and an admin who set u's password; each is described as
 // "alice requested bob's approval authority and set bob's password".
-func sponsors(ctx context.Context, tx workTx, u dossier.User) (map[string]string, error) {
+func sponsors(ctx context.Context, tx store.Tx, u dossier.User) (map[string]string, error) {
 	did := map[string][]string{}
 	grants, err := tx.Grants(ctx, u.ID, dossier.GrantConfirmed)
 	if err != nil {

@@ -21,22 +21,13 @@ import (
 	"dossier/internal/workflow"
 )
 
-// workTx is what a transition reads and writes: the document and its
-// files, the workflow records, the users who may act, the audit trail and
-// the outbox. Not the sessions, nor the search text.
-type workTx interface {
-	store.DocumentTx
-	store.WorkflowTx
-	store.AuditTx
-	store.JobTx
-	UserByID(ctx context.Context, id string) (dossier.User, error)
-	ListUsers(ctx context.Context) ([]dossier.User, error)
-	Grants(ctx context.Context, userID string, state dossier.GrantState) ([]dossier.Grant, error)
-	AddGrant(ctx context.Context, g dossier.Grant) error
-}
-
 // Engine is the workflow service.
 type Engine struct {
+	// PresentationCheck lists the likely discrepancies of an LC's linked
+	// documents for the presentation_check guard (presented on the date
+	// given, "" for today); nil passes every presentation.
+	PresentationCheck func(ctx context.Context, tx store.Tx, lc dossier.Document, presentedOn string) ([]string, error)
+
 	store store.Store
 	defs  *workflow.Set
 	now   func() time.Time
@@ -58,6 +49,9 @@ type Fire struct {
 	// IfMatch, when given, is the version the caller saw; another is a 409.
 	// A pointer, so that a given 0 (never a version) is not taken for none.
 	IfMatch *int `json:"-"`
+	// scheduled: the scheduler fires it (FireScheduled), which alone may
+	// fire an event for the system role.
+	scheduled bool
 }
 
 // Fire fires an event on document id for actor. It returns the document as
@@ -89,12 +83,12 @@ func (e *Engine) Fire(ctx context.Context, actor dossier.User, id string, f Fire
 	return d, allowed, err
 }
 
-func (e *Engine) fire(ctx context.Context, tx workTx, actor dossier.User, d dossier.Document, f Fire, payload map[string]any) (dossier.Document, error) {
+func (e *Engine) fire(ctx context.Context, tx store.Tx, actor dossier.User, d dossier.Document, f Fire, payload map[string]any) (dossier.Document, error) {
 	def, ev, err := e.event(d, f.Event)
 	if err != nil {
 		return d, err
 	}
-	if !mayFire(actor, ev) {
+	if !mayFire(actor, ev) && !(f.scheduled && slices.Contains(ev.Roles, workflow.SystemRole)) {
 		return d, dossier.Errorf(dossier.EForbidden, "%s needs one of the roles %v; you have %v", ev.Name, ev.Roles, actor.Roles)
 	}
 	if !def.Machine(d.State).Can(ev.Name) {
@@ -104,7 +98,7 @@ func (e *Engine) fire(ctx context.Context, tx workTx, actor dossier.User, d doss
 		return d, err
 	}
 	now := e.now().UTC().Truncate(time.Microsecond)
-	g := &guardCheck{e: e, tx: tx, doc: d, def: def, ev: ev, actor: actor, payload: payload, now: now}
+	g := &guardCheck{e: e, tx: tx, doc: d, def: def, ev: ev, actor: actor, payload: payload, now: now, comment: f.Comment}
 	for _, guard := range ev.Guards {
 		if err := g.check(ctx, guard); err != nil {
 			return d, e.staleOr(ctx, tx, d, err)
@@ -136,6 +130,9 @@ func (e *Engine) fire(ctx context.Context, tx workTx, actor dossier.User, d doss
 	h := dossier.HistoryEntry{DocumentID: d.ID, Event: ev.Name, From: from, To: to, Actor: actor.ID,
 		Comment: f.Comment, Payload: f.Payload, Version: d.Version, At: now, SHA256: d.File.SHA256}
 	details := map[string]any{"event": ev.Name, "from": from, "to": to, "version": d.Version, "comment": f.Comment}
+	if len(g.overridden) > 0 {
+		details["overridden_findings"] = g.overridden
+	}
 	if a := g.approval; a != nil {
 		a.Round, a.At, a.SHA256 = d.Round, now, d.File.SHA256
 		if err := tx.AddApproval(ctx, *a); err != nil {
@@ -157,7 +154,7 @@ func (e *Engine) fire(ctx context.Context, tx workTx, actor dossier.User, d doss
 // one its approvers approved (SPEC §6: what was approved is what is
 // archived). A new file version after approval is already refused; this is
 // the last line, for data from before that rule.
-func approvedBytes(ctx context.Context, tx workTx, d dossier.Document) error {
+func approvedBytes(ctx context.Context, tx store.Tx, d dossier.Document) error {
 	approvals, err := tx.Approvals(ctx, d.ID, d.Round)
 	if err != nil {
 		return err
@@ -175,7 +172,7 @@ func approvedBytes(ctx context.Context, tx workTx, d dossier.Document) error {
 // staleOr returns a conflict instead of err when the document changed since
 // it was read: the guards may have seen another transaction's newer data,
 // and the caller should reload rather than read a guard failure.
-func (e *Engine) staleOr(ctx context.Context, tx workTx, d dossier.Document, err error) error {
+func (e *Engine) staleOr(ctx context.Context, tx store.Tx, d dossier.Document, err error) error {
 	if dossier.ErrorCode(err) != dossier.EUnprocessable {
 		return err
 	}
@@ -221,6 +218,18 @@ func mayFire(actor dossier.User, ev workflow.Event) bool {
 		}
 	}
 	return false
+}
+
+// Scheduler is the actor the history and the audit trail name for the
+// events the scheduler fires. Only FireScheduled fires for the system role,
+// whoever the actor claims to be.
+var Scheduler = dossier.User{ID: workflow.SystemRole, Username: workflow.SystemRole}
+
+// FireScheduled fires on document id the event its definition has the
+// scheduler fire (scheduled), as the Scheduler.
+func (e *Engine) FireScheduled(ctx context.Context, id, event string) (dossier.Document, error) {
+	d, _, err := e.Fire(ctx, Scheduler, id, Fire{Event: event, Comment: "fired by the scheduler", scheduled: true})
+	return d, err
 }
 
 // checkPayload refuses payload members the event does not declare and

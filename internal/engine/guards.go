@@ -9,13 +9,14 @@ import (
 
 	"dossier/internal/doa"
 	"dossier/internal/dossier"
+	"dossier/internal/store"
 	"dossier/internal/workflow"
 )
 
 // guardCheck evaluates the guards of one event on one document.
 type guardCheck struct {
 	e       *Engine
-	tx      workTx
+	tx      store.Tx
 	doc     dossier.Document
 	def     *workflow.Definition
 	ev      workflow.Event
@@ -23,9 +24,13 @@ type guardCheck struct {
 	payload map[string]any
 	now     time.Time
 
+	comment string
+
 	// set by the doa guard
 	approval  *dossier.Approval
 	lastLevel bool
+	// set by the presentation_check guard when the actor presents anyway
+	overridden []string
 }
 
 func (g *guardCheck) check(ctx context.Context, guard workflow.Guard) error {
@@ -42,6 +47,8 @@ func (g *guardCheck) check(ctx context.Context, guard workflow.Guard) error {
 		return g.notActorOf(ctx, guard.Args)
 	case workflow.GuardDOA:
 		return g.doa(ctx)
+	case workflow.GuardPresentationCheck:
+		return g.presentationCheck(ctx)
 	}
 	return fmt.Errorf("guard %q has no implementation", guard.Name) // the loader refuses unknown guards
 }
@@ -178,4 +185,24 @@ func empty(v any) bool {
 		return len(v) == 0
 	}
 	return false
+}
+
+// presentationCheck refuses while the LC's linked documents show likely
+// discrepancies, unless the actor says in the comment why they present
+// anyway; the findings then go to the audit trail with the event.
+func (g *guardCheck) presentationCheck(ctx context.Context) error {
+	if g.e.PresentationCheck == nil {
+		return nil
+	}
+	on, _ := g.payload["presentation_date"].(string)
+	findings, err := g.e.PresentationCheck(ctx, g.tx, g.doc, on)
+	if err != nil || len(findings) == 0 {
+		return err
+	}
+	if strings.TrimSpace(g.comment) != "" {
+		g.overridden = findings
+		return nil
+	}
+	return failed(workflow.GuardPresentationCheck, "%d likely discrepancies: %s; correct the documents, or present anyway with a comment saying why",
+		len(findings), strings.Join(findings, "; "))
 }

@@ -24,6 +24,11 @@ const (
 	Notify  = workflow.EffectNotify // tell the users who can act next
 	Stamp   = workflow.EffectStamp  // make the stamped PDF rendition
 	Retain  = workflow.EffectRetain // bring the blob locks in line with archive and legal hold
+
+	// Not queued by a change of a document: the scheduler's round, and the
+	// delivery of what it sends.
+	Watch   = "watch_deadlines"      // periodic: fire scheduled events, send reminders
+	Deliver = "deliver_notification" // one notification over one channel
 )
 
 // What is the sort of change that committed.

@@ -69,6 +69,8 @@ var accessTable = []route{
 	{http.MethodDelete, "/api/v1/users/{user}/delegations/{delegation}", only, []dossier.Role{approver, admin}, ""},
 	{http.MethodPut, "/api/v1/fx-rates/{currency}", only, []dossier.Role{admin}, ""},
 	{http.MethodGet, "/api/v1/letters-of-credit", signedIn, nil, ""},
+	{http.MethodGet, "/api/v1/notifications", signedIn, nil, ""},
+	{http.MethodGet, "/api/v1/documents/{id}/presentation-check", signedIn, nil, ""},
 	// {id} is a purchase order: an allowed caller gets 422, and nothing is recorded.
 	{http.MethodPost, "/api/v1/documents/{id}/amendments", only, []dossier.Role{admin, dossier.RoleBankLiaison}, "not a SWIFT message"},
 	{http.MethodGet, "/api/v1/documents/{id}/amendments", signedIn, nil, ""},

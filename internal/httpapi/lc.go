@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -158,4 +159,33 @@ func (h *handlers) settleAmendment(c echo.Context, accept bool) error {
 		return err
 	}
 	return h.documentResponse(c, http.StatusOK, u, d)
+}
+
+// notifications answers GET /notifications: the reminders and notices sent,
+// and the reminders due.
+func (h *handlers) notifications(c echo.Context) error {
+	limit, err := intParam(c, "limit", 100, 1, 1000)
+	if err != nil {
+		return err
+	}
+	sent, due, err := h.Watcher.Notifications(c.Request().Context(), c.QueryParam("document_id"), limit)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": sent, "due": due})
+}
+
+// presentationCheck answers GET /documents/{id}/presentation-check.
+func (h *handlers) presentationCheck(c echo.Context) error {
+	on := c.QueryParam("presentation_date")
+	if on != "" {
+		if _, err := time.Parse(time.DateOnly, on); err != nil {
+			return dossier.Errorf(dossier.EInvalid, "presentation_date %s: use a date like 2026-03-10", dossier.Clip(on))
+		}
+	}
+	findings, err := h.LC.Check(c.Request().Context(), c.Param("id"), on)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"findings": findings})
 }

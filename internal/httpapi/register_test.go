@@ -83,7 +83,7 @@ func TestLCRegister(t *testing.T) {
 		b.fireOK(t, bl, frankfurt.ID, `{"event":"submit"}`)
 		b.fireOK(t, rita, frankfurt.ID, `{"event":"pass_review","payload":{"amount_matches":true,"expiry_ok":true,"latest_shipment_ok":true,"documents_required_ok":true,"confirmation_ok":true}}`)
 		b.fireOK(t, bea, frankfurt.ID, `{"event":"approve"}`)
-		b.fireOK(t, bl, frankfurt.ID, `{"event":"present_to_bank","payload":{"presentation_date":"2026-03-10","shipment_date":"2026-03-08"}}`)
+		b.fireOK(t, bl, frankfurt.ID, `{"event":"present_to_bank","comment":"documents complete, not linked here","payload":{"presentation_date":"2026-03-10","shipment_date":"2026-03-08"}}`)
 		one = b.register(t, bl, "")["FRA-1"]
 		// 8 March + 21 = Sunday 29 March, moved to Monday 30; the bank examines until Tuesday 17 March.
 		if one.ShipmentDate != "2026-03-08" || one.PresentationDeadline != "2026-03-30" || one.ExaminationDeadline != "2026-03-17" ||
@@ -178,6 +178,77 @@ func TestLCAmendments(t *testing.T) {
 		b.getJSON(t, rita, path, &list)
 		if len(list.Items) != 2 || list.Items[0].State != dossier.AmendmentAccepted || list.Items[1].State != dossier.AmendmentRejected {
 			t.Errorf("amendments: %+v", list.Items)
+		}
+	})
+}
+
+// TestPresentationCheck: before the documents go to the bank, the LC is
+// compared with the documents linked to it; present_to_bank refuses while
+// there are findings, unless bank liaison says why in a comment.
+func TestPresentationCheck(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be apptest.Backend) {
+		b := setup(t, be)
+		b.App.LC.Now = func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }
+		b.AddUser(t, "bl", []dossier.Role{dossier.RoleBankLiaison}, 0)
+		b.AddUser(t, "rita", []dossier.Role{dossier.RoleReviewer}, 0)
+		b.AddUser(t, "bea", []dossier.Role{dossier.RoleApprover}, 2)
+		bl, rita, bea := b.SignIn(t, "bl"), b.SignIn(t, "rita"), b.SignIn(t, "bea")
+		text := mt700("FRA-5", "260331FRANKFURT", "260315", "21") + ":47A:+ALL DOCUMENTS MUST SHOW THE CREDIT NUMBER\n"
+		lc := b.postMT700(t, bl, "?create=true", text, http.StatusCreated).Document
+		invoice := b.upload(t, "invoice.pdf", pdfOf(t, 1, "commercial invoice BRAKE DISCS"), `{"kind":"other","title":"Commercial invoice 77",`+
+			`"customer":"BREMSEN WERK GMBH","amount":"560000.00","currency":"EUR","tags":["invoice"],"dates":{"shipment_date":"2026-03-16"}}`)
+		b.send(t, http.MethodPost, "/api/v1/documents/"+lc.ID+"/links", b.admin, `{"target_id":"`+invoice.ID+`","relation":"invoice_for"}`, http.StatusCreated, nil)
+		b.WaitJobs(t) // the invoice's text
+
+		var check struct {
+			Findings []struct{ Check, LCField, DocumentID, Expected, Found string } `json:"findings"`
+		}
+		b.getJSON(t, bl, "/api/v1/documents/"+lc.ID+"/presentation-check?presentation_date=2026-03-20", &check)
+		fields := map[string]bool{}
+		for _, f := range check.Findings {
+			fields[f.Check] = true
+		}
+		got := []string{}
+		for _, f := range check.Findings {
+			got = append(got, f.Check)
+		}
+		want := []string{
+			"invoice amount over the credit and its tolerance (art. 18(b), 30)",
+			"shipment after the latest shipment date (UCP 600 art. 14(c))",
+			"document required by the credit is not among the linked ones", // the packing list
+			"the credit number must appear on every document (47A)",
+		}
+		for _, w := range want {
+			if !fields[w] {
+				t.Errorf("no finding %q in %q", w, got)
+			}
+		}
+		if len(check.Findings) != len(want) {
+			t.Errorf("findings %q, want exactly %q", got, want)
+		}
+		b.RequireProblem(t, b.Do(t, http.MethodGet, "/api/v1/documents/"+lc.ID+"/presentation-check?presentation_date=soon", bl, nil), http.StatusBadRequest)
+		b.RequireProblem(t, b.Do(t, http.MethodGet, "/api/v1/documents/"+invoice.ID+"/presentation-check", bl, nil), http.StatusUnprocessableEntity)
+
+		b.fireOK(t, bl, lc.ID, `{"event":"submit"}`)
+		b.fireOK(t, rita, lc.ID, `{"event":"pass_review","payload":{"amount_matches":true,"expiry_ok":true,"latest_shipment_ok":true,"documents_required_ok":true,"confirmation_ok":true}}`)
+		b.fireOK(t, bea, lc.ID, `{"event":"approve"}`)
+		present := `{"event":"present_to_bank","payload":{"presentation_date":"2026-03-20"}}`
+		p := b.RequireProblem(t, b.fire(t, bl, lc.ID, present), http.StatusUnprocessableEntity)
+		if !strings.Contains(p.Detail, "presentation_check") || !strings.Contains(p.Detail, "560000.00 EUR") {
+			t.Errorf("presenting with findings: %q", p.Detail)
+		}
+		d := b.fireOK(t, bl, lc.ID, `{"event":"present_to_bank","comment":"the applicant waives the amount; packing list by courier","payload":{"presentation_date":"2026-03-20"}}`)
+		if d.State != "submitted_to_bank" {
+			t.Errorf("presented anyway: %s", d.State)
+		}
+		var trail struct{ Items []dossier.AuditEvent }
+		b.getJSON(t, b.admin, "/api/v1/audit?document_id="+lc.ID, &trail)
+		found := false
+		for _, e := range trail.Items {
+			found = found || e.Action == "document.event" && strings.Contains(string(e.Details), "overridden_findings")
+		}
+		if !found {
+			t.Error("the overridden findings are not in the audit trail")
 		}
 	})
 }

@@ -48,6 +48,8 @@ func (h *handlers) routes(e *echo.Echo) {
 	api.GET("/inbox", h.inbox, signedIn)
 	api.POST("/letters-of-credit/mt700", h.readMT700, allow(admin, liaison))
 	api.GET("/letters-of-credit", h.register, signedIn)
+	api.GET("/notifications", h.notifications, signedIn)
+	api.GET("/documents/:id/presentation-check", h.presentationCheck, signedIn)
 	api.POST("/documents/:id/amendments", h.amend, allow(admin, liaison))
 	api.GET("/documents/:id/amendments", h.listAmendments, signedIn)
 	api.POST("/documents/:id/amendments/:amendment/accept", h.acceptAmendment, allow(liaison))

@@ -33,6 +33,7 @@ type Deps struct {
 	Documents *documents.Service
 	Engine    *engine.Engine
 	LC        *lc.Service
+	Watcher   *lc.Watcher
 	Search    search.Index
 	Jobs      ParkedJobs
 	Logger    *slog.Logger

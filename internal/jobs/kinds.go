@@ -21,6 +21,8 @@ var kinds = map[string]kind{
 	followup.Index:   kindOf[index](),
 	followup.Notify:  kindOf[notify](),
 	followup.Extract: kindOf[extractText](),
+	followup.Watch:   kindOf[watch](),
+	followup.Deliver: kindOf[deliver](),
 }
 
 type (
@@ -29,6 +31,8 @@ type (
 	index       struct{}
 	notify      struct{}
 	extractText struct{}
+	watch       struct{}
+	deliver     struct{}
 )
 
 func (stamp) name() string       { return followup.Stamp }
@@ -36,6 +40,8 @@ func (retain) name() string      { return followup.Retain }
 func (index) name() string       { return followup.Index }
 func (notify) name() string      { return followup.Notify }
 func (extractText) name() string { return followup.Extract }
+func (watch) name() string       { return followup.Watch }
+func (deliver) name() string     { return followup.Deliver }
 
 // name is what a kind's marker type gives: its name.
 type name interface{ name() string }

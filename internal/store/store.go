@@ -49,6 +49,17 @@ type LCTx interface {
 	// DecideAmendment settles a pending amendment; EConflict when it is
 	// no longer pending.
 	DecideAmendment(ctx context.Context, id, state, by string, at time.Time) error
+
+	// AddNotification records n unless one with its Key exists: added
+	// says which.
+	AddNotification(ctx context.Context, n dossier.Notification) (added bool, err error)
+	Notification(ctx context.Context, id string) (dossier.Notification, error)
+	// Notifications lists the newest first, of one document unless
+	// documentID is "", at most limit.
+	Notifications(ctx context.Context, documentID string, limit int) ([]dossier.Notification, error)
+	// DeliveredNotification notes a delivery over channel ("webhook" or
+	// "email") at at, or, with err set, a failed attempt.
+	DeliveredNotification(ctx context.Context, id, channel string, at time.Time, failure string) error
 }
 
 // UserTx holds users and sessions.

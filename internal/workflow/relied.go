@@ -1,6 +1,7 @@
 package workflow
 
 import (
+	"dossier/internal/dossier"
 	"maps"
 	"slices"
 )
@@ -40,6 +41,25 @@ func (v *validator) checkRelied() {
 		v.checkNames("department", d.Reviews.Departments)
 	}
 	v.checkInvolved()
+	v.checkScheduled()
+}
+
+// checkScheduled insists that what the scheduler fires is an event for the
+// system role, after a date the kind has.
+func (v *validator) checkScheduled() {
+	d := v.d
+	for _, name := range slices.Sorted(maps.Keys(d.Scheduled)) {
+		ev, ok := d.Event(name)
+		switch {
+		case !ok:
+			v.add("", "scheduled names unknown event %q", name)
+		case !slices.Contains(ev.Roles, SystemRole):
+			v.add("", "scheduled: event %s must have the role %s, which the scheduler fires it as", name, SystemRole)
+		}
+		if !dossier.IsName(d.Scheduled[name]) {
+			v.add("", "scheduled: %s needs the name of a date of the document, e.g. %s: expiry_date", name, name)
+		}
+	}
 }
 
 func (v *validator) checkApproval(doaEvents []string) {

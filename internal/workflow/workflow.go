@@ -54,6 +54,10 @@ const (
 	// contract of SPEC §5 (present_to_bank needs presentation_date, …) part of
 	// the data, so the engine needs no per-event code.
 	GuardPayloadFields = "payload_fields"
+	// GuardPresentationCheck: the documents linked to an LC show no likely
+	// discrepancy with it (SPEC §7); the actor may present anyway by saying
+	// why in the comment, which the audit trail keeps with the findings.
+	GuardPresentationCheck = "presentation_check"
 )
 
 // Effect names: what happens once a transition commits.
@@ -103,6 +107,7 @@ var guardSpecs = []guardSpec{
 	{GuardDOA, false},
 	{GuardNotActorOf, true},
 	{GuardPayloadFields, true},
+	{GuardPresentationCheck, false},
 }
 
 func lookupGuard(name string) (guardSpec, bool) {
@@ -221,7 +226,11 @@ type Definition struct {
 	// Involved maps an event to what its actor did ("submitted",
 	// "reviewed"): whoever fired it may not approve the document (SPEC §6).
 	Involved map[string]string `yaml:"involved" json:"involved"`
-	Events   []Event           `yaml:"events" json:"events"`
+	// Scheduled maps an event the scheduler fires to the date of the
+	// document after which it fires it ("expire: expiry_date"); such an
+	// event is for the system role.
+	Scheduled map[string]string `yaml:"scheduled" json:"scheduled,omitempty"`
+	Events    []Event           `yaml:"events" json:"events"`
 }
 
 // Approval says where a kind's DOA round runs.

@@ -212,7 +212,7 @@ func TestKnownNames(t *testing.T) {
 			t.Errorf("Roles lacks %s", r)
 		}
 	}
-	if g := strings.Join(workflow.KnownGuards(), ","); g != "required_fields,checklist,reviews_complete,doa,not_actor_of,payload_fields" {
+	if g := strings.Join(workflow.KnownGuards(), ","); g != "required_fields,checklist,reviews_complete,doa,not_actor_of,payload_fields,presentation_check" {
 		t.Errorf("KnownGuards() = %s", g)
 	}
 	if e := strings.Join(workflow.KnownEffects(), ","); e != "stamp,retain,notify,index" {

@@ -22,6 +22,28 @@ CREATE TABLE lc_amendments (
 );
 CREATE INDEX lc_amendments_document ON lc_amendments(document_id, created_at);
 
+-- Reminders and notices the scheduler sends about LCs: one row per
+-- reminder (key unique, so each is sent once whatever the replicas and
+-- restarts), delivered by jobs over the webhook and e-mail.
+CREATE TABLE notifications (
+    id           TEXT PRIMARY KEY,
+    key          TEXT NOT NULL UNIQUE,
+    document_id  TEXT NOT NULL REFERENCES documents(id),
+    kind         TEXT NOT NULL,
+    deadline     TEXT NOT NULL,
+    due_on       TEXT NOT NULL,
+    days_left    INTEGER NOT NULL,
+    message      TEXT NOT NULL,
+    created_at   TIMESTAMP NOT NULL,
+    webhook_at   TIMESTAMP,
+    email_at     TIMESTAMP,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    last_error   TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX notifications_created ON notifications(created_at, id);
+CREATE INDEX notifications_document ON notifications(document_id, created_at);
+
 -- +goose Down
+DROP TABLE notifications;
 DROP TABLE lc_amendments;
 DROP TABLE lc_numbers;
