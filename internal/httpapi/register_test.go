@@ -252,3 +252,74 @@ func TestPresentationCheck(t *testing.T) {
 		}
 	})
 }
+
+// TestLCLifecycle drives an LC made from its MT700 through an amendment,
+// review and approval, a presentation refused for discrepancies, the
+// re-presentation and the payment to the archive.
+func TestLCLifecycle(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be apptest.Backend) {
+		b := setup(t, be)
+		b.App.LC.Now = func() time.Time { return time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC) }
+		b.AddUser(t, "bl", []dossier.Role{dossier.RoleBankLiaison}, 0)
+		b.AddUser(t, "rita", []dossier.Role{dossier.RoleReviewer}, 0)
+		b.AddUser(t, "bea", []dossier.Role{dossier.RoleApprover}, 2)
+		bl, rita, bea := b.SignIn(t, "bl"), b.SignIn(t, "rita"), b.SignIn(t, "bea")
+		lc := b.postMT700(t, bl, "?create=true", mt700("FRA-7", "260331FRANKFURT", "260315", "21"), http.StatusCreated).Document
+
+		var a dossier.Amendment
+		b.send(t, http.MethodPost, "/api/v1/documents/"+lc.ID+"/amendments", bl, ":20:FRA-7\n:21:NONREF\n:26E:1\n:30:260303\n:31D:260430FRANKFURT\n:44C:260410\n", http.StatusCreated, &a, "Content-Type", "text/plain")
+		b.send(t, http.MethodPost, "/api/v1/documents/"+lc.ID+"/amendments/"+a.ID+"/accept", bl, "", http.StatusOK, nil)
+
+		invoice := b.upload(t, "invoice.pdf", pdfOf(t, 1, "commercial invoice BRAKE DISCS FRA-7"), `{"kind":"other","title":"Commercial invoice 78",`+
+			`"customer":"BREMSEN WERK GMBH","amount":"500000.00","currency":"EUR","tags":["invoice"]}`)
+		packing := b.upload(t, "packing.pdf", pdfOf(t, 1, "packing list FRA-7"), `{"kind":"other","title":"Packing list 78"}`)
+		for _, id := range []string{invoice.ID, packing.ID} {
+			b.send(t, http.MethodPost, "/api/v1/documents/"+id+"/links", b.admin, `{"target_id":"`+lc.ID+`","relation":"related"}`, http.StatusCreated, nil)
+		}
+		b.WaitJobs(t)
+
+		b.fireOK(t, bl, lc.ID, `{"event":"submit"}`)
+		b.fireOK(t, rita, lc.ID, `{"event":"pass_review","payload":{"amount_matches":true,"expiry_ok":true,"latest_shipment_ok":true,"documents_required_ok":true,"confirmation_ok":true}}`)
+		b.fireOK(t, bea, lc.ID, `{"event":"approve"}`)
+		var check struct{ Findings []any }
+		b.getJSON(t, bl, "/api/v1/documents/"+lc.ID+"/presentation-check?presentation_date=2026-04-12", &check)
+		if len(check.Findings) != 0 {
+			t.Errorf("compliant documents: findings %+v", check.Findings)
+		}
+		present := `{"event":"present_to_bank","payload":{"presentation_date":"2026-04-12","shipment_date":"2026-04-08","amount":"500000.00"}}`
+		b.fireOK(t, bl, lc.ID, present)
+		r := b.register(t, bl, "")["FRA-7"]
+		var avail struct {
+			Items []struct {
+				AmountAvailable string `json:"amount_available"`
+			}
+		}
+		b.getJSON(t, bl, "/api/v1/letters-of-credit", &avail)
+		if r.ExpiryDate != "2026-04-30" || r.ExaminationDeadline != "2026-04-20" || len(avail.Items) != 1 || avail.Items[0].AmountAvailable != "50000.00" {
+			t.Errorf("presented: %+v, available %+v", r, avail.Items)
+		}
+		b.fireOK(t, bl, lc.ID, `{"event":"record_discrepancies","payload":{"discrepancies":["late presentation"]}}`)
+		b.fireOK(t, bl, lc.ID, `{"event":"present_to_bank","payload":{"presentation_date":"2026-04-14","amount":"500000.00"}}`)
+		if r := b.register(t, bl, "")["FRA-7"]; r.State != "submitted_to_bank" || len(r.Discrepancies) != 0 || r.PresentationDate != "2026-04-14" {
+			t.Errorf("re-presented: %+v", r)
+		}
+		b.fireOK(t, bl, lc.ID, `{"event":"record_payment","payload":{"paid_on":"2026-04-17"}}`)
+		d := b.fireOK(t, b.admin, lc.ID, `{"event":"archive"}`)
+		if d.State != "archived" {
+			t.Errorf("archived: %s", d.State)
+		}
+		if rows := b.register(t, bl, ""); len(rows) != 0 {
+			t.Errorf("the register still lists %v", rows)
+		}
+		var history struct{ Items []dossier.HistoryEntry }
+		b.getJSON(t, bl, "/api/v1/documents/"+lc.ID+"/history", &history)
+		var events []string
+		for _, h := range history.Items {
+			events = append(events, h.Event)
+		}
+		want := "accept_amendment,submit,pass_review,approve,present_to_bank,record_discrepancies,present_to_bank,record_payment,archive"
+		if strings.Join(events, ",") != want {
+			t.Errorf("history %v, want %s", events, want)
+		}
+	})
+}

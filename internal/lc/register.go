@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cockroachdb/apd/v3"
+
 	"dossier/internal/dossier"
 	"dossier/internal/store"
 	"dossier/internal/ucp"
@@ -24,13 +26,17 @@ const (
 // Row is one LC of the register, with its deadlines counted on the banking
 // calendar of its place (UCP 600).
 type Row struct {
-	ID                   string            `json:"id"`
-	Number               string            `json:"number"`
-	State                string            `json:"state"`
-	Customer             string            `json:"customer"`
-	Bank                 string            `json:"bank"`
-	Currency             string            `json:"currency"`
-	Amount               string            `json:"amount"`
+	ID       string `json:"id"`
+	Number   string `json:"number"`
+	State    string `json:"state"`
+	Customer string `json:"customer"`
+	Bank     string `json:"bank"`
+	Currency string `json:"currency"`
+	Amount   string `json:"amount"`
+	// AmountAvailable is the amount with its tolerance, less what the last
+	// presentation drew (present_to_bank's amount).
+	AmountAvailable      string            `json:"amount_available"`
+	PresentedAmount      string            `json:"presented_amount"`
 	TolerancePlus        string            `json:"tolerance_plus"`
 	ToleranceMinus       string            `json:"tolerance_minus"`
 	ExpiryDate           string            `json:"expiry_date"`
@@ -154,6 +160,7 @@ func row(ctx context.Context, tx store.Tx, d dossier.Document, today ucp.Date) (
 		r.DaysToExpiry = &n
 	}
 	r.Urgency = urgency(today, dl, r.PresentationDate != "")
+	r.AmountAvailable = available(d.Amount, t.TolerancePlus, r.PresentedAmount, d.Currency)
 	return r, nil
 }
 
@@ -168,13 +175,14 @@ func presentations(ctx context.Context, tx store.Tx, d dossier.Document, r *Row)
 		var p struct {
 			PresentationDate string   `json:"presentation_date"`
 			ShipmentDate     string   `json:"shipment_date"`
+			Amount           string   `json:"amount"`
 			Discrepancies    []string `json:"discrepancies"`
 		}
 		if len(h.Payload) == 0 || json.Unmarshal(h.Payload, &p) != nil {
 			continue
 		}
 		if p.PresentationDate != "" {
-			r.PresentationDate, r.Discrepancies = p.PresentationDate, []string{}
+			r.PresentationDate, r.PresentedAmount, r.Discrepancies = p.PresentationDate, p.Amount, []string{}
 		}
 		if p.ShipmentDate != "" {
 			r.ShipmentDate = p.ShipmentDate
@@ -256,4 +264,20 @@ func daysBetween(a, b ucp.Date) int {
 	ta, _ := time.Parse(time.DateOnly, a.String())
 	tb, _ := time.Parse(time.DateOnly, b.String())
 	return int(tb.Sub(ta).Hours() / 24)
+}
+
+// available is amount plus tolerance less presented, in the currency's
+// decimals; "" when the LC has no amount.
+func available(amount, tolerancePlus, presented, currency string) string {
+	ceiling, ok := withTolerance(amount, tolerancePlus)
+	if !ok {
+		return ""
+	}
+	var drawn apd.Decimal
+	if _, _, err := drawn.SetString(presented); err == nil {
+		_, _ = apd.BaseContext.WithPrecision(40).Sub(&ceiling, &ceiling, &drawn)
+	}
+	var out apd.Decimal
+	_, _ = apd.BaseContext.WithPrecision(40).Quantize(&out, &ceiling, -int32(dossier.MinorUnits(currency)))
+	return out.Text('f')
 }
