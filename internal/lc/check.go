@@ -60,10 +60,11 @@ func (s *Service) CheckTx(ctx context.Context, tx store.Tx, d dossier.Document, 
 	if err != nil {
 		return nil, err
 	}
-	r, err := row(ctx, tx, d, date(presentedOn))
+	history, err := tx.History(ctx, d.ID)
 	if err != nil {
 		return nil, err
 	}
+	r := row(d, date(presentedOn), history)
 	var t struct {
 		Goods      string   `json:"goods"`
 		Documents  []string `json:"documents_required"`

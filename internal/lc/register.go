@@ -13,6 +13,7 @@ import (
 	"dossier/internal/dossier"
 	"dossier/internal/store"
 	"dossier/internal/ucp"
+	"dossier/internal/workflow"
 )
 
 // The urgencies of the register (SPEC §7): by the nearest open deadline.
@@ -95,15 +96,33 @@ func (s *Service) Register(ctx context.Context, f Filter) ([]Row, error) {
 		return rows, nil
 	}
 	day := civil(s.Now())
+	// Three reads whatever the number of LCs: the documents, the events
+	// that carry presentations, the pending amendments.
 	err = s.store.Read(ctx, func(tx store.Tx) error {
 		docs, err := tx.ListDocuments(ctx, store.DocumentFilter{In: in, Customer: f.Customer})
 		if err != nil {
 			return err
 		}
+		history, err := tx.HistoryOfKind(ctx, dossier.KindLetterOfCredit, presentationEvents(def))
+		if err != nil {
+			return err
+		}
+		byDoc := map[string][]dossier.HistoryEntry{}
+		for _, h := range history {
+			byDoc[h.DocumentID] = append(byDoc[h.DocumentID], h)
+		}
+		pending, err := tx.PendingAmendments(ctx)
+		if err != nil {
+			return err
+		}
+		waiting := map[string]dossier.Amendment{}
+		for _, a := range pending {
+			waiting[a.DocumentID] = a
+		}
 		for _, d := range docs {
-			r, err := row(ctx, tx, d, day)
-			if err != nil {
-				return err
+			r := row(d, day, byDoc[d.ID])
+			if a, ok := waiting[d.ID]; ok {
+				r.PendingAmendment = &PendingAmendment{ID: a.ID, Number: a.Number, ReceivedAt: a.CreatedAt}
 			}
 			if keep(r, f) {
 				rows = append(rows, r)
@@ -126,7 +145,23 @@ type terms struct {
 	Calendar         string `json:"calendar"`
 }
 
-func row(ctx context.Context, tx store.Tx, d dossier.Document, today ucp.Date) (Row, error) {
+// presentationEvents are the events whose payload says what was presented
+// (presentation_date, shipment_date, amount) or refused (discrepancies).
+func presentationEvents(def *workflow.Definition) []string {
+	var out []string
+	for _, ev := range def.Events {
+		if _, ok := ev.Payload["presentation_date"]; ok {
+			out = append(out, ev.Name)
+		} else if _, ok := ev.Payload["discrepancies"]; ok {
+			out = append(out, ev.Name)
+		}
+	}
+	return out
+}
+
+// row is LC d as the register shows it, given the entries of its history
+// that carry presentations.
+func row(d dossier.Document, today ucp.Date, history []dossier.HistoryEntry) Row {
 	var t terms
 	if len(d.Fields) > 0 {
 		_ = json.Unmarshal(d.Fields, &t) // checked against the kind's field types on every write
@@ -139,18 +174,7 @@ func row(ctx context.Context, tx store.Tx, d dossier.Document, today ucp.Date) (
 		cal = ucp.CalendarFor(t.ExpiryPlace, t.AdvisingBank, t.IssuingBank)
 	}
 	r.Calendar = cal.Name
-	if err := presentations(ctx, tx, d, &r); err != nil {
-		return r, err
-	}
-	amendments, err := tx.Amendments(ctx, d.ID)
-	if err != nil {
-		return r, err
-	}
-	for _, a := range amendments {
-		if a.State == dossier.AmendmentPending {
-			r.PendingAmendment = &PendingAmendment{ID: a.ID, Number: a.Number, ReceivedAt: a.CreatedAt}
-		}
-	}
+	presentations(history, &r)
 	terms := ucp.Terms{Expiry: date(r.ExpiryDate), LatestShipment: date(r.LatestShipmentDate), ActualShipment: date(r.ShipmentDate),
 		PresentationDays: t.PresentationDays, Presented: date(r.PresentationDate)}
 	dl := terms.Deadlines(cal)
@@ -161,16 +185,12 @@ func row(ctx context.Context, tx store.Tx, d dossier.Document, today ucp.Date) (
 	}
 	r.Urgency = urgency(today, dl, r.PresentationDate != "")
 	r.AmountAvailable = available(d.Amount, t.TolerancePlus, r.PresentedAmount, d.Currency)
-	return r, nil
+	return r
 }
 
 // presentations reads the last presentation and the discrepancies recorded
 // since from the LC's history: the payloads of the events that give them.
-func presentations(ctx context.Context, tx store.Tx, d dossier.Document, r *Row) error {
-	history, err := tx.History(ctx, d.ID)
-	if err != nil {
-		return err
-	}
+func presentations(history []dossier.HistoryEntry, r *Row) {
 	for _, h := range history {
 		var p struct {
 			PresentationDate string   `json:"presentation_date"`
@@ -191,7 +211,6 @@ func presentations(ctx context.Context, tx store.Tx, d dossier.Document, r *Row)
 			r.Discrepancies = p.Discrepancies
 		}
 	}
-	return nil
 }
 
 // urgency is by the nearest deadline still ahead: the presentation deadline

@@ -44,6 +44,8 @@ type LCTx interface {
 	// is already another's.
 	ClaimLCNumber(ctx context.Context, key, documentID string) error
 	AddAmendment(ctx context.Context, a dossier.Amendment) error
+	// PendingAmendments returns every amendment still pending, of any LC.
+	PendingAmendments(ctx context.Context) ([]dossier.Amendment, error)
 	// Amendments lists an LC's amendments, oldest first.
 	Amendments(ctx context.Context, documentID string) ([]dossier.Amendment, error)
 	// DecideAmendment settles a pending amendment; EConflict when it is
@@ -192,6 +194,9 @@ type SearchTx interface {
 type WorkflowTx interface {
 	AddHistory(ctx context.Context, h dossier.HistoryEntry) error
 	History(ctx context.Context, documentID string) ([]dossier.HistoryEntry, error)
+	// HistoryOfKind returns the entries of the given events of every
+	// document of kind, in order.
+	HistoryOfKind(ctx context.Context, kind dossier.Kind, events []string) ([]dossier.HistoryEntry, error)
 	AddApproval(ctx context.Context, a dossier.Approval) error // EConflict when the level is approved in the round
 	Approvals(ctx context.Context, documentID string, round int) ([]dossier.Approval, error)
 	AddReview(ctx context.Context, r dossier.Review) (id int64, err error)

@@ -35,11 +35,20 @@ func (t *tx) AddAmendment(ctx context.Context, a dossier.Amendment) error {
 	return nil
 }
 
+const amendmentColumns = `id, document_id, number, message, state, created_by, created_at, decided_by, decided_at`
+
 func (t *tx) Amendments(ctx context.Context, documentID string) ([]dossier.Amendment, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, document_id, number, message, state, created_by, created_at, decided_by, decided_at
-		FROM lc_amendments WHERE document_id = $1 ORDER BY created_at, id`, documentID)
+	return t.amendments(ctx, `document_id = $1`, documentID)
+}
+
+func (t *tx) PendingAmendments(ctx context.Context) ([]dossier.Amendment, error) {
+	return t.amendments(ctx, `state = $1`, dossier.AmendmentPending)
+}
+
+func (t *tx) amendments(ctx context.Context, cond, arg string) ([]dossier.Amendment, error) {
+	rows, err := t.tx.QueryContext(ctx, `SELECT `+amendmentColumns+` FROM lc_amendments WHERE `+cond+` ORDER BY created_at, id`, arg)
 	if err != nil {
-		return nil, fmt.Errorf("amendments of %s: %w", documentID, err)
+		return nil, fmt.Errorf("amendments: %w", err)
 	}
 	defer rows.Close()
 	out := []dossier.Amendment{}
@@ -49,7 +58,7 @@ func (t *tx) Amendments(ctx context.Context, documentID string) ([]dossier.Amend
 		var message string
 		var decided sql.NullTime
 		if err := rows.Scan(&a.ID, &a.DocumentID, &number, &message, &a.State, &a.CreatedBy, &a.CreatedAt, &a.DecidedBy, &decided); err != nil {
-			return nil, fmt.Errorf("amendments of %s: %w", documentID, err)
+			return nil, fmt.Errorf("amendments: %w", err)
 		}
 		if number.Valid {
 			n := int(number.Int64)

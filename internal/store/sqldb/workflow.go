@@ -2,7 +2,9 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"strings"
 
 	"dossier/internal/dossier"
 )
@@ -21,19 +23,24 @@ func (t *tx) AddHistory(ctx context.Context, h dossier.HistoryEntry) error {
 	return nil
 }
 
+const historyColumns = `h.id, h.document_id, h.event, h.from_state, h.to_state, h.actor, h.on_behalf_of, h.comment, h.payload, h.version, h.at, h.sha256`
+
 func (t *tx) History(ctx context.Context, documentID string) ([]dossier.HistoryEntry, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, document_id, event, from_state, to_state, actor, on_behalf_of, comment, payload, version, at, sha256
-		FROM history WHERE document_id = $1 ORDER BY id`, documentID)
+	rows, err := t.tx.QueryContext(ctx, `SELECT `+historyColumns+` FROM history h WHERE h.document_id = $1 ORDER BY h.id`, documentID)
 	if err != nil {
 		return nil, fmt.Errorf("history of %s: %w", documentID, err)
 	}
+	return scanHistory(rows, documentID)
+}
+
+func scanHistory(rows *sql.Rows, of string) ([]dossier.HistoryEntry, error) {
 	defer rows.Close()
 	out := []dossier.HistoryEntry{}
 	for rows.Next() {
 		var h dossier.HistoryEntry
 		var payload string
 		if err := rows.Scan(&h.ID, &h.DocumentID, &h.Event, &h.From, &h.To, &h.Actor, &h.OnBehalfOf, &h.Comment, &payload, &h.Version, &h.At, &h.SHA256); err != nil {
-			return nil, fmt.Errorf("history of %s: %w", documentID, err)
+			return nil, fmt.Errorf("history of %s: %w", of, err)
 		}
 		h.Payload, h.At = []byte(payload), h.At.UTC()
 		out = append(out, h)
@@ -99,4 +106,22 @@ func (t *tx) Reviews(ctx context.Context, documentID string, round int) ([]dossi
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+func (t *tx) HistoryOfKind(ctx context.Context, kind dossier.Kind, events []string) ([]dossier.HistoryEntry, error) {
+	if len(events) == 0 {
+		return []dossier.HistoryEntry{}, nil
+	}
+	args := []any{string(kind)}
+	marks := make([]string, len(events))
+	for i, e := range events {
+		args = append(args, e)
+		marks[i] = fmt.Sprintf("$%d", i+2)
+	}
+	rows, err := t.tx.QueryContext(ctx, `SELECT `+historyColumns+` FROM history h JOIN documents d ON d.id = h.document_id
+		WHERE d.kind = $1 AND h.event IN (`+strings.Join(marks, ", ")+`) ORDER BY h.id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("history of %s: %w", kind, err)
+	}
+	return scanHistory(rows, string(kind))
 }
