@@ -31,6 +31,7 @@ import (
 	"dossier/internal/httpapi"
 	"dossier/internal/indexer"
 	"dossier/internal/jobs"
+	"dossier/internal/purge"
 	"dossier/internal/search"
 	"dossier/internal/search/meili"
 	"dossier/internal/store"
@@ -53,6 +54,7 @@ type App struct {
 	Indexer   *indexer.Service
 	Extractor *textract.Extractor // what extract_text jobs read files with
 	Jobs      *jobs.Runner
+	Purge     *purge.Service
 	Logger    *slog.Logger
 }
 
@@ -87,6 +89,7 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 		Engine:    engine.New(st, defs, time.Now),
 	}
 	a.Documents.RetentionYears = c.RetentionYears
+	a.Purge = purge.New(st, blobs, defs, c.RetentionYears, time.Now)
 	a.Auth.Departments = defs.Departments()
 	index, err := openIndex(ctx, c.SearchURL, st)
 	if err != nil {
