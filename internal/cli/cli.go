@@ -125,12 +125,18 @@ func newRoot(env Env) *cobra.Command {
 		leaf(spec{use: "reindex [--restart]", short: "rebuild the search index (resumes an interrupted run)",
 			run: reindex, flags: reindexFlags}),
 	)
+	root.AddCommand(
+		leaf(spec{use: "purge [--kind KIND] [--before DATE] [--execute]",
+			short: "list, and with --execute delete, archived documents whose retention has ended",
+			long:  purgeHelp, run: purgeRun, flags: purgeFlags}),
+	)
 	return root
 }
 
 // spec is one command that does work, as opposed to a group.
 type spec struct {
 	use, short string
+	long       string // more help, shown by --help under the short line
 	run        runFunc
 	flags      func(*flag.FlagSet) // adds the command's own flags
 	args       bool                // takes arguments, whose number run checks; otherwise any is a usage error
@@ -141,6 +147,7 @@ func (s spec) command(env Env, build func() (config.Config, error)) *cobra.Comma
 	cmd := &cobra.Command{
 		Use:   s.use,
 		Short: s.short,
+		Long:  strings.TrimSpace(s.short + "\n\n" + s.long),
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := build()

@@ -32,6 +32,7 @@ var commandPaths = [][]string{
 	{"fx"},
 	{"fx", "set"},
 	{"reindex"},
+	{"purge"},
 	{"help"},
 }
 
