@@ -173,7 +173,7 @@ func (a *App) Handler() http.Handler {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		extractorInfo(a.Extractor.Info()))
 	return httpapi.New(httpapi.Deps{
-		Audit: audit.NewTrail(a.Store), Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, Search: a.Indexer.Index(), Jobs: a.Jobs, Logger: a.Logger, Registry: reg,
+		Audit: audit.NewTrail(a.Store), Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, Search: a.Indexer.Index(), Jobs: a.Jobs, Retention: a.Purge, Logger: a.Logger, Registry: reg,
 		MaxUpload: a.Config.MaxUpload, Ready: a.ready, TrustedProxies: a.Config.TrustedProxies,
 	})
 }

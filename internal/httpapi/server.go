@@ -22,6 +22,7 @@ import (
 	"dossier/internal/documents"
 	"dossier/internal/dossier"
 	"dossier/internal/engine"
+	"dossier/internal/purge"
 	"dossier/internal/search"
 )
 
@@ -33,6 +34,7 @@ type Deps struct {
 	Engine    *engine.Engine
 	Search    search.Index
 	Jobs      ParkedJobs
+	Retention *purge.Service // GET /api/v1/retention
 	Logger    *slog.Logger
 	Registry  *prometheus.Registry // /metrics; request metrics are registered on it
 	MaxUpload int64
