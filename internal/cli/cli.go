@@ -129,6 +129,9 @@ func newRoot(env Env) *cobra.Command {
 		leaf(spec{use: "purge [--kind KIND] [--before DATE] [--execute]",
 			short: "list, and with --execute delete, archived documents whose retention has ended",
 			long:  purgeHelp, run: purgeRun, flags: purgeFlags}),
+		leaf(spec{use: "fsck [--repair] [--verify-hashes [--rate 64MiB]]",
+			short: "check that the database and the blob store agree (blob/database consistency)",
+			long:  fsckHelp, run: fsckRun, flags: fsckFlags}),
 	)
 	return root
 }

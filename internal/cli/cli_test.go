@@ -33,6 +33,7 @@ var commandPaths = [][]string{
 	{"fx", "set"},
 	{"reindex"},
 	{"purge"},
+	{"fsck"},
 	{"help"},
 }
 

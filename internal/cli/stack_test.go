@@ -1,13 +1,21 @@
 package cli
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+
 	"dossier/internal/app"
 	"dossier/internal/apptest"
 	"dossier/internal/auth"
+	"dossier/internal/blob"
+	"dossier/internal/blob/s3"
 	"dossier/internal/dossier"
 	"dossier/internal/engine"
 )
@@ -20,6 +28,8 @@ type stack struct {
 	vars  map[string]string
 	a     *app.App
 	admin dossier.User
+	// blobDir is where the embedded blob store keeps its files; "" on S3.
+	blobDir string
 }
 
 // forEachStack runs fn on the embedded backends and on PostgreSQL with S3.
@@ -39,6 +49,10 @@ func forEachStack(t *testing.T, fn func(t *testing.T, s *stack)) {
 				t.Fatal(err)
 			}
 			s.admin = u.User
+			s.blobDir, _ = strings.CutPrefix(c.BlobURL, "file://")
+			if s.blobDir == c.BlobURL {
+				s.blobDir = ""
+			}
 			fn(t, s)
 		})
 	}
@@ -70,4 +84,35 @@ func (s *stack) document(t *testing.T, number, text string, archivedAt time.Time
 		}
 	}
 	return d
+}
+
+// replace overwrites the stored bytes of sha behind the service's back.
+func (s *stack) replace(t *testing.T, sha string, content []byte) {
+	t.Helper()
+	if s.blobDir != "" {
+		p := s.blobPath(sha)
+		if err := os.Chmod(p, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, content, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	c, err := s3.ParseURL(s.vars["DOSSIER_BLOB_URL"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := minio.New(c.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(c.AccessKey, c.SecretKey, ""), Secure: c.Secure, Region: c.Region})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.PutObject(t.Context(), c.Bucket, blob.Key(sha), bytes.NewReader(content), int64(len(content)), minio.PutObjectOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// blobPath is the file of sha in the embedded blob store.
+func (s *stack) blobPath(sha string) string {
+	return filepath.Join(s.blobDir, filepath.FromSlash(blob.Key(sha)))
 }
