@@ -83,4 +83,3 @@ func exists(t *testing.T, s *stack, sha string) bool {
 	}
 	return err == nil
 }
-
