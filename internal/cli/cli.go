@@ -132,6 +132,9 @@ func newRoot(env Env) *cobra.Command {
 		leaf(spec{use: "fsck [--repair] [--verify-hashes [--rate 64MiB]]",
 			short: "check that the database and the blob store agree (blob/database consistency)",
 			long:  fsckHelp, run: fsckRun, flags: fsckFlags}),
+		leaf(spec{use: "import DIR [--metadata FILE.csv|FILE.jsonl] [--kind KIND] [--state STATE] [--as USERNAME] [--jobs N]",
+			short: "load an existing archive: every file under DIR with its metadata (resumable)",
+			long:  importHelp, run: importRun, flags: importFlags, args: true}),
 	)
 	return root
 }

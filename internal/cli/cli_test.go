@@ -34,6 +34,7 @@ var commandPaths = [][]string{
 	{"reindex"},
 	{"purge"},
 	{"fsck"},
+	{"import"},
 	{"help"},
 }
 
