@@ -1,6 +1,7 @@
 package purge_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"slices"
@@ -166,6 +167,16 @@ func TestPurge(t *testing.T) {
 		}
 		if err := e.a.Indexer.IndexDocument(ctx, gone.ID); err != nil { // the job the purge queued
 			t.Fatal(err)
+		}
+		// Jobs queued before the purge find nothing to do, rather than
+		// failing until they are parked.
+		payload := []byte(`{"document_id":"` + gone.ID + `","file_version":1}`)
+		for name, job := range map[string]func(context.Context, []byte) error{
+			"stamp": e.a.Documents.StampJob, "retain": e.a.Documents.LockJob, "extract": e.a.Indexer.ExtractJob,
+		} {
+			if err := job(ctx, payload); err != nil {
+				t.Errorf("%s job of the purged document: %v", name, err)
+			}
 		}
 		if res, err := e.a.Indexer.Index().Search(ctx, search.Query{Q: "GONE-1", Limit: 10}); err != nil || res.Total != 0 {
 			t.Errorf("search for the purged document: %+v, %v; want no hit", res, err)
