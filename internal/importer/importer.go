@@ -101,8 +101,12 @@ func (im *Importer) Run(ctx context.Context, opt Options) (Report, error) {
 	}
 	r := &run{Importer: im, opt: opt, sidecars: sidecars, seen: map[string]bool{}}
 	r.rep.Files = len(files)
+	found := make(map[string]bool, len(files))
+	for _, f := range files {
+		found[f.rel] = true
+	}
 	for key := range records {
-		if !slices.ContainsFunc(files, func(f file) bool { return f.rel == key }) {
+		if !found[key] {
 			r.rep.Files++
 			r.rep.Failed = append(r.rep.Failed, Failure{Path: key, Reason: "listed in " + path.Base(opt.Metadata) + " but not found"})
 		}
