@@ -33,6 +33,7 @@ import (
 	"dossier/internal/jobs"
 	"dossier/internal/lc"
 	"dossier/internal/notify"
+	"dossier/internal/purge"
 	"dossier/internal/search"
 	"dossier/internal/search/meili"
 	"dossier/internal/store"
@@ -60,6 +61,7 @@ type App struct {
 	Indexer   *indexer.Service
 	Extractor *textract.Extractor // what extract_text jobs read files with
 	Jobs      *jobs.Runner
+	Purge     *purge.Service
 	Logger    *slog.Logger
 }
 
@@ -96,6 +98,7 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 	a.Documents.RetentionYears = c.RetentionYears
 	a.LC = lc.New(a.Documents, st, defs, time.Now)
 	a.Engine.PresentationCheck = a.LC.Findings
+	a.Purge = purge.New(st, blobs, defs, c.RetentionYears, time.Now)
 	a.Auth.Departments = defs.Departments()
 	index, err := openIndex(ctx, c.SearchURL, st)
 	if err != nil {
@@ -190,7 +193,7 @@ func (a *App) Handler() http.Handler {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		extractorInfo(a.Extractor.Info()))
 	return httpapi.New(httpapi.Deps{
-		Audit: audit.NewTrail(a.Store), Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, LC: a.LC, Watcher: a.Watcher, Search: a.Indexer.Index(), Jobs: a.Jobs, Logger: a.Logger, Registry: reg,
+		Audit: audit.NewTrail(a.Store), Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, LC: a.LC, Watcher: a.Watcher, Search: a.Indexer.Index(), Jobs: a.Jobs, Retention: a.Purge, Logger: a.Logger, Registry: reg,
 		MaxUpload: a.Config.MaxUpload, Ready: a.ready, TrustedProxies: a.Config.TrustedProxies,
 	})
 }

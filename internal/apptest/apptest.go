@@ -101,6 +101,22 @@ func Start(t *testing.T, c config.Config) *Server {
 	return s
 }
 
+// Open opens the service on c without serving it or running its background
+// jobs, as a command of the command line does; it is closed when the test
+// ends. Tests that need a job's work run its handler themselves.
+func Open(t *testing.T, c config.Config) *app.App {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	a, err := app.Open(ctx, c, slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if err != nil {
+		t.Fatalf("app.Open: %v", err)
+	}
+	a.Auth.Cost = bcrypt.MinCost
+	t.Cleanup(func() { _ = a.Close() })
+	return a
+}
+
 // Close stops serving and the workers and closes the backends, as a
 // shutdown does; a test that restarts the service Starts again on s.Config.
 func (s *Server) Close() {

@@ -125,12 +125,24 @@ func newRoot(env Env) *cobra.Command {
 		leaf(spec{use: "reindex [--restart]", short: "rebuild the search index (resumes an interrupted run)",
 			run: reindex, flags: reindexFlags}),
 	)
+	root.AddCommand(
+		leaf(spec{use: "purge [--kind KIND] [--before DATE] [--execute]",
+			short: "list, and with --execute delete, archived documents whose retention has ended",
+			long:  purgeHelp, run: purgeRun, flags: purgeFlags}),
+		leaf(spec{use: "fsck [--repair] [--verify-hashes [--rate 64MiB]]",
+			short: "check that the database and the blob store agree (blob/database consistency)",
+			long:  fsckHelp, run: fsckRun, flags: fsckFlags}),
+		leaf(spec{use: "import DIR [--metadata FILE.csv|FILE.jsonl] [--kind KIND] [--state STATE] [--as USERNAME] [--jobs N]",
+			short: "load an existing archive: every file under DIR with its metadata (resumable)",
+			long:  importHelp, run: importRun, flags: importFlags, args: true}),
+	)
 	return root
 }
 
 // spec is one command that does work, as opposed to a group.
 type spec struct {
 	use, short string
+	long       string // more help, shown by --help under the short line
 	run        runFunc
 	flags      func(*flag.FlagSet) // adds the command's own flags
 	args       bool                // takes arguments, whose number run checks; otherwise any is a usage error
@@ -141,6 +153,7 @@ func (s spec) command(env Env, build func() (config.Config, error)) *cobra.Comma
 	cmd := &cobra.Command{
 		Use:   s.use,
 		Short: s.short,
+		Long:  strings.TrimSpace(s.short + "\n\n" + s.long),
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := build()

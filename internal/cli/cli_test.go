@@ -32,6 +32,9 @@ var commandPaths = [][]string{
 	{"fx"},
 	{"fx", "set"},
 	{"reindex"},
+	{"purge"},
+	{"fsck"},
+	{"import"},
 	{"help"},
 }
 

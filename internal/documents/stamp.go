@@ -31,6 +31,9 @@ func (s *Service) StampJob(ctx context.Context, payload []byte) error {
 		return fmt.Errorf("stamp: bad payload %q", payload)
 	}
 	d, footer, err := s.footer(ctx, p.DocumentID)
+	if dossier.ErrorCode(err) == dossier.ENotFound {
+		return nil // purged meanwhile: nothing left to stamp
+	}
 	if err != nil || d.File.MediaType != media.PDF {
 		return err
 	}

@@ -43,6 +43,8 @@ const (
 	Transition                 // a workflow event fired
 	Review                     // a department signed off
 	LegalHold                  // the legal hold was set or cleared
+	Import                     // a document loaded from an existing archive, maybe archived already
+	Purge                      // the document was deleted after its retention ended
 )
 
 // Change is one committed change of a document.
@@ -83,6 +85,13 @@ func Follows(c Change) []string {
 	switch c.What {
 	case Upload, NewVersion:
 		return []string{Extract, Index}
+	case Import:
+		if c.Document.ArchivedAt != nil {
+			return []string{Extract, Index, Retain}
+		}
+		return []string{Extract, Index}
+	case Purge:
+		return []string{Index} // the document is gone, so indexing removes it
 	case Edit:
 		return []string{Index}
 	case Review:

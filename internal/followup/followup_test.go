@@ -3,13 +3,16 @@ package followup_test
 import (
 	"slices"
 	"testing"
+	"time"
 
+	"dossier/internal/dossier"
 	"dossier/internal/followup"
 )
 
 func TestFollows(t *testing.T) {
 	t.Parallel()
 	all := []string{followup.Stamp, followup.Retain, followup.Notify, followup.Index}
+	archived := dossier.Document{ArchivedAt: new(time.Now())}
 	for _, tc := range []struct {
 		name string
 		c    followup.Change
@@ -21,6 +24,10 @@ func TestFollows(t *testing.T) {
 		{"link follows nothing", followup.Change{What: followup.Link}, nil},
 		{"review", followup.Change{What: followup.Review}, []string{followup.Notify, followup.Index}},
 		{"legal hold", followup.Change{What: followup.LegalHold}, []string{followup.Retain, followup.Index}},
+		{"import", followup.Change{What: followup.Import}, []string{followup.Extract, followup.Index}},
+		// An import straight into the archive locks the bytes as archiving would.
+		{"archived import", followup.Change{What: followup.Import, Document: archived}, []string{followup.Extract, followup.Index, followup.Retain}},
+		{"purge leaves the index", followup.Change{What: followup.Purge}, []string{followup.Index}},
 		{"transition that moved", followup.Change{What: followup.Transition, Effects: all, Moved: true}, all},
 		// One approval of several levels: the state stays, so nothing is
 		// stamped or retained yet.

@@ -105,6 +105,7 @@ var accessTable = []route{
 	{http.MethodPost, "/api/v1/documents/{id}/legal-hold", only, []dossier.Role{admin}, ""},
 	{http.MethodGet, "/api/v1/audit", only, []dossier.Role{auditor, admin}, ""},
 	{http.MethodGet, "/api/v1/audit/verify", only, []dossier.Role{auditor, admin}, ""},
+	{http.MethodGet, "/api/v1/retention", only, []dossier.Role{admin, auditor}, ""},
 }
 
 // pathOf fills in the placeholders of a table path.

@@ -23,6 +23,7 @@ import (
 	"dossier/internal/dossier"
 	"dossier/internal/engine"
 	"dossier/internal/lc"
+	"dossier/internal/purge"
 	"dossier/internal/search"
 )
 
@@ -36,6 +37,7 @@ type Deps struct {
 	Watcher   *lc.Watcher
 	Search    search.Index
 	Jobs      ParkedJobs
+	Retention *purge.Service // GET /api/v1/retention
 	Logger    *slog.Logger
 	Registry  *prometheus.Registry // /metrics; request metrics are registered on it
 	MaxUpload int64

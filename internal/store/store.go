@@ -152,6 +152,45 @@ type DocumentTx interface {
 	AddLink(ctx context.Context, l dossier.Link) error // EConflict when it exists
 	// Links returns the links from and to the document, oldest first.
 	Links(ctx context.Context, documentID string) ([]dossier.Link, error)
+
+	// DeleteDocument removes a document and everything kept about it except
+	// its audit events: file versions, renditions, extracted text, history,
+	// approvals, reviews and the links from and to it (purge after
+	// retention). ENotFound when there is no such document.
+	DeleteDocument(ctx context.Context, id string) error
+	// ScanArchived calls fn for every document with an archive date that f
+	// selects, oldest archive first. fn must not use the transaction.
+	ScanArchived(ctx context.Context, f ArchiveFilter, fn func(Archived) error) error
+	// ScanBlobRefs calls fn for every file version and rendition: every
+	// blob the database says exists. fn must not use the transaction.
+	ScanBlobRefs(ctx context.Context, fn func(BlobRef) error) error
+}
+
+// ArchiveFilter selects archived documents; zero fields match all.
+type ArchiveFilter struct {
+	Kind   dossier.Kind
+	Before time.Time // archived strictly before
+}
+
+// Archived is what retention needs to know of an archived document.
+type Archived struct {
+	ID         string
+	Kind       dossier.Kind
+	State      string
+	Number     string
+	Title      string
+	ArchivedAt time.Time
+	LegalHold  bool
+}
+
+// BlobRef is one use of a blob: a file version of a document, or a
+// rendition (Rendition is its name, "" for a file version).
+type BlobRef struct {
+	SHA256      string
+	Size        int64
+	DocumentID  string
+	FileVersion int
+	Rendition   string
 }
 
 // AuditTx holds the audit trail.

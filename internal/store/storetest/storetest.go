@@ -30,6 +30,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 	t.Run("ListDocuments", func(t *testing.T) { testListDocuments(t, newStore) })
 	t.Run("FileVersions", func(t *testing.T) { testFileVersions(t, newStore) })
 	t.Run("Links", func(t *testing.T) { testLinks(t, newStore) })
+	t.Run("Archive", func(t *testing.T) { testArchive(t, newStore) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, newStore) })
 	t.Run("Transactions", func(t *testing.T) { testTransactions(t, newStore) })
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, newStore) })
