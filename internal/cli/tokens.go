@@ -12,7 +12,6 @@ import (
 	"dossier/internal/auth"
 	"dossier/internal/config"
 	"dossier/internal/dossier"
-	"dossier/internal/store"
 )
 
 func tokenCreateFlags(fs *flag.FlagSet) {
@@ -38,13 +37,9 @@ func tokenCreate(ctx context.Context, env Env, c config.Config, fs *flag.FlagSet
 		return err
 	}
 	defer a.Close()
-	var u dossier.User
-	err = a.Store.Read(ctx, func(tx store.Tx) (err error) {
-		u, err = tx.UserByName(ctx, strings.ToLower(username))
-		return err
-	})
+	u, err := userNamed(ctx, a, username)
 	if err != nil {
-		return fmt.Errorf("%s", dossier.ErrorMessage(err))
+		return err
 	}
 	k, err := a.Auth.CreateToken(ctx, dossier.User{ID: auth.CommandLine}, auth.TokenRequest{UserID: u.ID, Name: name, ExpiresIn: life})
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	flag "github.com/spf13/pflag"
 
+	"dossier/internal/app"
 	"dossier/internal/auth"
 	"dossier/internal/config"
 	"dossier/internal/dossier"
@@ -89,13 +90,9 @@ func changeUser(ctx context.Context, env Env, c config.Config, username string, 
 		return err
 	}
 	defer a.Close()
-	var u dossier.User
-	err = a.Store.Read(ctx, func(tx store.Tx) (err error) {
-		u, err = tx.UserByName(ctx, strings.ToLower(username))
-		return err
-	})
+	u, err := userNamed(ctx, a, username)
 	if err != nil {
-		return fmt.Errorf("%s", dossier.ErrorMessage(err))
+		return err
 	}
 	changed, err := a.Auth.ChangeUser(ctx, auth.CommandLine, u.ID, nil, ch)
 	if err != nil {
@@ -114,4 +111,17 @@ func changeUser(ctx context.Context, env Env, c config.Config, username string, 
 		fmt.Fprintln(env.Stderr, "warning:", w)
 	}
 	return nil
+}
+
+// userNamed finds the user a command names, in any case (names are lower case).
+func userNamed(ctx context.Context, a *app.App, username string) (dossier.User, error) {
+	var u dossier.User
+	err := a.Store.Read(ctx, func(tx store.Tx) (err error) {
+		u, err = tx.UserByName(ctx, strings.ToLower(username))
+		return err
+	})
+	if err != nil {
+		return u, fmt.Errorf("%s", dossier.ErrorMessage(err))
+	}
+	return u, nil
 }
