@@ -36,6 +36,7 @@ import (
 	"dossier/internal/purge"
 	"dossier/internal/search"
 	"dossier/internal/search/meili"
+	"dossier/internal/signing"
 	"dossier/internal/store"
 	"dossier/internal/store/postgres"
 	"dossier/internal/store/sqldb"
@@ -62,6 +63,7 @@ type App struct {
 	Extractor *textract.Extractor // what extract_text jobs read files with
 	Jobs      *jobs.Runner
 	Purge     *purge.Service
+	Key       *signing.Key // signs exports and audit checkpoints
 	Logger    *slog.Logger
 }
 
@@ -100,6 +102,10 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 	a.Engine.PresentationCheck = a.LC.Findings
 	a.Purge = purge.New(st, blobs, defs, c.RetentionYears, time.Now)
 	a.Auth.Departments = defs.Departments()
+	if a.Key, err = signing.Load(ctx, st, c.SigningKeyFile); err != nil {
+		a.Close()
+		return nil, err
+	}
 	index, err := openIndex(ctx, c.SearchURL, st)
 	if err != nil {
 		a.Close()

@@ -36,6 +36,9 @@ type Config struct {
 	WebhookURL, WebhookSecret, SMTPURL string
 	// ReminderDays are the days before an LC deadline to remind on.
 	ReminderDays []int
+	// SigningKeyFile holds the Ed25519 key that signs exports and audit
+	// checkpoints; "" keeps the key in the database.
+	SigningKeyFile string
 }
 
 // RetentionYears returns the retention of a kind in years.
@@ -58,7 +61,7 @@ type setting struct {
 // raw holds the settings as strings while they are parsed.
 type raw struct {
 	dataDir, databaseURL, blobURL, searchURL, listen, maxUpload, workflowsDir, retention, ocr, trustedProxies string
-	webhookURL, webhookSecret, smtpURL, reminderDays                                                          string
+	webhookURL, webhookSecret, smtpURL, reminderDays, signingKeyFile                                          string
 }
 
 func (r *raw) settings() []setting {
@@ -77,6 +80,7 @@ func (r *raw) settings() []setting {
 		{"DOSSIER_WEBHOOK_SECRET", "webhook-secret", "", "the HMAC-SHA256 key that signs the webhook's requests", &r.webhookSecret},
 		{"DOSSIER_SMTP_URL", "smtp-url", "", "smtp://user:pass@host:587?from=ADDR&to=ADDR,ADDR for LC reminders by e-mail (default: none)", &r.smtpURL},
 		{"DOSSIER_REMINDER_DAYS", "reminder-days", "30,14,7,3,1", "days before an LC deadline to send a reminder on", &r.reminderDays},
+		{"DOSSIER_SIGNING_KEY_FILE", "signing-key-file", "", "PEM file of the Ed25519 key that signs exports and audit checkpoints, made when missing (default: kept in the database)", &r.signingKeyFile},
 	}
 }
 
@@ -138,6 +142,7 @@ func (r *raw) build() (Config, error) {
 		return c, err
 	}
 	c.WebhookURL, c.WebhookSecret, c.SMTPURL = r.webhookURL, r.webhookSecret, r.smtpURL
+	c.SigningKeyFile = r.signingKeyFile
 	for _, f := range strings.Split(r.reminderDays, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || n < 0 || n > 365 {

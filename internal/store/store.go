@@ -224,6 +224,9 @@ type SearchTx interface {
 	// Setting returns a named value, "" when unset; SetSetting sets it.
 	Setting(ctx context.Context, key string) (string, error)
 	SetSetting(ctx context.Context, key, value string) error
+	// InitSetting sets key to value unless it is set already, and returns
+	// what is stored: of replicas racing to set it, all read the first.
+	InitSetting(ctx context.Context, key, value string) (string, error)
 	// DocumentIDsAfter returns up to limit document ids greater than after, ascending.
 	DocumentIDsAfter(ctx context.Context, after string, limit int) ([]string, error)
 	CountDocumentsAfter(ctx context.Context, after string) (int, error)

@@ -72,6 +72,13 @@ func (t *tx) SetSetting(ctx context.Context, key, value string) error {
 	return nil
 }
 
+func (t *tx) InitSetting(ctx context.Context, key, value string) (string, error) {
+	if _, err := t.exec(ctx, `INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, key, value); err != nil {
+		return "", fmt.Errorf("init %s: %w", key, err)
+	}
+	return t.Setting(ctx, key)
+}
+
 func (t *tx) DocumentIDsAfter(ctx context.Context, after string, limit int) ([]string, error) {
 	rows, err := t.tx.QueryContext(ctx, fmt.Sprintf(`SELECT id FROM documents WHERE id > $1 ORDER BY id LIMIT %d`, limit), after)
 	if err != nil {
