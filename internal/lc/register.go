@@ -52,6 +52,8 @@ type Row struct {
 	Urgency              string            `json:"urgency"`
 	Discrepancies        []string          `json:"discrepancies"`
 	PendingAmendment     *PendingAmendment `json:"pending_amendment"`
+	// dates are the document's own, which a workflow's scheduled events name.
+	dates map[string]string
 }
 
 // PendingAmendment is an MT707 received and not yet accepted or rejected.
@@ -168,7 +170,7 @@ func row(d dossier.Document, today ucp.Date, history []dossier.HistoryEntry) Row
 	}
 	r := Row{ID: d.ID, Number: d.Number, State: d.State, Customer: d.Customer, Bank: t.IssuingBank, Currency: d.Currency,
 		Amount: d.Amount, TolerancePlus: t.TolerancePlus, ToleranceMinus: t.ToleranceMinus, ExpiryDate: d.Dates["expiry_date"],
-		ExpiryPlace: t.ExpiryPlace, LatestShipmentDate: d.Dates["latest_shipment_date"], Discrepancies: []string{}}
+		ExpiryPlace: t.ExpiryPlace, LatestShipmentDate: d.Dates["latest_shipment_date"], Discrepancies: []string{}, dates: d.Dates}
 	cal, ok := ucp.Lookup(t.Calendar)
 	if !ok {
 		cal = ucp.CalendarFor(t.ExpiryPlace, t.AdvisingBank, t.IssuingBank)

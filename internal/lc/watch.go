@@ -88,14 +88,7 @@ func (w *Watcher) Watch(ctx context.Context) error {
 // passed says whether the date dateName of r has passed at the bank (moved
 // off a closed day): the day after it has begun.
 func (w *Watcher) passed(r Row, dateName string, today ucp.Date) (string, bool) {
-	var d string
-	switch dateName {
-	case "expiry_date":
-		d = r.ExpiryDate
-	case "latest_shipment_date":
-		d = r.LatestShipmentDate
-	}
-	day := date(d)
+	day := date(r.dates[dateName])
 	if day.IsZero() {
 		return "", false
 	}

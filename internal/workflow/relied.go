@@ -56,7 +56,7 @@ func (v *validator) checkScheduled() {
 		case !slices.Contains(ev.Roles, SystemRole):
 			v.add("", "scheduled: event %s must have the role %s, which the scheduler fires it as", name, SystemRole)
 		}
-		if !dossier.IsName(d.Scheduled[name]) {
+		if !dossier.IsDateName(d.Scheduled[name]) {
 			v.add("", "scheduled: %s needs the name of a date of the document, e.g. %s: expiry_date", name, name)
 		}
 	}

@@ -100,6 +100,7 @@ func TestValidateFindsProblems(t *testing.T) {
 		{"retain outside immutable", "effects: [notify]", "effects: [notify, retain]", []string{`effect retain locks the archive, but "in_review" is not an immutable state`}},
 		{"date order of one date", "doa: none", "doa: none\ndate_order: [[issue_date]]", []string{"date_order: [issue_date] names fewer than two dates"}},
 		{"date order of a non-date", "doa: none", "doa: none\ndate_order: [[issue_date, expiry]]", []string{`date_order: "expiry" is not a date name`}},
+		{"scheduled after a non-date", "doa: none", "doa: none\nscheduled: {archive: expiry}", []string{"scheduled: archive needs the name of a date of the document"}},
 		{"unknown field type", "doa: none", "doa: none\nfields: {days: number}", []string{`fields: days has the unknown type "number"`}},
 		{"unknown required metadata", "doa: none", "doa: none\nrequired: [colour]", []string{`required: unknown metadata "colour"`}},
 		{"bad subtype", "doa: none", "doa: none\nsubtypes: [Big, big]", []string{`subtype "Big" is not a name`}},
