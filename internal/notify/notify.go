@@ -49,6 +49,7 @@ type Config struct {
 // Sender delivers notifications as Config says.
 type Sender struct {
 	cfg    Config
+	smtp   smtpTarget // parsed from cfg.SMTPURL when set
 	client *http.Client
 	now    func() time.Time
 }
@@ -64,12 +65,14 @@ func New(c Config, now func() time.Time) (*Sender, error) {
 			return nil, fmt.Errorf("DOSSIER_WEBHOOK_SECRET is empty: the webhook's requests are signed with it")
 		}
 	}
+	s := &Sender{cfg: c, client: &http.Client{Timeout: 15 * time.Second}, now: now}
 	if c.SMTPURL != "" {
-		if _, err := parseSMTP(c.SMTPURL); err != nil {
+		var err error
+		if s.smtp, err = parseSMTP(c.SMTPURL); err != nil {
 			return nil, err
 		}
 	}
-	return &Sender{cfg: c, client: &http.Client{Timeout: 15 * time.Second}, now: now}, nil
+	return s, nil
 }
 
 // Channels are the channels configured.
@@ -183,10 +186,7 @@ func parseSMTP(raw string) (smtpTarget, error) {
 }
 
 func (s *Sender) email(ctx context.Context, m Message) error {
-	t, err := parseSMTP(s.cfg.SMTPURL)
-	if err != nil {
-		return err
-	}
+	t := s.smtp
 	msg := mail.NewMsg()
 	if err := msg.From(t.from); err != nil {
 		return fmt.Errorf("e-mail from %q: %w", t.from, err)
