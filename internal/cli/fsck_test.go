@@ -25,15 +25,15 @@ func TestFsckCommand(t *testing.T) {
 				t.Fatalf("%v on a clean store: exit %d, want 0:\n%s%s", args, code, out, errOut)
 			}
 		}
-		if err := s.a.Blobs.Delete(ctx, deleted.File.SHA256); err != nil {
+		if err := s.App.Blobs.Delete(ctx, deleted.File.SHA256); err != nil {
 			t.Fatal(err)
 		}
-		s.replace(t, flipped.File.SHA256, []byte("to be flipPed\n"))
-		st, err := s.a.Blobs.Stage(ctx, strings.NewReader("left by a crash\n"))
+		s.ReplaceBlob(t, flipped.File.SHA256, []byte("to be flipPed\n"))
+		st, err := s.App.Blobs.Stage(ctx, strings.NewReader("left by a crash\n"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.a.Blobs.Promote(ctx, st); err != nil {
+		if err := s.App.Blobs.Promote(ctx, st); err != nil {
 			t.Fatal(err)
 		}
 		orphan := st.SHA256
@@ -56,11 +56,11 @@ func TestFsckCommand(t *testing.T) {
 		if !strings.Contains(out, "younger than 1h0m0s") || !exists(t, s, orphan) {
 			t.Errorf("fsck --repair removed a young orphan (exit %d):\n%s", code, out)
 		}
-		if s.blobDir == "" {
+		if s.BlobDir() == "" {
 			return // an object's age cannot be set; the fsck package tests the old orphan with its clock
 		}
 		old := time.Now().Add(-2 * time.Hour)
-		if err := os.Chtimes(s.blobPath(orphan), old, old); err != nil {
+		if err := os.Chtimes(s.BlobPath(orphan), old, old); err != nil {
 			t.Fatal(err)
 		}
 		code, out, _ = s.run(t, "fsck", "--repair")
@@ -77,7 +77,7 @@ func TestFsckCommand(t *testing.T) {
 
 func exists(t *testing.T, s *stack, sha string) bool {
 	t.Helper()
-	_, err := s.a.Blobs.Stat(t.Context(), sha)
+	_, err := s.App.Blobs.Stat(t.Context(), sha)
 	if err != nil && !errors.Is(err, blob.ErrNotFound) {
 		t.Fatal(err)
 	}

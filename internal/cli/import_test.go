@@ -46,7 +46,7 @@ func TestImportCommand(t *testing.T) {
 			t.Fatalf("import: exit %d, want 1 with 3 in and the GIF failed:\n%s%s", code, out, errOut)
 		}
 		docs := map[string]dossier.Document{}
-		err := s.a.Store.Read(t.Context(), func(tx store.Tx) error {
+		err := s.App.Store.Read(t.Context(), func(tx store.Tx) error {
 			list, err := tx.ListDocuments(t.Context(), store.DocumentFilter{})
 			for _, d := range list {
 				docs[d.File.Filename] = d
@@ -57,7 +57,7 @@ func TestImportCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 		lc1, lc2, misc := docs["lc-1.txt"], docs["lc-2.txt"], docs["misc.txt"]
-		if lc1.Kind != dossier.KindLetterOfCredit || lc1.State != "archived" || lc1.CreatedBy != s.admin.ID ||
+		if lc1.Kind != dossier.KindLetterOfCredit || lc1.State != "archived" || lc1.CreatedBy != s.Admin.ID ||
 			lc1.ArchivedAt == nil || !lc1.ArchivedAt.Equal(time.Date(1999, 1, 31, 0, 0, 0, 0, time.UTC)) {
 			t.Errorf("LC-1: %+v; want an archived LC of 1999-01-31 imported by the archivist", lc1)
 		}

@@ -20,11 +20,11 @@ func TestPurgeCommand(t *testing.T) {
 		old := s.document(t, "OLD-7", "archived twelve years ago\n", longAgo)
 		locked := s.document(t, "LOCKED-7", "archived long ago, bytes still locked\n", longAgo.Add(time.Hour))
 		young := s.document(t, "YOUNG-7", "archived last year\n", time.Now().AddDate(-1, 0, 0))
-		if err := s.a.Blobs.Retain(ctx, locked.File.SHA256, time.Now().Add(time.Minute)); err != nil {
+		if err := s.App.Blobs.Retain(ctx, locked.File.SHA256, time.Now().Add(time.Minute)); err != nil {
 			t.Fatal(err)
 		}
 		exists := func(id string) bool {
-			err := s.a.Store.Read(ctx, func(tx store.Tx) error { _, err := tx.Document(ctx, id); return err })
+			err := s.App.Store.Read(ctx, func(tx store.Tx) error { _, err := tx.Document(ctx, id); return err })
 			if err != nil && dossier.ErrorCode(err) != dossier.ENotFound {
 				t.Fatal(err)
 			}

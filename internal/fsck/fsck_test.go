@@ -4,90 +4,32 @@ import (
 	"bytes"
 	"crypto/rand"
 	"errors"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/minio/minio-go/v7"
-	"github.com/minio/minio-go/v7/pkg/credentials"
-
-	"dossier/internal/app"
 	"dossier/internal/apptest"
-	"dossier/internal/auth"
 	"dossier/internal/blob"
-	"dossier/internal/blob/s3"
 	"dossier/internal/dossier"
 	"dossier/internal/fsck"
 )
 
 // env is the service on one stack, and a way round it to damage the bytes.
-type env struct {
-	a       *app.App
-	admin   dossier.User
-	replace func(t *testing.T, sha string, content []byte) // overwrite stored bytes in place
-}
+type env struct{ *apptest.Stack }
 
 func forEachStack(t *testing.T, fn func(t *testing.T, e *env)) {
-	for _, b := range apptest.Backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			t.Parallel()
-			c := b.Config(t)
-			e := &env{a: apptest.Open(t, c)}
-			u, err := e.a.Auth.CreateUser(t.Context(), auth.CommandLine, auth.NewUser{
-				Username: "archivist", Password: "a-long-password", Roles: []dossier.Role{dossier.RoleAdmin}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			e.admin = u.User
-			if dir, ok := strings.CutPrefix(c.BlobURL, "file://"); ok {
-				e.replace = func(t *testing.T, sha string, content []byte) { replaceFile(t, dir, sha, content) }
-			} else {
-				e.replace = func(t *testing.T, sha string, content []byte) { replaceObject(t, c.BlobURL, sha, content) }
-			}
-			fn(t, e)
-		})
-	}
-}
-
-func replaceFile(t *testing.T, dir, sha string, content []byte) {
-	t.Helper()
-	p := filepath.Join(dir, filepath.FromSlash(blob.Key(sha)))
-	if err := os.Chmod(p, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(p, content, 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// replaceObject writes a new version over the content object, as a bucket
-// user with write access (or a fault) could.
-func replaceObject(t *testing.T, blobURL, sha string, content []byte) {
-	t.Helper()
-	c, err := s3.ParseURL(blobURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	client, err := minio.New(c.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(c.AccessKey, c.SecretKey, ""), Secure: c.Secure, Region: c.Region})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := client.PutObject(t.Context(), c.Bucket, blob.Key(sha), bytes.NewReader(content), int64(len(content)), minio.PutObjectOptions{}); err != nil {
-		t.Fatal(err)
-	}
+	apptest.ForEachStack(t, func(t *testing.T, s *apptest.Stack) { fn(t, &env{s}) })
 }
 
 // document uploads a customs declaration holding content.
 func (e *env) document(t *testing.T, number string, content []byte) dossier.Document {
 	t.Helper()
-	f, err := e.a.Documents.Stage(t.Context(), bytes.NewReader(content), number+".txt")
+	f, err := e.App.Documents.Stage(t.Context(), bytes.NewReader(content), number+".txt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := e.a.Documents.Create(t.Context(), e.admin, dossier.Metadata{Kind: dossier.KindCustoms, Title: "Declaration " + number, Number: number}, f)
+	d, err := e.App.Documents.Create(t.Context(), e.Admin, dossier.Metadata{Kind: dossier.KindCustoms, Title: "Declaration " + number, Number: number}, f)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,11 +39,11 @@ func (e *env) document(t *testing.T, number string, content []byte) dossier.Docu
 // orphan stores content no document refers to.
 func (e *env) orphan(t *testing.T, content []byte) string {
 	t.Helper()
-	st, err := e.a.Blobs.Stage(t.Context(), bytes.NewReader(content))
+	st, err := e.App.Blobs.Stage(t.Context(), bytes.NewReader(content))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.a.Blobs.Promote(t.Context(), st); err != nil {
+	if err := e.App.Blobs.Promote(t.Context(), st); err != nil {
 		t.Fatal(err)
 	}
 	return st.SHA256
@@ -109,7 +51,7 @@ func (e *env) orphan(t *testing.T, content []byte) string {
 
 func (e *env) check(t *testing.T, opt fsck.Options) fsck.Report {
 	t.Helper()
-	r, err := fsck.Check(t.Context(), e.a.Store, e.a.Blobs, opt)
+	r, err := fsck.Check(t.Context(), e.App.Store, e.App.Blobs, opt)
 	if err != nil {
 		t.Fatalf("fsck: %v", err)
 	}
@@ -118,7 +60,7 @@ func (e *env) check(t *testing.T, opt fsck.Options) fsck.Report {
 
 func (e *env) exists(t *testing.T, sha string) bool {
 	t.Helper()
-	_, err := e.a.Blobs.Stat(t.Context(), sha)
+	_, err := e.App.Blobs.Stat(t.Context(), sha)
 	if err != nil && !errors.Is(err, blob.ErrNotFound) {
 		t.Fatal(err)
 	}
@@ -167,19 +109,19 @@ func TestDamage(t *testing.T) {
 		deleted := e.document(t, "D-1", text("deleted"))
 		flipped := e.document(t, "D-2", text("flipped"))
 		shrunk := e.document(t, "D-3", text("shrunk"))
-		if err := e.a.Blobs.Delete(ctx, deleted.File.SHA256); err != nil {
+		if err := e.App.Blobs.Delete(ctx, deleted.File.SHA256); err != nil {
 			t.Fatal(err)
 		}
 		b := text("flipped")
 		b[3] ^= 0x01
-		e.replace(t, flipped.File.SHA256, b)
-		e.replace(t, shrunk.File.SHA256, text("shrunk")[:5])
+		e.ReplaceBlob(t, flipped.File.SHA256, b)
+		e.ReplaceBlob(t, shrunk.File.SHA256, text("shrunk")[:5])
 		orphan := e.orphan(t, text("orphan"))
 		locked := e.orphan(t, text("locked orphan"))
-		if err := e.a.Blobs.Retain(ctx, locked, time.Now().Add(time.Minute)); err != nil {
+		if err := e.App.Blobs.Retain(ctx, locked, time.Now().Add(time.Minute)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.a.Blobs.Stage(ctx, bytes.NewReader(text("abandoned upload"))); err != nil {
+		if _, err := e.App.Blobs.Stage(ctx, bytes.NewReader(text("abandoned upload"))); err != nil {
 			t.Fatal(err)
 		}
 
@@ -253,7 +195,7 @@ func TestDamage(t *testing.T) {
 func TestScrubRate(t *testing.T) {
 	t.Parallel()
 	forEachStack(t, func(t *testing.T, e *env) {
-		if !strings.HasPrefix(e.a.Config.BlobURL, "file://") {
+		if !strings.HasPrefix(e.App.Config.BlobURL, "file://") {
 			t.Skip("the limiter is the same on every stack; the embedded one measures it without network noise")
 		}
 		const size, rate = 256 << 10, 512 << 10 // 1 MiB at 512 KiB/s: at least 1.5 s after the first burst
