@@ -33,6 +33,7 @@ import (
 	"dossier/internal/jobs"
 	"dossier/internal/lc"
 	"dossier/internal/notify"
+	"dossier/internal/preview"
 	"dossier/internal/purge"
 	"dossier/internal/search"
 	"dossier/internal/search/meili"
@@ -63,7 +64,8 @@ type App struct {
 	Extractor *textract.Extractor // what extract_text jobs read files with
 	Jobs      *jobs.Runner
 	Purge     *purge.Service
-	Key       *signing.Key // signs exports and audit checkpoints
+	Preview   *preview.Service // page images of PDFs
+	Key       *signing.Key     // signs exports and audit checkpoints
 	Logger    *slog.Logger
 }
 
@@ -119,6 +121,7 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 	a.Watcher = &lc.Watcher{LC: a.LC, Scheduler: a.Engine, Sender: sender, Days: c.ReminderDays}
 	a.Extractor = textract.New(c.OCR, tmp)
 	a.Indexer = indexer.New(st, blobs, index, a.Extractor, tmp, time.Now)
+	a.Preview = preview.New(a.Documents, blobs, a.Extractor, filepath.Join(c.DataDir, "cache", "pages"), tmp)
 	a.Jobs, err = jobs.New(st.JobQueue(), map[string]jobs.Handler{
 		followup.Stamp:   a.Documents.StampJob,
 		followup.Retain:  a.Documents.LockJob,
@@ -199,7 +202,7 @@ func (a *App) Handler() http.Handler {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		extractorInfo(a.Extractor.Info()))
 	return httpapi.New(httpapi.Deps{
-		Audit: audit.NewTrail(a.Store), Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, LC: a.LC, Watcher: a.Watcher, Search: a.Indexer.Index(), Jobs: a.Jobs, Retention: a.Purge, Logger: a.Logger, Registry: reg,
+		Audit: audit.NewTrail(a.Store), Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, LC: a.LC, Watcher: a.Watcher, Search: a.Indexer.Index(), Jobs: a.Jobs, Retention: a.Purge, Preview: a.Preview, Logger: a.Logger, Registry: reg,
 		MaxUpload: a.Config.MaxUpload, Ready: a.ready, TrustedProxies: a.Config.TrustedProxies,
 	})
 }

@@ -91,6 +91,7 @@ var accessTable = []route{
 	{http.MethodGet, "/api/v1/documents/{id}", signedIn, nil, ""},
 	{http.MethodPatch, "/api/v1/documents/{id}", only, []dossier.Role{admin}, ""},
 	{http.MethodGet, "/api/v1/documents/{id}/content", signedIn, nil, ""},
+	{http.MethodGet, "/api/v1/documents/{id}/pages/{page}", signedIn, nil, ""},
 	{http.MethodPost, "/api/v1/documents/{id}/versions", only, []dossier.Role{admin}, ""},
 	{http.MethodGet, "/api/v1/documents/{id}/versions", signedIn, nil, ""},
 	{http.MethodPost, "/api/v1/documents/{id}/links", only, []dossier.Role{admin}, ""},
@@ -110,7 +111,7 @@ var accessTable = []route{
 
 // pathOf fills in the placeholders of a table path.
 func pathOf(path, docID, userID string) string {
-	return strings.NewReplacer("{id}", docID, "{user}", userID, "{currency}", "USD", "{kind}", "purchase_order", "{delegation}", "01J0000000000000000000NONE", "{grant}", "01J0000000000000000000NONE", "{token}", "01J0000000000000000000NONE", "{amendment}", "01J0000000000000000000NONE", "{job}", "999999999").Replace(path)
+	return strings.NewReplacer("{id}", docID, "{user}", userID, "{currency}", "USD", "{kind}", "purchase_order", "{delegation}", "01J0000000000000000000NONE", "{grant}", "01J0000000000000000000NONE", "{token}", "01J0000000000000000000NONE", "{amendment}", "01J0000000000000000000NONE", "{job}", "999999999", "{page}", "1").Replace(path)
 }
 
 // TestAccessTableCoversRoutes reads the routes registered in routes.go, so

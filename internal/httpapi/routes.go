@@ -62,6 +62,7 @@ func (h *handlers) routes(e *echo.Echo) {
 	api.PATCH("/documents/:id", h.patchDocument, allow(admin))
 	api.GET("/documents/:id/content", h.content, signedIn)
 	api.HEAD("/documents/:id/content", h.content, signedIn)
+	api.GET("/documents/:id/pages/:page", h.page, signedIn)
 	api.POST("/documents/:id/versions", h.addVersion, allow(admin))
 	api.GET("/documents/:id/versions", h.listVersions, signedIn)
 	api.POST("/documents/:id/links", h.addLink, allow(admin))

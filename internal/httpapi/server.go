@@ -23,6 +23,7 @@ import (
 	"dossier/internal/dossier"
 	"dossier/internal/engine"
 	"dossier/internal/lc"
+	"dossier/internal/preview"
 	"dossier/internal/purge"
 	"dossier/internal/search"
 )
@@ -38,6 +39,7 @@ type Deps struct {
 	Search    search.Index
 	Jobs      ParkedJobs
 	Retention *purge.Service // GET /api/v1/retention
+	Preview   *preview.Service
 	Logger    *slog.Logger
 	Registry  *prometheus.Registry // /metrics; request metrics are registered on it
 	MaxUpload int64

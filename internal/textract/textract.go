@@ -45,7 +45,8 @@ type Extractor struct {
 	// (DOSSIER_OCR=1). It needs Tesseract, and PDFToPPM to render PDF pages.
 	OCR       bool
 	Tesseract string
-	PDFToPPM  string
+	// PDFToPPM renders PDF pages, for OCR and for the page previews.
+	PDFToPPM string
 	// TempDir holds the rendered page images while they are OCRed; "" is the
 	// system's temporary directory.
 	TempDir string
@@ -60,9 +61,9 @@ type Extractor struct {
 func New(ocr bool, tempDir string) *Extractor {
 	e := &Extractor{OCR: ocr, TempDir: tempDir, versions: map[string]string{}}
 	e.PDFToText = e.find("pdftotext", "-v")
+	e.PDFToPPM = e.find("pdftoppm", "-v")
 	if ocr {
 		e.Tesseract = e.find("tesseract", "--version")
-		e.PDFToPPM = e.find("pdftoppm", "-v")
 	}
 	return e
 }
