@@ -3,14 +3,12 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"strings"
 
 	flag "github.com/spf13/pflag"
 
-	"dossier/internal/audit"
 	"dossier/internal/auth"
 	"dossier/internal/config"
 	"dossier/internal/dossier"
@@ -144,20 +142,3 @@ func userList(ctx context.Context, env Env, c config.Config, _ *flag.FlagSet) er
 	return nil
 }
 
-func auditVerify(ctx context.Context, env Env, c config.Config, _ *flag.FlagSet) error {
-	a, err := open(ctx, env, c)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	res, err := audit.Verify(ctx, a.Store)
-	if err != nil {
-		return err
-	}
-	out, _ := json.Marshal(res)
-	fmt.Fprintln(env.Stdout, string(out))
-	if !res.OK {
-		return fmt.Errorf("the audit trail is broken at event %d: %s", res.FirstBadSeq, res.Reason)
-	}
-	return nil
-}
