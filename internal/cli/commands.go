@@ -141,4 +141,3 @@ func userList(ctx context.Context, env Env, c config.Config, _ *flag.FlagSet) er
 	}
 	return nil
 }
-
