@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -298,4 +299,33 @@ func signIn(t *testing.T, srv *apptest.Server, s *apptest.Stack) string {
 	t.Helper()
 	srv.AddUser(t, fmt.Sprintf("auditor-%s", s.Name), []dossier.Role{dossier.RoleAuditor}, 0)
 	return srv.SignIn(t, fmt.Sprintf("auditor-%s", s.Name))
+}
+
+// Checkpoints asked for at once each link to the one before, or end in a
+// conflict; never in a fork that verify would take for tampering.
+func TestCheckpointRace(t *testing.T) {
+	apptest.ForEachStack(t, func(t *testing.T, s *apptest.Stack) {
+		appendEvents(t, s.App.Store, 3, docA)
+		const writers = 6
+		errs := make([]error, writers)
+		var wg sync.WaitGroup
+		for i := range writers {
+			wg.Go(func() { _, _, errs[i] = s.App.Checkpoints.Write(t.Context(), s.Admin.ID, true) })
+		}
+		wg.Wait()
+		written := 0
+		for i, err := range errs {
+			switch {
+			case err == nil:
+				written++
+			case dossier.ErrorCode(err) != dossier.EConflict:
+				t.Errorf("writer %d: %v, want success or a conflict", i, err)
+			}
+		}
+		t.Logf("%d of %d writers wrote a checkpoint", written, writers)
+		res := verifyWith(t, s, audit.CheckAll)
+		if written == 0 || !res.OK || res.Checkpoints.Stored != written || res.Checkpoints.Checked != written {
+			t.Fatalf("%d written; verify = %+v %+v, want ok with all of them checked", written, res, res.Checkpoints)
+		}
+	})
 }

@@ -45,7 +45,20 @@ var errUnchanged = errors.New("no chain moved since the last checkpoint")
 // always names a checkpoint that exists, and a failed write leaves no event.
 // The checkpoint pins the event before its own in the checkpoint stream,
 // never its own, which nobody can see until the commit.
+//
+// A writer that waited for another may find its time already passed; it
+// tries again with a new time, a few times, before it answers a conflict.
 func (c *Checkpointer) Write(ctx context.Context, actor string, always bool) (w Written, ok bool, err error) {
+	for range 4 {
+		w, ok, err = c.write(ctx, actor, always)
+		if dossier.ErrorCode(err) != dossier.EConflict {
+			break
+		}
+	}
+	return w, ok, err
+}
+
+func (c *Checkpointer) write(ctx context.Context, actor string, always bool) (w Written, ok bool, err error) {
 	err = c.Store.Write(ctx, func(tx store.Tx) error {
 		heads, err := dbHeads(ctx, tx)
 		if err != nil {
