@@ -60,12 +60,15 @@ type Link struct {
 
 // Checkpoint is one signed list of heads.
 type Checkpoint struct {
-	Version   int       `json:"version"`
-	Time      time.Time `json:"time"`
-	Heads     []Head    `json:"heads"` // by stream, every stream with events
-	Previous  *Link     `json:"previous,omitempty"`
-	PublicKey string    `json:"public_key"` // the signer, as signing.FormatPublic writes it
-	Signature string    `json:"signature,omitempty"`
+	Version int       `json:"version"`
+	Time    time.Time `json:"time"`
+	// Full says Heads lists every stream; otherwise it lists those that
+	// moved since the checkpoint before.
+	Full      bool   `json:"full"`
+	Heads     []Head `json:"heads"` // by stream
+	Previous  *Link  `json:"previous,omitempty"`
+	PublicKey string `json:"public_key"` // the signer, as signing.FormatPublic writes it
+	Signature string `json:"signature,omitempty"`
 }
 
 // CheckpointName returns the record name of a checkpoint written at t.

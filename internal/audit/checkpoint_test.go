@@ -3,6 +3,7 @@ package audit_test
 import (
 	"database/sql"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -195,10 +196,11 @@ func TestCheckpointCatchesTruncation(t *testing.T) {
 func TestCheckpointSchedule(t *testing.T) {
 	apptest.ForEachStack(t, func(t *testing.T, s *apptest.Stack) {
 		st, cp := s.App.Store, s.App.Checkpoints
+		cp.FullEvery = 3
 		appendEvents(t, st, 4, docA)
 		first, ok, err := cp.Write(t.Context(), "", false)
-		if err != nil || !ok || first.Previous != nil {
-			t.Fatalf("first Write = %+v, %v, %v; want a checkpoint with no previous", first, ok, err)
+		if err != nil || !ok || first.Previous != nil || !first.Full {
+			t.Fatalf("first Write = %+v, %v, %v; want a full checkpoint with no previous", first, ok, err)
 		}
 		if _, ok, err := cp.Write(t.Context(), "", false); err != nil || ok {
 			t.Fatalf("Write with nothing moved = %v, %v; want nothing written", ok, err)
@@ -208,16 +210,13 @@ func TestCheckpointSchedule(t *testing.T) {
 		if err != nil || !ok {
 			t.Fatalf("Write after an event = %v, %v; want a checkpoint", ok, err)
 		}
-		if second.Previous == nil || *second.Previous != (audit.Link{Name: first.Name, SHA256: first.SHA256}) || second.Name <= first.Name {
+		if second.Full || second.Previous == nil || *second.Previous != (audit.Link{Name: first.Name, SHA256: first.SHA256}) || second.Name <= first.Name {
 			t.Fatalf("second checkpoint %s links to %+v, want %s (%s)", second.Name, second.Previous, first.Name, first.SHA256)
 		}
-		heads := map[string]int64{}
-		for _, h := range second.Heads {
-			heads[h.Stream] = h.Seq
-		}
-		// The second pins the first's announcement, never its own.
-		if heads[docA] != 4 || heads[docB] != 1 || heads[dossier.SystemStream] != 1 || heads[audit.CheckpointStream] != 1 {
-			t.Errorf("heads %v, want %s 4, %s 1, system 1 (the admin made), %s 1", heads, docA, docB, audit.CheckpointStream)
+		// The second lists what moved: docB, and the first's announcement
+		// (never its own).
+		if got, want := headMap(second.Checkpoint), map[string]int64{docB: 1, audit.CheckpointStream: 1}; !maps.Equal(got, want) {
+			t.Errorf("partial checkpoint's heads %v, want %v", got, want)
 		}
 		third, _, err := cp.Write(t.Context(), s.Admin.ID, true)
 		if err != nil || third.Previous == nil || third.Previous.Name != second.Name {
@@ -241,6 +240,52 @@ func TestCheckpointSchedule(t *testing.T) {
 		res := verifyWith(t, s, audit.CheckAll)
 		if !res.OK || res.Checkpoints.Stored != 3 || res.Checkpoints.Checked != 3 || res.Checkpoints.Latest != third.Name {
 			t.Fatalf("verify = %+v %+v, want ok with 3 checkpoints checked", res, res.Checkpoints)
+		}
+		// Every third one is full again.
+		fourth, _, err := cp.Write(t.Context(), "", true)
+		if err != nil || !fourth.Full {
+			t.Fatalf("fourth Write = %+v, %v; want a full checkpoint", fourth, err)
+		}
+		want := map[string]int64{docA: 4, docB: 1, dossier.SystemStream: 1, audit.CheckpointStream: 3}
+		if got := headMap(fourth.Checkpoint); !maps.Equal(got, want) {
+			t.Errorf("full checkpoint's heads %v, want %v", got, want)
+		}
+		res = verifyWith(t, s, audit.CheckLatest)
+		if !res.OK || res.Checkpoints.Checked != 1 || res.Checkpoints.Latest != fourth.Name {
+			t.Fatalf("verify latest = %+v %+v, want ok with the full one alone checked", res, res.Checkpoints)
+		}
+	})
+}
+
+func headMap(c audit.Checkpoint) map[string]int64 {
+	m := map[string]int64{}
+	for _, h := range c.Heads {
+		m[h.Stream] = h.Seq
+	}
+	return m
+}
+
+// A head pinned by a partial checkpoint only is checked too, also when
+// only the latest state is asked for (the full checkpoint and those after).
+func TestCheckpointPartialPins(t *testing.T) {
+	apptest.ForEachStack(t, func(t *testing.T, s *apptest.Stack) {
+		st, cp := s.App.Store, s.App.Checkpoints
+		appendEvents(t, st, 2, docA, docB)
+		if _, _, err := cp.Write(t.Context(), "", false); err != nil {
+			t.Fatal(err)
+		}
+		appendEvents(t, st, 1, docB)
+		partial, _, err := cp.Write(t.Context(), "", false)
+		if err != nil || partial.Full || headMap(partial.Checkpoint)[docB] != 2 {
+			t.Fatalf("partial Write = %+v, %v; want docB at 2", partial, err)
+		}
+		db := rawDB(t, s)
+		exec(t, db, `UPDATE audit_events SET details = $1 WHERE seq = $2`, `{"i":99}`, streamEvents(t, st, docB)[1].Seq)
+		rehash(t, db, st, docB)
+		res := verifyWith(t, s, audit.CheckLatest)
+		wantProblem(t, res, docB, "rewritten")
+		if res.Checkpoints.Checked != 2 || res.Problems[0].Checkpoint != partial.Name {
+			t.Errorf("verify latest: %+v %+v, want 2 checked and %s named", res.Problems, res.Checkpoints, partial.Name)
 		}
 	})
 }

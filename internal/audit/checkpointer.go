@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -22,7 +23,16 @@ type Checkpointer struct {
 	// RetainYears is how long each checkpoint is kept under COMPLIANCE
 	// retention (on S3; the filesystem store never deletes a record).
 	RetainYears int
+	// FullEvery is how often a checkpoint lists every stream rather than
+	// those that moved since the one before (0: DefaultFullEvery).
+	FullEvery int
 }
+
+// DefaultFullEvery: a full checkpoint after 23 partial ones. A chain per
+// document makes a full list large (about 110 bytes a document), so most
+// checkpoints list only the streams that moved; a full one now and then
+// bounds what a writer, or a verifier of the latest, must read back.
+const DefaultFullEvery = 24
 
 // Written is a checkpoint as it was stored.
 type Written struct {
@@ -64,13 +74,14 @@ func (c *Checkpointer) write(ctx context.Context, actor string, always bool) (w 
 		if err != nil {
 			return err
 		}
-		prev, err := c.latest(ctx)
+		tl, err := c.readTail(ctx)
 		if err != nil {
 			return err
 		}
-		if !always && prev != nil && sameHeads(prev.cp.Heads, heads) {
+		if !always && tl.whole && len(moved(tl.state, heads, true)) == 0 {
 			return errUnchanged
 		}
+		prev := tl.last
 		now := c.Now().UTC().Truncate(time.Microsecond)
 		if prev != nil && !now.After(prev.cp.Time) {
 			now = prev.cp.Time.Add(time.Microsecond) // names must sort in writing order
@@ -89,14 +100,19 @@ func (c *Checkpointer) write(ctx context.Context, actor string, always bool) (w 
 		if heads, err = dbHeads(ctx, tx); err != nil {
 			return err
 		}
-		if prev, err = c.latest(ctx); err != nil {
+		if tl, err = c.readTail(ctx); err != nil {
 			return err
 		}
+		prev = tl.last
 		delete(heads, CheckpointStream)
 		if e.StreamSeq > 1 {
 			heads[CheckpointStream] = Head{Stream: CheckpointStream, Seq: e.StreamSeq - 1, Hash: e.PrevHash}
 		}
-		w = Written{Name: name, Checkpoint: Checkpoint{Version: CheckpointVersion, Time: now, Heads: headsOf(heads)}}
+		full := !tl.whole || tl.partial+1 >= cmp.Or(c.FullEvery, DefaultFullEvery)
+		if !full {
+			heads = moved(tl.state, heads, false)
+		}
+		w = Written{Name: name, Checkpoint: Checkpoint{Version: CheckpointVersion, Time: now, Full: full, Heads: headsOf(heads)}}
 		if prev != nil {
 			w.Previous = &Link{Name: prev.name, SHA256: prev.sha}
 			if w.Time.Compare(prev.cp.Time) <= 0 || name <= prev.name {
@@ -142,24 +158,19 @@ func dbHeads(ctx context.Context, tx store.AuditTx) (map[string]Head, error) {
 	return heads, nil
 }
 
-// sameHeads reports whether the database's heads are those of a checkpoint,
-// the checkpoint stream aside.
-func sameHeads(cp []Head, db map[string]Head) bool {
-	n := 0
-	for _, h := range cp {
-		if h.Stream == CheckpointStream {
+// moved returns the heads of db that differ from state, the checkpoint
+// stream left out when asked (its own events alone call for no checkpoint).
+func moved(state, db map[string]Head, leaveOutCheckpoints bool) map[string]Head {
+	out := map[string]Head{}
+	for stream, h := range db {
+		if leaveOutCheckpoints && stream == CheckpointStream {
 			continue
 		}
-		if db[h.Stream] != h {
-			return false
+		if state[stream] != h {
+			out[stream] = h
 		}
-		n++
 	}
-	_, hasCP := db[CheckpointStream]
-	if hasCP {
-		return n == len(db)-1
-	}
-	return n == len(db)
+	return out
 }
 
 // stored is one checkpoint read back from the records.
@@ -171,25 +182,57 @@ type stored struct {
 	err  error // why it cannot be read as a checkpoint
 }
 
-// latest returns the newest checkpoint, nil when none was written yet. A
-// newest one that does not parse is still returned, to be linked to.
-func (c *Checkpointer) latest(ctx context.Context) (*stored, error) {
+// tail is what the checkpoints since the last full one say.
+type tail struct {
+	last    *stored         // the newest checkpoint; nil when none
+	state   map[string]Head // every stream's head as they record it
+	partial int             // checkpoints after the full one
+	whole   bool            // false: no readable full checkpoint to start from
+}
+
+// readTail reads the checkpoints back from the newest to the last full one.
+// A newest one that does not parse is still returned, to be linked to.
+func (c *Checkpointer) readTail(ctx context.Context) (tail, error) {
 	names, err := c.Records.ListRecords(ctx, CheckpointPrefix)
 	if err != nil || len(names) == 0 {
-		return nil, err
+		return tail{}, err
 	}
-	s, err := load(ctx, c.Records, names[len(names)-1])
-	if err != nil {
-		return nil, err
-	}
-	if s.err != nil {
-		// Time orders the names; a broken one still has its name's time.
-		stamp := strings.TrimSuffix(strings.TrimPrefix(s.name, CheckpointPrefix), ".json")
-		if t, perr := time.Parse(nameLayout, stamp); perr == nil {
-			s.cp.Time = t
+	var chain []*stored // newest first
+	t := tail{state: map[string]Head{}}
+	for i := len(names) - 1; i >= 0 && len(chain) <= 2*cmp.Or(c.FullEvery, DefaultFullEvery); i-- {
+		s, err := load(ctx, c.Records, names[i])
+		if err != nil {
+			return tail{}, err
+		}
+		if s.err == nil {
+			s.err = s.cp.Check(c.Key.Public()) // nor is one that is not ours
+		}
+		chain = append(chain, s)
+		if s.err != nil {
+			break
+		}
+		if s.cp.Full {
+			t.whole = true
+			break
 		}
 	}
-	return s, nil
+	t.last = chain[0]
+	if t.last.err != nil {
+		// Time orders the names; a broken one still has its name's time.
+		stamp := strings.TrimSuffix(strings.TrimPrefix(t.last.name, CheckpointPrefix), ".json")
+		if ts, perr := time.Parse(nameLayout, stamp); perr == nil {
+			t.last.cp.Time = ts
+		}
+	}
+	if t.whole {
+		t.partial = len(chain) - 1
+		for i := len(chain) - 1; i >= 0; i-- {
+			for _, h := range chain[i].cp.Heads {
+				t.state[h.Stream] = h
+			}
+		}
+	}
+	return t, nil
 }
 
 // load reads one checkpoint; s.err says what is wrong with its content,

@@ -29,9 +29,9 @@ type pinSet struct {
 	summary  CheckpointSummary
 }
 
-// readPins reads the checkpoints (the newest only, when latestOnly) and
-// checks their signatures, names and links. A checkpoint that fails is
-// reported and its heads are not used.
+// readPins reads the checkpoints (when latestOnly, from the last full one
+// on) and checks their signatures, names and links. A checkpoint that fails
+// is reported and its heads are not used.
 func readPins(ctx context.Context, r blob.Records, key ed25519.PublicKey, latestOnly bool) (*pinSet, error) {
 	p := &pinSet{want: map[string]map[int64]*pin{}, ends: map[string]int64{}, bad: map[string]Problem{}}
 	names, err := r.ListRecords(ctx, CheckpointPrefix)
@@ -42,9 +42,17 @@ func readPins(ctx context.Context, r blob.Records, key ed25519.PublicKey, latest
 	if len(names) == 0 {
 		return p, nil
 	}
+	// The latest state is the last full checkpoint and those after it.
 	first := 0
-	if latestOnly {
-		first = len(names) - 1
+	for i := len(names) - 1; latestOnly && i >= 0; i-- {
+		s, err := load(ctx, r, names[i])
+		if err != nil {
+			return nil, err
+		}
+		if s.err == nil && s.cp.Full {
+			first = i
+			break
+		}
 	}
 	var prev *stored
 	if first > 0 {

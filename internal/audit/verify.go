@@ -52,7 +52,7 @@ const MaxProblems = 100
 // Which checkpoints Verify compares the chains with.
 const (
 	CheckAll    = "all"    // every stored checkpoint (the default)
-	CheckLatest = "latest" // the newest only, and its link to the one before
+	CheckLatest = "latest" // the last full one and those after it: the latest state
 	CheckNone   = "none"   // none: the chains alone
 )
 

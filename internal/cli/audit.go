@@ -20,7 +20,8 @@ with the same hash. That catches a history rewritten before a checkpoint even
 when every hash in the database was recomputed, and a stream cut short.
 
 --checkpoints all (the default) checks every checkpoint and the links between
-them; latest checks the newest only; none checks the chains alone.
+them; latest checks the last full checkpoint and those after it; none
+checks the chains alone.
 --key is the public key the checkpoints must be signed with, as the service
 publishes it (ed25519:BASE64); by default the service's own key. Name it when
 the key kept with the data cannot be trusted either.
