@@ -4,6 +4,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -66,7 +67,10 @@ type App struct {
 	Purge     *purge.Service
 	Preview   *preview.Service // page images of PDFs
 	Key       *signing.Key     // signs exports and audit checkpoints
-	Logger    *slog.Logger
+	// Checkpoints writes the signed heads of the audit chains to the
+	// object store, on a schedule and on demand.
+	Checkpoints *audit.Checkpointer
+	Logger      *slog.Logger
 }
 
 // Open opens every backend named by c, creating what is missing (data
@@ -118,6 +122,7 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 		a.Close()
 		return nil, err
 	}
+	a.Checkpoints = &audit.Checkpointer{Store: st, Records: blobs, Key: a.Key, Now: time.Now, RetainYears: c.RetentionYears("")}
 	a.Watcher = &lc.Watcher{LC: a.LC, Scheduler: a.Engine, Sender: sender, Days: c.ReminderDays}
 	a.Extractor = textract.New(c.OCR, tmp)
 	a.Indexer = indexer.New(st, blobs, index, a.Extractor, tmp, time.Now)
@@ -130,9 +135,14 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 		followup.Notify:  a.notify,
 		followup.Watch:   func(ctx context.Context, _ []byte) error { return a.Watcher.Watch(ctx) },
 		followup.Deliver: a.Watcher.Deliver,
+
+		followup.Checkpoint: a.Checkpoints.Job,
 	}, log, jobs.Config{})
 	if err == nil {
 		err = a.Jobs.AddPeriodic(followup.Watch, WatchEvery, nil)
+	}
+	if err == nil {
+		err = a.Jobs.AddPeriodic(followup.Checkpoint, cmp.Or(c.CheckpointEvery, time.Hour), nil)
 	}
 	if err != nil {
 		a.Close()
@@ -202,9 +212,16 @@ func (a *App) Handler() http.Handler {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		extractorInfo(a.Extractor.Info()))
 	return httpapi.New(httpapi.Deps{
-		Audit: audit.NewTrail(a.Store), Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, LC: a.LC, Watcher: a.Watcher, Search: a.Indexer.Index(), Jobs: a.Jobs, Retention: a.Purge, Preview: a.Preview, Logger: a.Logger, Registry: reg,
+		Audit: a.trail(), Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, LC: a.LC, Watcher: a.Watcher, Search: a.Indexer.Index(), Jobs: a.Jobs, Retention: a.Purge, Preview: a.Preview, Logger: a.Logger, Registry: reg,
 		MaxUpload: a.Config.MaxUpload, Ready: a.ready, TrustedProxies: a.Config.TrustedProxies,
 	})
+}
+
+// trail is the audit trail with the service's checkpoints.
+func (a *App) trail() *audit.Trail {
+	t := audit.NewTrail(a.Store)
+	t.Checkpoints = a.Checkpoints
+	return t
 }
 
 // ready checks that every backend answers.

@@ -6,7 +6,6 @@ package audit
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"maps"
 	"time"
@@ -35,6 +34,16 @@ func WithToken(ctx context.Context, name string) context.Context {
 
 // Append records e in tx at time now.
 func Append(ctx context.Context, tx store.AuditTx, now time.Time, e Event) error {
+	ev, err := entry(ctx, now, e)
+	if err != nil {
+		return err
+	}
+	_, err = tx.AppendAudit(ctx, ev)
+	return err
+}
+
+// entry makes the stored form of e, before it is chained.
+func entry(ctx context.Context, now time.Time, e Event) (dossier.AuditEvent, error) {
 	if name, _ := ctx.Value(tokenKey{}).(string); name != "" {
 		d := map[string]any{}
 		if m, ok := e.Details.(map[string]any); ok {
@@ -47,54 +56,11 @@ func Append(ctx context.Context, tx store.AuditTx, now time.Time, e Event) error
 	}
 	details, err := auditchain.CanonicalJSON(e.Details)
 	if err != nil {
-		return fmt.Errorf("audit %s: encode details: %w", e.Action, err)
+		return dossier.AuditEvent{}, fmt.Errorf("audit %s: encode details: %w", e.Action, err)
 	}
-	_, err = tx.AppendAudit(ctx, dossier.AuditEvent{
+	return dossier.AuditEvent{
 		Time: now, Actor: e.Actor, Action: e.Action, DocumentID: e.DocumentID, Details: details,
-	})
-	return err
-}
-
-// Result is the outcome of Verify, shaped as GET /api/v1/audit/verify answers it.
-type Result struct {
-	OK          bool   `json:"ok"`
-	Checked     int    `json:"checked"`
-	FirstBadSeq int64  `json:"first_bad_seq,omitempty"`
-	Reason      string `json:"reason,omitempty"`
-}
-
-// Verify checks every event's hash and every stream's chain and head.
-func Verify(ctx context.Context, s store.Store) (Result, error) {
-	v := auditchain.NewVerifier()
-	var failure error
-	err := s.Read(ctx, func(tx store.Tx) error {
-		err := tx.ScanAudit(ctx, func(e dossier.AuditEvent) error { return v.Add(e) })
-		if err != nil {
-			failure = err
-			return nil
-		}
-		heads, err := tx.AuditHeads(ctx)
-		if err != nil {
-			return err
-		}
-		refs := make(map[string]auditchain.HeadRef, len(heads))
-		for k, h := range heads {
-			refs[k] = auditchain.HeadRef{StreamSeq: h.StreamSeq, Hash: h.Hash}
-		}
-		failure = v.Finish(refs)
-		return nil
-	})
-	if err != nil {
-		return Result{}, fmt.Errorf("verify audit trail: %w", err)
-	}
-	if failure == nil {
-		return Result{OK: true, Checked: v.Checked()}, nil
-	}
-	var f *auditchain.Failure
-	if !errors.As(failure, &f) {
-		return Result{}, fmt.Errorf("verify audit trail: %w", failure)
-	}
-	return Result{OK: false, Checked: v.Checked(), FirstBadSeq: f.Seq, Reason: f.Reason}, nil
+	}, nil
 }
 
 // Filter selects audit events, in order; zero fields match all.
@@ -103,6 +69,9 @@ type Filter = store.AuditFilter
 // Trail reads and verifies the audit trail for the API and the command line.
 type Trail struct {
 	store store.Store
+	// Checkpoints writes checkpoints, and says where they are and who signs
+	// them; nil leaves checkpoints out.
+	Checkpoints *Checkpointer
 }
 
 // NewTrail returns the trail kept in s.
@@ -132,5 +101,15 @@ func (t *Trail) List(ctx context.Context, f Filter) ([]dossier.AuditEvent, map[s
 	return events, names, err
 }
 
-// Verify checks every event's hash and every stream's chain and head.
-func (t *Trail) Verify(ctx context.Context) (Result, error) { return Verify(ctx, t.store) }
+// Verify checks every event's hash and every stream's chain and head, and
+// the chains against the stored checkpoints as opts say (its Records and
+// Key default to the trail's own).
+func (t *Trail) Verify(ctx context.Context, opts VerifyOptions) (Result, error) {
+	if opts.Records == nil && t.Checkpoints != nil {
+		opts.Records = t.Checkpoints.Records
+	}
+	if opts.Key == nil && t.Checkpoints != nil && t.Checkpoints.Key != nil {
+		opts.Key = t.Checkpoints.Key.Public()
+	}
+	return VerifyWith(ctx, t.store, opts)
+}

@@ -57,6 +57,7 @@ type Store interface {
 	Walk(ctx context.Context, fn func(Entry) error) error
 	// Ping checks the backend answers (used by /readyz).
 	Ping(ctx context.Context) error
+	Records
 	// Close waits for work the store finishes in the background.
 	Close() error
 }
@@ -90,6 +91,9 @@ var (
 	// ErrLocked is wrapped by Delete when a retention or legal hold forbids it, so
 	// a purge can tell "not yet allowed" from a failure.
 	ErrLocked = errors.New("blob is under retention or legal hold")
+	// ErrExists is wrapped by PutRecord when a record of that name is already
+	// stored: records are written once and never replaced.
+	ErrExists = errors.New("record already exists")
 )
 
 // RetainUntil rounds a retention date up to a whole second in UTC: S3 keeps

@@ -108,7 +108,13 @@ func newRoot(env Env) *cobra.Command {
 	token.AddCommand(leaf(spec{use: "create --user NAME --name TEXT [--expires 90d|never]",
 		short: "make an API token for an integration and print it (shown once)", run: tokenCreate, flags: tokenCreateFlags}))
 	audit := group("audit", "check the audit trail")
-	audit.AddCommand(leaf(spec{use: "verify", short: "verify the audit trail's hash chains", run: auditVerify}))
+	audit.AddCommand(
+		leaf(spec{use: "verify [--checkpoints all|latest|none] [--key ed25519:…]",
+			short: "verify the audit trail's hash chains, and against the signed checkpoints in the object store",
+			long:  auditVerifyHelp, run: auditVerify, flags: auditVerifyFlags}),
+		leaf(spec{use: "checkpoint", short: "sign the heads of the audit chains and write them to the object store now",
+			long: auditCheckpointHelp, run: auditCheckpoint}),
+	)
 	workflows := group("workflows", "check and draw the workflow definitions")
 	workflows.AddCommand(
 		leaf(spec{use: "check", short: "validate the workflow definitions", run: workflowsCheck}),

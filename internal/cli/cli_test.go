@@ -26,6 +26,7 @@ var commandPaths = [][]string{
 	{"token", "create"},
 	{"audit"},
 	{"audit", "verify"},
+	{"audit", "checkpoint"},
 	{"workflows"},
 	{"workflows", "check"},
 	{"workflows", "graph"},

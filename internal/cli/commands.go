@@ -3,14 +3,12 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"net"
 	"strings"
 
 	flag "github.com/spf13/pflag"
 
-	"dossier/internal/audit"
 	"dossier/internal/auth"
 	"dossier/internal/config"
 	"dossier/internal/dossier"
@@ -140,24 +138,6 @@ func userList(ctx context.Context, env Env, c config.Config, _ *flag.FlagSet) er
 			status = "disabled"
 		}
 		fmt.Fprintf(env.Stdout, "%-26s  %-20s  %-5d  %-8s  %v\n", u.ID, u.Username, u.ApprovalLevel, status, u.Roles)
-	}
-	return nil
-}
-
-func auditVerify(ctx context.Context, env Env, c config.Config, _ *flag.FlagSet) error {
-	a, err := open(ctx, env, c)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	res, err := audit.Verify(ctx, a.Store)
-	if err != nil {
-		return err
-	}
-	out, _ := json.Marshal(res)
-	fmt.Fprintln(env.Stdout, string(out))
-	if !res.OK {
-		return fmt.Errorf("the audit trail is broken at event %d: %s", res.FirstBadSeq, res.Reason)
 	}
 	return nil
 }

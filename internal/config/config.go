@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dustin/go-humanize"
 	"github.com/spf13/pflag"
@@ -39,7 +40,14 @@ type Config struct {
 	// SigningKeyFile holds the Ed25519 key that signs exports and audit
 	// checkpoints; "" keeps the key in the database.
 	SigningKeyFile string
+	// CheckpointEvery is how often the heads of the audit chains are
+	// checkpointed to the object store (when a chain moved).
+	CheckpointEvery time.Duration
 }
+
+// MinCheckpointEvery is the shortest checkpoint interval accepted: every
+// checkpoint is an object kept for years.
+const MinCheckpointEvery = time.Minute
 
 // RetentionYears returns the retention of a kind in years.
 func (c Config) RetentionYears(kind string) int {
@@ -62,6 +70,7 @@ type setting struct {
 type raw struct {
 	dataDir, databaseURL, blobURL, searchURL, listen, maxUpload, workflowsDir, retention, ocr, trustedProxies string
 	webhookURL, webhookSecret, smtpURL, reminderDays, signingKeyFile                                          string
+	checkpointEvery                                                                                           string
 }
 
 func (r *raw) settings() []setting {
@@ -80,6 +89,7 @@ func (r *raw) settings() []setting {
 		{"DOSSIER_WEBHOOK_SECRET", "webhook-secret", "", "the HMAC-SHA256 key that signs the webhook's requests", &r.webhookSecret},
 		{"DOSSIER_SMTP_URL", "smtp-url", "", "smtp://user:pass@host:587?from=ADDR&to=ADDR,ADDR for LC reminders by e-mail (default: none)", &r.smtpURL},
 		{"DOSSIER_REMINDER_DAYS", "reminder-days", "30,14,7,3,1", "days before an LC deadline to send a reminder on", &r.reminderDays},
+		{"DOSSIER_CHECKPOINT_EVERY", "checkpoint-every", "1h", "how often the audit chains' heads are signed and written to the object store, when they moved (at least 1m)", &r.checkpointEvery},
 		{"DOSSIER_SIGNING_KEY_FILE", "signing-key-file", "", "PEM file of the Ed25519 key that signs exports and audit checkpoints, made when missing (default: kept in the database)", &r.signingKeyFile},
 	}
 }
@@ -143,6 +153,9 @@ func (r *raw) build() (Config, error) {
 	}
 	c.WebhookURL, c.WebhookSecret, c.SMTPURL = r.webhookURL, r.webhookSecret, r.smtpURL
 	c.SigningKeyFile = r.signingKeyFile
+	if c.CheckpointEvery, err = time.ParseDuration(r.checkpointEvery); err != nil || c.CheckpointEvery < MinCheckpointEvery {
+		return c, fmt.Errorf("DOSSIER_CHECKPOINT_EVERY %q: use a duration of at least %s, e.g. 1h or 30m", r.checkpointEvery, MinCheckpointEvery)
+	}
 	for _, f := range strings.Split(r.reminderDays, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(f))
 		if err != nil || n < 0 || n > 365 {

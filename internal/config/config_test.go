@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/pflag"
 )
@@ -129,5 +130,34 @@ func TestTrustedProxies(t *testing.T) {
 	}
 	if _, err := build(t, map[string]string{"DOSSIER_TRUSTED_PROXIES": "10.0.0.0/33"}); err == nil || !strings.Contains(err.Error(), "DOSSIER_TRUSTED_PROXIES") {
 		t.Errorf("a bad CIDR: %v, want an error naming DOSSIER_TRUSTED_PROXIES", err)
+	}
+}
+
+func TestCheckpointEvery(t *testing.T) {
+	for _, tc := range []struct {
+		env, flag string
+		want      time.Duration
+		bad       bool
+	}{
+		{want: time.Hour},
+		{env: "15m", want: 15 * time.Minute},
+		{env: "15m", flag: "2h", want: 2 * time.Hour},
+		{env: "1m", want: time.Minute},
+		{env: "59s", bad: true},
+		{env: "0", bad: true},
+		{env: "-1h", bad: true},
+		{env: "hourly", bad: true},
+	} {
+		var args []string
+		if tc.flag != "" {
+			args = []string{"--checkpoint-every", tc.flag}
+		}
+		c, err := build(t, map[string]string{"DOSSIER_CHECKPOINT_EVERY": tc.env}, args...)
+		switch {
+		case tc.bad && (err == nil || !strings.Contains(err.Error(), "DOSSIER_CHECKPOINT_EVERY")):
+			t.Errorf("env %q: %v, want an error naming DOSSIER_CHECKPOINT_EVERY", tc.env, err)
+		case !tc.bad && (err != nil || c.CheckpointEvery != tc.want):
+			t.Errorf("env %q flag %q: %v, %v; want %v", tc.env, tc.flag, c.CheckpointEvery, err, tc.want)
+		}
 	}
 }

@@ -29,6 +29,9 @@ const (
 	// delivery of what it sends.
 	Watch   = "watch_deadlines"      // periodic: fire scheduled events, send reminders
 	Deliver = "deliver_notification" // one notification over one channel
+
+	// Checkpoint is periodic: sign the audit chains' heads into the object store.
+	Checkpoint = "audit_checkpoint"
 )
 
 // What is the sort of change that committed.

@@ -106,6 +106,7 @@ var accessTable = []route{
 	{http.MethodPost, "/api/v1/documents/{id}/legal-hold", only, []dossier.Role{admin}, ""},
 	{http.MethodGet, "/api/v1/audit", only, []dossier.Role{auditor, admin}, ""},
 	{http.MethodGet, "/api/v1/audit/verify", only, []dossier.Role{auditor, admin}, ""},
+	{http.MethodPost, "/api/v1/audit/checkpoints", only, []dossier.Role{admin}, ""},
 	{http.MethodGet, "/api/v1/retention", only, []dossier.Role{admin, auditor}, ""},
 }
 
@@ -246,6 +247,7 @@ var auditorAttempts = map[string]string{
 	"DELETE /api/v1/users/{user}/delegations/{delegation}": "",
 	"POST /api/v1/jobs/{job}/retry":                        "",
 	"DELETE /api/v1/jobs/{job}":                            "",
+	"POST /api/v1/audit/checkpoints":                       "",
 }
 
 // TestAuditorsChangeNothing: every state-changing route except signing out is

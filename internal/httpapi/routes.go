@@ -80,5 +80,6 @@ func (h *handlers) routes(e *echo.Echo) {
 	api.DELETE("/jobs/:job", h.dismissJob, allow(admin))
 	api.GET("/audit", h.listAudit, allow(auditor, admin))
 	api.GET("/audit/verify", h.verifyAudit, allow(auditor, admin))
+	api.POST("/audit/checkpoints", h.writeCheckpoint, allow(admin))
 	api.GET("/retention", h.retention, allow(admin, auditor))
 }

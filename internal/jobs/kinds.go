@@ -23,6 +23,8 @@ var kinds = map[string]kind{
 	followup.Extract: kindOf[extractText](),
 	followup.Watch:   kindOf[watch](),
 	followup.Deliver: kindOf[deliver](),
+
+	followup.Checkpoint: kindOf[checkpoint](),
 }
 
 type (
@@ -33,6 +35,7 @@ type (
 	extractText struct{}
 	watch       struct{}
 	deliver     struct{}
+	checkpoint  struct{}
 )
 
 func (stamp) name() string       { return followup.Stamp }
@@ -42,6 +45,7 @@ func (notify) name() string      { return followup.Notify }
 func (extractText) name() string { return followup.Extract }
 func (watch) name() string       { return followup.Watch }
 func (deliver) name() string     { return followup.Deliver }
+func (checkpoint) name() string  { return followup.Checkpoint }
 
 // name is what a kind's marker type gives: its name.
 type name interface{ name() string }

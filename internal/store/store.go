@@ -279,6 +279,7 @@ type KindState struct {
 type AuditFilter struct {
 	DocumentID string
 	Actor      string
+	Action     string
 	Since      time.Time
 	Until      time.Time
 	AfterSeq   int64

@@ -44,6 +44,9 @@ func Run(t *testing.T, newStore func(t *testing.T) blob.Store) {
 		{"Retain", testRetain},
 		{"Hold", testHold},
 		{"LockMissing", testLockMissing},
+		{"Records", testRecords},
+		{"RecordNames", testRecordNames},
+		{"RecordRace", testRecordRace},
 		{"Ping", func(t *testing.T, s blob.Store) {
 			if err := s.Ping(t.Context()); err != nil {
 				t.Fatalf("Ping: %v", err)

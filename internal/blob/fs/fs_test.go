@@ -124,3 +124,27 @@ func TestLockRecordDurableAndFailsClosed(t *testing.T) {
 		t.Fatalf("content gone after Delete with a corrupt lock record: %v", err)
 	}
 }
+
+// A record's file is read-only, so the service itself cannot rewrite it by
+// accident, and the temporary file it was written through is gone.
+func TestRecordReadOnly(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s, err := blobfs.New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutRecord(t.Context(), "checkpoints/a.json", []byte("{}"), time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(filepath.Join(dir, "records", "checkpoints", "a.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mode := fi.Mode().Perm(); mode != 0o444 {
+		t.Errorf("record mode %v, want 0444", mode)
+	}
+	if left, _ := os.ReadDir(filepath.Join(dir, "tmp")); len(left) != 0 {
+		t.Errorf("temporary files left behind: %v", left)
+	}
+}

@@ -60,6 +60,9 @@ func (t *tx) ListAudit(ctx context.Context, f store.AuditFilter) ([]dossier.Audi
 	if f.Actor != "" {
 		add("actor = $%d", f.Actor)
 	}
+	if f.Action != "" {
+		add("action = $%d", f.Action)
+	}
 	if !f.Since.IsZero() {
 		add("time >= $%d", f.Since.UTC())
 	}

@@ -181,6 +181,9 @@ func testAudit(t *testing.T, newStore func(t *testing.T) store.Store) {
 			{"limit", store.AuditFilter{Limit: 2}, ev[:2]},
 			{"after seq and limit", store.AuditFilter{AfterSeq: ev[1].Seq, Limit: 2}, ev[2:4]},
 			{"actor and limit", store.AuditFilter{Actor: alice.ID, Limit: 3}, []dossier.AuditEvent{ev[0], ev[4], ev[5]}},
+			{"action", store.AuditFilter{Action: "user.change"}, []dossier.AuditEvent{ev[6]}},
+			{"action and actor", store.AuditFilter{Action: "document.upload", Actor: alice.ID}, []dossier.AuditEvent{ev[0]}},
+			{"unknown action", store.AuditFilter{Action: "no.such"}, nil},
 			{"unknown document", store.AuditFilter{DocumentID: newID()}, nil},
 		}
 		for _, c := range cases {

@@ -1,0 +1,127 @@
+package fs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"dossier/internal/blob"
+)
+
+// PutRecord implements blob.Records. The bytes go to a temporary file that
+// is then hard-linked into place: link, unlike rename, fails when the name
+// exists, so an existing record is never replaced, even by a concurrent
+// writer, and a reader sees the whole record or none. The file is made
+// read-only; the store has no call that deletes a record, which is how the
+// filesystem keeps retainUntil (there is no object lock to hand it to).
+func (s *Store) PutRecord(ctx context.Context, name string, data []byte, _ time.Time) error {
+	if err := blob.CheckRecordName(name, false); err != nil {
+		return fmt.Errorf("blob put record: %w", err)
+	}
+	if len(data) > blob.MaxRecordSize {
+		return fmt.Errorf("blob put record %s: %d bytes, more than %d", name, len(data), blob.MaxRecordSize)
+	}
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("blob put record %s: %w", name, err)
+	}
+	dst := s.path(blob.RecordPrefix + name)
+	if err := s.mkdirSynced(filepath.Dir(dst)); err != nil {
+		return fmt.Errorf("blob put record %s: %w", name, err)
+	}
+	// "record-" is not a name NewTempKey makes, so Walk (and fsck) skip it.
+	f, err := os.CreateTemp(filepath.Join(s.dir, "tmp"), "record-")
+	if err != nil {
+		return fmt.Errorf("blob put record %s: %w", name, err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp)
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o444)
+	}
+	if err != nil {
+		return fmt.Errorf("blob put record %s: %w", name, err)
+	}
+	if err := os.Link(tmp, dst); errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("blob put record %s: %w", name, blob.ErrExists)
+	} else if err != nil {
+		return fmt.Errorf("blob put record %s: %w", name, err)
+	}
+	if err := syncDir(filepath.Dir(dst)); err != nil {
+		return fmt.Errorf("blob put record %s: %w", name, err)
+	}
+	return nil
+}
+
+// GetRecord implements blob.Records.
+func (s *Store) GetRecord(_ context.Context, name string) ([]byte, error) {
+	if err := blob.CheckRecordName(name, false); err != nil {
+		return nil, fmt.Errorf("blob get record: %w", err)
+	}
+	f, err := os.Open(s.path(blob.RecordPrefix + name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("blob get record %s: %w", name, blob.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("blob get record %s: %w", name, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, blob.MaxRecordSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("blob get record %s: %w", name, err)
+	}
+	if len(data) > blob.MaxRecordSize {
+		return nil, fmt.Errorf("blob get record %s: larger than %d bytes", name, blob.MaxRecordSize)
+	}
+	return data, nil
+}
+
+// ListRecords implements blob.Records.
+func (s *Store) ListRecords(ctx context.Context, prefix string) ([]string, error) {
+	if err := blob.CheckRecordName(prefix, true); err != nil {
+		return nil, fmt.Errorf("blob list records: %w", err)
+	}
+	root := s.path(strings.TrimSuffix(blob.RecordPrefix, "/"))
+	names := []string{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) && p == root {
+			return fs.SkipAll // no record written yet
+		}
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		name := filepath.ToSlash(rel)
+		if strings.HasPrefix(name, prefix) && blob.CheckRecordName(name, false) == nil {
+			names = append(names, name)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("blob list records %q: %w", prefix, err)
+	}
+	slices.Sort(names)
+	return names, nil
+}
