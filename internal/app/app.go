@@ -27,6 +27,7 @@ import (
 	"dossier/internal/config"
 	"dossier/internal/documents"
 	"dossier/internal/engine"
+	"dossier/internal/evidence"
 	"dossier/internal/followup"
 	"dossier/internal/httpapi"
 	"dossier/internal/indexer"
@@ -64,6 +65,8 @@ type App struct {
 	Jobs      *jobs.Runner
 	Purge     *purge.Service
 	Key       *signing.Key // signs exports and audit checkpoints
+	Selector  *evidence.Selector
+	Evidence  *evidence.Exporter
 	Logger    *slog.Logger
 }
 
@@ -119,6 +122,8 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 	a.Watcher = &lc.Watcher{LC: a.LC, Scheduler: a.Engine, Sender: sender, Days: c.ReminderDays}
 	a.Extractor = textract.New(c.OCR, tmp)
 	a.Indexer = indexer.New(st, blobs, index, a.Extractor, tmp, time.Now)
+	a.Selector = &evidence.Selector{Store: st, Search: index, Defs: defs}
+	a.Evidence = &evidence.Exporter{Store: st, Blobs: blobs, Key: a.Key, TempDir: tmp, Now: time.Now}
 	a.Jobs, err = jobs.New(st.JobQueue(), map[string]jobs.Handler{
 		followup.Stamp:   a.Documents.StampJob,
 		followup.Retain:  a.Documents.LockJob,
@@ -199,7 +204,7 @@ func (a *App) Handler() http.Handler {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		extractorInfo(a.Extractor.Info()))
 	return httpapi.New(httpapi.Deps{
-		Audit: audit.NewTrail(a.Store), Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, LC: a.LC, Watcher: a.Watcher, Search: a.Indexer.Index(), Jobs: a.Jobs, Retention: a.Purge, Logger: a.Logger, Registry: reg,
+		Audit: audit.NewTrail(a.Store), Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, LC: a.LC, Watcher: a.Watcher, Search: a.Indexer.Index(), Jobs: a.Jobs, Retention: a.Purge, Selector: a.Selector, Evidence: a.Evidence, Logger: a.Logger, Registry: reg,
 		MaxUpload: a.Config.MaxUpload, Ready: a.ready, TrustedProxies: a.Config.TrustedProxies,
 	})
 }

@@ -79,5 +79,7 @@ func (h *handlers) routes(e *echo.Echo) {
 	api.DELETE("/jobs/:job", h.dismissJob, allow(admin))
 	api.GET("/audit", h.listAudit, allow(auditor, admin))
 	api.GET("/audit/verify", h.verifyAudit, allow(auditor, admin))
+	api.GET("/audit/key", h.auditKey)
+	api.POST("/exports", h.export, allow(auditor, admin))
 	api.GET("/retention", h.retention, allow(admin, auditor))
 }

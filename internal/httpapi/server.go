@@ -22,6 +22,7 @@ import (
 	"dossier/internal/documents"
 	"dossier/internal/dossier"
 	"dossier/internal/engine"
+	"dossier/internal/evidence"
 	"dossier/internal/lc"
 	"dossier/internal/purge"
 	"dossier/internal/search"
@@ -38,6 +39,8 @@ type Deps struct {
 	Search    search.Index
 	Jobs      ParkedJobs
 	Retention *purge.Service // GET /api/v1/retention
+	Selector  *evidence.Selector
+	Evidence  *evidence.Exporter // POST /api/v1/exports; its Key is published at GET /api/v1/audit/key
 	Logger    *slog.Logger
 	Registry  *prometheus.Registry // /metrics; request metrics are registered on it
 	MaxUpload int64
