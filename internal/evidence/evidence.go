@@ -93,7 +93,7 @@ type AuditHead struct {
 
 // Selection is what was asked for: a filter or a list of ids.
 type Selection struct {
-	Filter *Filter `json:"filter,omitempty"`
+	Filter *Filter  `json:"filter,omitempty"`
 	IDs    []string `json:"ids,omitempty"`
 }
 
