@@ -109,6 +109,12 @@ func newRoot(env Env) *cobra.Command {
 		short: "make an API token for an integration and print it (shown once)", run: tokenCreate, flags: tokenCreateFlags}))
 	audit := group("audit", "check the audit trail")
 	audit.AddCommand(leaf(spec{use: "verify", short: "verify the audit trail's hash chains", run: auditVerify}))
+	audit.AddCommand(
+		leaf(spec{use: "verify-export FILE.zip [--key PUBLIC_KEY] [--json]",
+			short: "check an evidence archive offline: signature, file hashes, audit chains",
+			long:  verifyExportHelp, run: auditVerifyExport, flags: verifyExportFlags, args: true}),
+		leaf(spec{use: "key", short: "print the service's public key, which signs evidence exports and audit checkpoints", run: auditKey}),
+	)
 	workflows := group("workflows", "check and draw the workflow definitions")
 	workflows.AddCommand(
 		leaf(spec{use: "check", short: "validate the workflow definitions", run: workflowsCheck}),
@@ -132,6 +138,9 @@ func newRoot(env Env) *cobra.Command {
 		leaf(spec{use: "fsck [--repair] [--verify-hashes [--rate 64MiB]]",
 			short: "check that the database and the blob store agree (blob/database consistency)",
 			long:  fsckHelp, run: fsckRun, flags: fsckFlags}),
+		leaf(spec{use: "export (--filter QUERY | --ids ID,… | --all) --out FILE.zip",
+			short: "write an evidence archive for auditors (files, audit events, signed manifest)",
+			long:  exportHelp, run: exportRun, flags: exportFlags}),
 		leaf(spec{use: "import DIR [--metadata FILE.csv|FILE.jsonl] [--kind KIND] [--state STATE] [--as USERNAME] [--jobs N]",
 			short: "load an existing archive: every file under DIR with its metadata (resumable)",
 			long:  importHelp, run: importRun, flags: importFlags, args: true}),

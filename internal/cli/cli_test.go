@@ -26,6 +26,8 @@ var commandPaths = [][]string{
 	{"token", "create"},
 	{"audit"},
 	{"audit", "verify"},
+	{"audit", "verify-export"},
+	{"audit", "key"},
 	{"workflows"},
 	{"workflows", "check"},
 	{"workflows", "graph"},
@@ -35,6 +37,7 @@ var commandPaths = [][]string{
 	{"purge"},
 	{"fsck"},
 	{"import"},
+	{"export"},
 	{"help"},
 }
 

@@ -2,6 +2,7 @@ package evidence
 
 import (
 	"archive/zip"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -166,8 +167,10 @@ func (e *Exporter) write(ctx context.Context, w io.Writer, sel Selection, ids []
 		if err != nil {
 			return sum, err
 		}
-		if sum.Documents > 0 {
-			_, _ = docs.Write([]byte(","))
+		// One document a line, so that the manifest reads well in a pager.
+		line = append([]byte(",\n"), bytes.TrimSuffix(line, []byte("\n"))...)
+		if sum.Documents == 0 {
+			line = line[2:]
 		}
 		if _, err := docs.Write(line); err != nil {
 			return sum, fmt.Errorf("evidence spool: %w", err)
@@ -206,7 +209,7 @@ func (e *Exporter) write(ctx context.Context, w io.Writer, sel Selection, ids []
 	if err := docs.copyTo(out); err != nil {
 		return sum, fmt.Errorf("write %s: %w", ManifestName, err)
 	}
-	if _, err := out.Write([]byte("]}\n")); err != nil {
+	if _, err := out.Write([]byte("\n]}\n")); err != nil {
 		return sum, err
 	}
 	sum.ManifestSHA256 = hex.EncodeToString(mh.Sum(nil))
