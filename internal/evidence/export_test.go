@@ -198,6 +198,24 @@ func TestExport(t *testing.T) {
 			if f.JSON(t, f.Do(t, http.MethodGet, "/api/v1/audit/verify", f.admin, nil), &res); !res.OK {
 				t.Error("the audit trail does not verify after the exports")
 			}
+
+			// A blob lost from the store after the first byte was sent: the
+			// connection is cut, so the client cannot take the archive for a
+			// whole one, and the attempt is recorded as incomplete.
+			var bDoc dossier.Document
+			f.JSON(t, f.Do(t, http.MethodGet, "/api/v1/documents/"+f.b, f.admin, nil), &bDoc)
+			if err := f.App.Blobs.Delete(t.Context(), bDoc.File.SHA256); err != nil {
+				t.Fatal(err)
+			}
+			resp = f.Do(t, http.MethodPost, "/api/v1/exports", f.auditor, strings.NewReader(`{"ids":["`+f.a+`","`+f.b+`"]}`))
+			if _, err := io.ReadAll(resp.Body); resp.StatusCode != http.StatusOK || err == nil {
+				t.Errorf("export with a lost blob: status %d, read error %v; want 200 and a cut connection", resp.StatusCode, err)
+			}
+			f.JSON(t, f.Do(t, http.MethodGet, "/api/v1/audit?actor="+f.auditorID, f.admin, nil), &trail)
+			last := trail.Items[len(trail.Items)-1]
+			if last.Action != "evidence.export" || !strings.Contains(string(last.Details), `"complete":false`) {
+				t.Errorf("the last event of the auditor is %s %s, want an incomplete evidence.export", last.Action, last.Details)
+			}
 		})
 	}
 }

@@ -34,6 +34,7 @@ func (h *handlers) export(c echo.Context) error {
 	hdr.Set("Cache-Control", "no-store")
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	c.Response().WriteHeader(http.StatusOK)
+	c.Response().Flush() // the download starts now, while the first documents are read
 	if _, err := h.Evidence.Export(ctx, u, c.Response(), sel, ids); err != nil {
 		h.Logger.ErrorContext(ctx, "evidence export cut short", "user", u.Username, "documents", len(ids), "error", err)
 		panic(http.ErrAbortHandler)
