@@ -37,6 +37,8 @@ type Exporter struct {
 	Now     func() time.Time
 	// Progress, when set, is told of every chunk of file bytes copied.
 	Progress func(n int64)
+	// EventPage is how many audit events are read at a time (0: 1000).
+	EventPage int
 }
 
 // Export writes the archive of the documents ids (from a Selector) to w,
@@ -143,9 +145,11 @@ func (e *Exporter) write(ctx context.Context, w io.Writer, sel Selection, ids []
 		if err := ctx.Err(); err != nil {
 			return sum, err
 		}
-		snap, err := e.read(ctx, id)
+		snap, err := e.read(ctx, id, events)
 		if dossier.ErrorCode(err) == dossier.ENotFound {
-			continue // purged since it was selected: nothing of it is left to show
+			// Purged since it was selected: nothing of it is left to show
+			// (read finds that out before it writes any event).
+			continue
 		}
 		if err != nil {
 			return sum, err
@@ -153,15 +157,6 @@ func (e *Exporter) write(ctx context.Context, w io.Writer, sel Selection, ids []
 		entry, err := e.document(ctx, zw, snap, &sum)
 		if err != nil {
 			return sum, err
-		}
-		for _, ev := range snap.events {
-			line, err := jsonLine(ev)
-			if err != nil {
-				return sum, err
-			}
-			if _, err := events.Write(line); err != nil {
-				return sum, fmt.Errorf("evidence spool: %w", err)
-			}
 		}
 		line, err := jsonLine(entry)
 		if err != nil {
@@ -176,7 +171,7 @@ func (e *Exporter) write(ctx context.Context, w io.Writer, sel Selection, ids []
 			return sum, fmt.Errorf("evidence spool: %w", err)
 		}
 		sum.Documents++
-		sum.Events += len(snap.events)
+		sum.Events += snap.audit.Events
 	}
 
 	ew, err := zw.CreateHeader(&zip.FileHeader{Name: EventsName, Method: zip.Deflate, Modified: fixedTime})
@@ -228,11 +223,7 @@ func (e *Exporter) write(ctx context.Context, w io.Writer, sel Selection, ids []
 // its manifest entry.
 func (e *Exporter) document(ctx context.Context, zw *zip.Writer, s snapshot, sum *Summary) (Document, error) {
 	d := Document{ID: s.doc.ID, Document: s.doc, History: s.history, Approvals: s.approvals, Reviews: s.reviews,
-		Renditions: s.renditions, Users: s.users, Files: []FileEntry{},
-		Audit: AuditHead{Stream: s.doc.ID, Events: len(s.events)}}
-	if n := len(s.events); n > 0 {
-		d.Audit.StreamSeq, d.Audit.Hash = s.events[n-1].StreamSeq, s.events[n-1].Hash
-	}
+		Renditions: s.renditions, Users: s.users, Files: []FileEntry{}, Audit: s.audit}
 	dir := documentsDir + safeName(s.doc.ID) + "/"
 	for _, f := range s.files {
 		fe := FileEntry{Path: dir + "v" + strconv.Itoa(f.Version) + "-" + safeName(f.Filename),

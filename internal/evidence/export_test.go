@@ -32,6 +32,7 @@ type fixture struct {
 func newFixture(t *testing.T, be apptest.Backend) *fixture {
 	t.Helper()
 	s := apptest.Start(t, be.Config(t))
+	s.App.Evidence.EventPage = 2 // a's events come in several pages
 	s.AddUser(t, "admin", []dossier.Role{dossier.RoleAdmin}, 0)
 	f := &fixture{Server: s, auditorID: s.AddUser(t, "auditor", []dossier.Role{dossier.RoleAuditor}, 0).ID,
 		bText: []byte("Declaration B, plain text <with> \"marks\"\n")}

@@ -3,6 +3,7 @@ package evidence
 import (
 	"context"
 	"fmt"
+	"io"
 
 	"dossier/internal/dossier"
 	"dossier/internal/store"
@@ -17,12 +18,19 @@ type snapshot struct {
 	history    []dossier.HistoryEntry
 	approvals  []dossier.Approval
 	reviews    []dossier.Review
-	events     []dossier.AuditEvent
+	audit      AuditHead
 	users      map[string]dossier.UserName
 }
 
-func (e *Exporter) read(ctx context.Context, id string) (snapshot, error) {
-	var s snapshot
+// defaultEventPage is how many audit events are read at once: a document's
+// trail (downloads included) may be long, and it goes to the spool page by
+// page.
+const defaultEventPage = 1000
+
+// read reads document id and writes its audit events, one JSON line each,
+// to events.
+func (e *Exporter) read(ctx context.Context, id string, events io.Writer) (snapshot, error) {
+	s := snapshot{audit: AuditHead{Stream: id}}
 	err := e.Store.Read(ctx, func(tx store.Tx) (err error) {
 		if s.doc, err = tx.Document(ctx, id); err != nil {
 			return err
@@ -48,12 +56,39 @@ func (e *Exporter) read(ctx context.Context, id string) (snapshot, error) {
 			}
 			s.approvals, s.reviews = append(s.approvals, a...), append(s.reviews, r...)
 		}
+		ids := []string{s.doc.CreatedBy}
 		// A document's events are its own chain (stream = its id), so they
 		// are exactly the events that name it.
-		if s.events, err = tx.ListAudit(ctx, store.AuditFilter{DocumentID: id}); err != nil {
-			return err
+		actors := map[string]bool{}
+		page := e.EventPage
+		if page <= 0 {
+			page = defaultEventPage
 		}
-		ids := []string{s.doc.CreatedBy}
+		for f := (store.AuditFilter{DocumentID: id, Limit: page}); ; {
+			evs, err := tx.ListAudit(ctx, f)
+			if err != nil {
+				return err
+			}
+			for _, ev := range evs {
+				line, err := jsonLine(ev)
+				if err != nil {
+					return err
+				}
+				if _, err := events.Write(line); err != nil {
+					return fmt.Errorf("evidence spool: %w", err)
+				}
+				s.audit.Events++
+				s.audit.StreamSeq, s.audit.Hash = ev.StreamSeq, ev.Hash
+				if !actors[ev.Actor] {
+					actors[ev.Actor] = true
+					ids = append(ids, ev.Actor)
+				}
+			}
+			if len(evs) < f.Limit {
+				break
+			}
+			f.AfterSeq = evs[len(evs)-1].Seq
+		}
 		for _, f := range s.files {
 			ids = append(ids, f.CreatedBy)
 		}
@@ -65,9 +100,6 @@ func (e *Exporter) read(ctx context.Context, id string) (snapshot, error) {
 		}
 		for _, r := range s.reviews {
 			ids = append(ids, r.ReviewerID)
-		}
-		for _, ev := range s.events {
-			ids = append(ids, ev.Actor)
 		}
 		s.users, err = store.UserNames(ctx, tx, ids...)
 		return err
