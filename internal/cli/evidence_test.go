@@ -51,6 +51,10 @@ func TestExportCommands(t *testing.T) {
 				t.Errorf("%v: exit %d, want 0:\n%s%s", args, code, out, errOut)
 			}
 		}
+		if code, out, _ := s.run(t, "audit", "verify-export", byID, "--json", "--key", key); code != 0 ||
+			!strings.Contains(out, `"problems": []`) || !strings.Contains(out, `"key_pinned": true`) {
+			t.Errorf("verify-export --json: exit %d, want 0 and a JSON report:\n%s", code, out)
+		}
 		if code, out, _ := s.run(t, "audit", "verify-export", byID); code != 0 || !strings.Contains(out, "WARNING  the key was not pinned") {
 			t.Errorf("verify-export without --key: exit %d, want 0 with a warning:\n%s", code, out)
 		}

@@ -60,7 +60,7 @@ func (r *Report) add(where, format string, args ...any) {
 // every file, every audit event's hash and chain link, and that each chain
 // reaches the head the manifest recorded. It names every problem it finds.
 func Verify(r io.ReaderAt, size int64, pinned ed25519.PublicKey) *Report {
-	rep := &Report{KeyPinned: pinned != nil}
+	rep := &Report{Problems: []Problem{}, KeyPinned: pinned != nil}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		rep.add("archive", "not a readable ZIP archive (%v): the download was cut short or the file is not an evidence export", err)
