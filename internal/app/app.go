@@ -28,6 +28,7 @@ import (
 	"dossier/internal/config"
 	"dossier/internal/documents"
 	"dossier/internal/engine"
+	"dossier/internal/evidence"
 	"dossier/internal/followup"
 	"dossier/internal/httpapi"
 	"dossier/internal/indexer"
@@ -70,6 +71,8 @@ type App struct {
 	// Checkpoints writes the signed heads of the audit chains to the
 	// object store, on a schedule and on demand.
 	Checkpoints *audit.Checkpointer
+	Selector    *evidence.Selector
+	Evidence    *evidence.Exporter
 	Logger      *slog.Logger
 }
 
@@ -127,6 +130,8 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 	a.Extractor = textract.New(c.OCR, tmp)
 	a.Indexer = indexer.New(st, blobs, index, a.Extractor, tmp, time.Now)
 	a.Preview = preview.New(a.Documents, blobs, a.Extractor, filepath.Join(c.DataDir, "cache", "pages"), tmp)
+	a.Selector = &evidence.Selector{Store: st, Search: index, Defs: defs}
+	a.Evidence = &evidence.Exporter{Store: st, Blobs: blobs, Key: a.Key, TempDir: tmp, Now: time.Now}
 	a.Jobs, err = jobs.New(st.JobQueue(), map[string]jobs.Handler{
 		followup.Stamp:   a.Documents.StampJob,
 		followup.Retain:  a.Documents.LockJob,
@@ -212,7 +217,7 @@ func (a *App) Handler() http.Handler {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		extractorInfo(a.Extractor.Info()))
 	return httpapi.New(httpapi.Deps{
-		Audit: a.trail(), Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, LC: a.LC, Watcher: a.Watcher, Search: a.Indexer.Index(), Jobs: a.Jobs, Retention: a.Purge, Preview: a.Preview, Logger: a.Logger, Registry: reg,
+		Audit: a.trail(), Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, LC: a.LC, Watcher: a.Watcher, Search: a.Indexer.Index(), Jobs: a.Jobs, Retention: a.Purge, Preview: a.Preview, Selector: a.Selector, Evidence: a.Evidence, Logger: a.Logger, Registry: reg,
 		MaxUpload: a.Config.MaxUpload, Ready: a.ready, TrustedProxies: a.Config.TrustedProxies,
 	})
 }

@@ -114,6 +114,10 @@ func newRoot(env Env) *cobra.Command {
 			long:  auditVerifyHelp, run: auditVerify, flags: auditVerifyFlags}),
 		leaf(spec{use: "checkpoint", short: "sign the heads of the audit chains and write them to the object store now",
 			long: auditCheckpointHelp, run: auditCheckpoint}),
+		leaf(spec{use: "verify-export FILE.zip [--key PUBLIC_KEY] [--json]",
+			short: "check an evidence archive offline: signature, file hashes, audit chains",
+			long:  verifyExportHelp, run: auditVerifyExport, flags: verifyExportFlags, args: true}),
+		leaf(spec{use: "key", short: "print the service's public key, which signs evidence exports and audit checkpoints", run: auditKey}),
 	)
 	workflows := group("workflows", "check and draw the workflow definitions")
 	workflows.AddCommand(
@@ -138,6 +142,9 @@ func newRoot(env Env) *cobra.Command {
 		leaf(spec{use: "fsck [--repair] [--verify-hashes [--rate 64MiB]]",
 			short: "check that the database and the blob store agree (blob/database consistency)",
 			long:  fsckHelp, run: fsckRun, flags: fsckFlags}),
+		leaf(spec{use: "export (--filter QUERY | --ids ID,… | --all) --out FILE.zip",
+			short: "write an evidence archive for auditors (files, audit events, signed manifest)",
+			long:  exportHelp, run: exportRun, flags: exportFlags}),
 		leaf(spec{use: "import DIR [--metadata FILE.csv|FILE.jsonl] [--kind KIND] [--state STATE] [--as USERNAME] [--jobs N]",
 			short: "load an existing archive: every file under DIR with its metadata (resumable)",
 			long:  importHelp, run: importRun, flags: importFlags, args: true}),

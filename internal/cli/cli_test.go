@@ -27,6 +27,8 @@ var commandPaths = [][]string{
 	{"audit"},
 	{"audit", "verify"},
 	{"audit", "checkpoint"},
+	{"audit", "verify-export"},
+	{"audit", "key"},
 	{"workflows"},
 	{"workflows", "check"},
 	{"workflows", "graph"},
@@ -36,6 +38,7 @@ var commandPaths = [][]string{
 	{"purge"},
 	{"fsck"},
 	{"import"},
+	{"export"},
 	{"help"},
 }
 

@@ -81,5 +81,7 @@ func (h *handlers) routes(e *echo.Echo) {
 	api.GET("/audit", h.listAudit, allow(auditor, admin))
 	api.GET("/audit/verify", h.verifyAudit, allow(auditor, admin))
 	api.POST("/audit/checkpoints", h.writeCheckpoint, allow(admin))
+	api.GET("/audit/key", h.auditKey)
+	api.POST("/exports", h.export, allow(auditor, admin))
 	api.GET("/retention", h.retention, allow(admin, auditor))
 }

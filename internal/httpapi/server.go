@@ -22,6 +22,7 @@ import (
 	"dossier/internal/documents"
 	"dossier/internal/dossier"
 	"dossier/internal/engine"
+	"dossier/internal/evidence"
 	"dossier/internal/lc"
 	"dossier/internal/preview"
 	"dossier/internal/purge"
@@ -40,6 +41,8 @@ type Deps struct {
 	Jobs      ParkedJobs
 	Retention *purge.Service // GET /api/v1/retention
 	Preview   *preview.Service
+	Selector  *evidence.Selector
+	Evidence  *evidence.Exporter // POST /api/v1/exports; its Key is published at GET /api/v1/audit/key
 	Logger    *slog.Logger
 	Registry  *prometheus.Registry // /metrics; request metrics are registered on it
 	MaxUpload int64
