@@ -29,6 +29,7 @@ import (
 	"dossier/internal/engine"
 	"dossier/internal/followup"
 	"dossier/internal/httpapi"
+	"dossier/internal/ui"
 	"dossier/internal/indexer"
 	"dossier/internal/jobs"
 	"dossier/internal/lc"
@@ -198,9 +199,16 @@ func (a *App) Handler() http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		extractorInfo(a.Extractor.Info()))
+	// The pages' templates and catalogs are embedded: a failure to parse
+	// them is a broken build, which the ui tests catch before it ships.
+	pages, err := ui.New(ui.Deps{Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, Search: a.Indexer.Index(),
+		Logger: a.Logger, MaxUpload: a.Config.MaxUpload, TimeZone: time.Local})
+	if err != nil {
+		panic(err)
+	}
 	return httpapi.New(httpapi.Deps{
 		Audit: audit.NewTrail(a.Store), Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, LC: a.LC, Watcher: a.Watcher, Search: a.Indexer.Index(), Jobs: a.Jobs, Retention: a.Purge, Logger: a.Logger, Registry: reg,
-		MaxUpload: a.Config.MaxUpload, Ready: a.ready, TrustedProxies: a.Config.TrustedProxies,
+		MaxUpload: a.Config.MaxUpload, Ready: a.ready, TrustedProxies: a.Config.TrustedProxies, Pages: pages,
 	})
 }
 
