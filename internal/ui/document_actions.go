@@ -64,7 +64,7 @@ func (u *UI) afterAction(c echo.Context, err error, done string, place func(*doc
 	if rerr != nil {
 		return rerr
 	}
-	data := u.docData(d, allowed)
+	data := u.docData(usr, d, allowed)
 	place(data, dossier.ErrorMessage(err))
 	return u.render(c, statusOf(err), "document", u.view(c, "document.title", data))
 }

@@ -34,7 +34,7 @@ func (u *UI) editMetadata(c echo.Context) error {
 	if rerr != nil {
 		return rerr
 	}
-	data := u.docData(cur, allowed)
+	data := u.docData(usr, cur, allowed)
 	if dossier.ErrorCode(err) == dossier.EPreconditionFailed {
 		data.Stale = true // the form shows the document as it is now
 	} else {

@@ -40,20 +40,21 @@ func (u *UI) fireEvent(c echo.Context) error {
 	if rerr != nil {
 		return rerr
 	}
-	data := u.docData(cur, allowed)
+	data := u.docData(usr, cur, allowed)
 	msg := dossier.ErrorMessage(err)
 	if f.IfMatch != nil && *f.IfMatch != cur.Version {
 		data.Stale = true
 	}
 	placed := false
-	for i := range data.Events {
-		if data.Events[i].Name == f.Event {
-			data.Events[i].Error, placed = msg, true
+	for _, list := range [][]eventForm{data.Events, data.Blocked} {
+		for i := range list {
+			if list[i].Name == f.Event {
+				list[i].Error, placed = msg, true
+			}
 		}
 	}
 	if !placed {
-		data.Notice = ""
-		data.Events = append(data.Events, eventForm{Name: f.Event, Error: msg})
+		data.Blocked = append(data.Blocked, eventForm{Name: f.Event, Error: msg})
 	}
 	return u.render(c, statusOf(err), "document", u.view(c, "document.title", data))
 }

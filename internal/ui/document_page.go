@@ -15,6 +15,9 @@ type docData struct {
 	Doc         dossier.Document
 	Badge       string
 	Events      []eventForm
+	// Blocked are the events the user's roles may fire here that the
+	// guards refuse now; trying one shows the engine's reason.
+	Blocked     []eventForm
 	Meta        *metaForm
 	Departments []string // the departments that sign off here, when the state is the review state
 	HasReviews  bool
@@ -45,12 +48,12 @@ func (u *UI) documentPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	data := u.docData(d, allowed)
+	data := u.docData(usr, d, allowed)
 	data.Notice = c.QueryParam("done")
 	return u.render(c, http.StatusOK, "document", u.view(c, "document.title", data))
 }
 
-func (u *UI) docData(d dossier.Document, allowed []string) *docData {
+func (u *UI) docData(usr dossier.User, d dossier.Document, allowed []string) *docData {
 	data := &docData{Doc: d, Badge: u.badge(d.Kind, d.State), Relations: dossier.Relations,
 		Decisions: []string{workflow.DecisionApprove, workflow.DecisionReject}}
 	def, ok := u.Engine.Definitions().Kind(d.Kind)
@@ -78,9 +81,24 @@ func (u *UI) docData(d dossier.Document, allowed []string) *docData {
 		}
 		data.Events = append(data.Events, f)
 	}
+	for _, ev := range def.EventsFrom(d.State) {
+		if !slices.Contains(allowed, ev.Name) && holdsRole(usr, ev.Roles) {
+			data.Blocked = append(data.Blocked, eventForm{Name: ev.Name})
+		}
+	}
 	if m, ok := u.metaForm(string(d.Kind)); ok {
 		m.fill(d)
 		data.Meta = m
 	}
 	return data
+}
+
+// holdsRole reports whether the user holds one of an event's roles.
+func holdsRole(usr dossier.User, roles []string) bool {
+	for _, r := range roles {
+		if usr.HasRole(dossier.Role(r)) {
+			return true
+		}
+	}
+	return false
 }
