@@ -29,7 +29,6 @@ import (
 	"dossier/internal/engine"
 	"dossier/internal/followup"
 	"dossier/internal/httpapi"
-	"dossier/internal/ui"
 	"dossier/internal/indexer"
 	"dossier/internal/jobs"
 	"dossier/internal/lc"
@@ -43,6 +42,7 @@ import (
 	"dossier/internal/store/sqldb"
 	"dossier/internal/store/sqlite"
 	"dossier/internal/textract"
+	"dossier/internal/ui"
 	"dossier/internal/workflow"
 	"dossier/workflows"
 )

@@ -12,9 +12,9 @@ import (
 
 // docData is the document page.
 type docData struct {
-	Doc         dossier.Document
-	Badge       string
-	Events      []eventForm
+	Doc    dossier.Document
+	Badge  string
+	Events []eventForm
 	// Blocked are the events the user's roles may fire here that the
 	// guards refuse now; trying one shows the engine's reason.
 	Blocked     []eventForm
