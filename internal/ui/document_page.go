@@ -21,6 +21,7 @@ type docData struct {
 	Meta        *metaForm
 	Departments []string // the departments that sign off here, when the state is the review state
 	HasReviews  bool
+	Immutable   bool // the state allows no change of metadata or files
 	Decisions   []string
 	Relations   []dossier.Relation
 	Stale       bool   // the metadata form was older than the document
@@ -61,6 +62,7 @@ func (u *UI) docData(usr dossier.User, d dossier.Document, allowed []string) *do
 		return data
 	}
 	data.HasReviews = def.Reviews != nil
+	data.Immutable = def.IsImmutable(d.State)
 	if def.InReview(d.State) {
 		data.Departments = def.Departments()
 	}
