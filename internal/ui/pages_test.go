@@ -207,3 +207,25 @@ func TestUploadErrorsNameTheField(t *testing.T) {
 		t.Fatalf("the document page: status %d; want the amount formatted and an action: %s", resp.StatusCode, page)
 	}
 }
+
+func TestLanguageSwitchIsKept(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	s.AddUser(t, "eve", []dossier.Role{dossier.RoleAuditor}, 0)
+	b := newBrowser(t, s)
+	_, page := b.do(http.MethodGet, "/sign-in", nil, "Accept-Language", "zh-CN,zh;q=0.9")
+	if !strings.Contains(page, `<html lang="zh">`) || !strings.Contains(page, "登录") {
+		t.Fatalf("a Chinese browser does not get the Chinese page: %.300s", page)
+	}
+	resp, _ := b.post("/language", url.Values{"lang": {"fr"}, "back": {"/sign-in"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/sign-in" {
+		t.Fatalf("the language switch: %d to %q, want back to /sign-in", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, page = b.do(http.MethodGet, "/sign-in", nil, "Accept-Language", "zh-CN,zh;q=0.9")
+	if !strings.Contains(page, `<html lang="fr">`) || !strings.Contains(page, "Connexion") {
+		t.Fatalf("the chosen French is not kept over the browser's Chinese: %.300s", page)
+	}
+	if resp, _ := b.post("/language", url.Values{"lang": {"de"}}); resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("an unknown language: status %d, want 400", resp.StatusCode)
+	}
+}
