@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"dossier/internal/apptest"
 	"dossier/internal/dossier"
 	"dossier/internal/pdf/pdftest"
 )
@@ -64,7 +65,15 @@ func (b *tab) state() string {
 // sees, and that the uploader may not approve and is told why.
 func TestBrowserPurchaseOrderFromUploadToArchive(t *testing.T) {
 	t.Parallel()
-	s := startServer(t)
+	for _, backend := range apptest.Backends() {
+		t.Run(backend.Name, func(t *testing.T) {
+			t.Parallel()
+			purchaseOrderToArchive(t, apptest.Start(t, backend.Config(t)), backend.Name)
+		})
+	}
+}
+
+func purchaseOrderToArchive(t *testing.T, s *apptest.Server, backend string) {
 	// The uploader is also an approver of the highest level: segregation of
 	// duties, not a lack of authority, keeps them from approving.
 	s.AddUser(t, "sales", []dossier.Role{dossier.RoleAdmin, dossier.RoleApprover}, 3)
@@ -72,6 +81,9 @@ func TestBrowserPurchaseOrderFromUploadToArchive(t *testing.T) {
 	s.AddUser(t, "alex", []dossier.Role{dossier.RoleApprover}, 1)
 	s.AddUser(t, "bea", []dossier.Role{dossier.RoleApprover}, 2)
 	b := newTab(t, s)
+	if backend != apptest.Backends()[0].Name {
+		b.prefix = backend + "-"
+	}
 
 	b.signIn("sales")
 	b.open("/upload?kind=" + string(dossier.KindPurchaseOrder))

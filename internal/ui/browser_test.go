@@ -27,6 +27,9 @@ type tab struct {
 	base  string
 	shots string
 	width int64
+	// prefix starts the screenshots' names, to keep apart the runs of one
+	// test on several backends.
+	prefix string
 }
 
 // newTab starts a fresh headless Chromium (its own profile) for the test.
@@ -165,7 +168,7 @@ func (b *tab) shot(name string) {
 	if err != nil {
 		b.t.Fatalf("screenshot %s: %v", name, err)
 	}
-	file := filepath.Join(b.shots, fmt.Sprintf("%s-%d.png", name, b.width))
+	file := filepath.Join(b.shots, fmt.Sprintf("%s%s-%d.png", b.prefix, name, b.width))
 	if err := os.WriteFile(file, png, 0o644); err != nil {
 		b.t.Fatal(err)
 	}
