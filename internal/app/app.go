@@ -202,7 +202,7 @@ func (a *App) Handler() http.Handler {
 	// The pages' templates and catalogs are embedded: a failure to parse
 	// them is a broken build, which the ui tests catch before it ships.
 	pages, err := ui.New(ui.Deps{Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, Search: a.Indexer.Index(),
-		Logger: a.Logger, MaxUpload: a.Config.MaxUpload, TimeZone: time.Local})
+		LC: a.LC, Audit: audit.NewTrail(a.Store), Logger: a.Logger, MaxUpload: a.Config.MaxUpload, TimeZone: time.Local})
 	if err != nil {
 		panic(err)
 	}

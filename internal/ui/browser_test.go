@@ -104,11 +104,15 @@ func (b *tab) fill(sel, value string) {
 	b.do(chromedp.SetValue(chromedp.CSS(sel), value))
 }
 
+// text is the text of what sel names, which must be on the page within 10 s.
 func (b *tab) text(sel string) string {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	ctx, cancel := context.WithTimeout(b.ctx, 10*time.Second)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
 	if err != nil {
-		b.t.Fatalf("text of %s: %v", sel, err)
+		page, _ := chromedp.Run(b.ctx, chromedp.Evaluate[string](`location.pathname + ": " + document.body.innerText.slice(0, 2000)`))
+		b.t.Fatalf("text of %s: %v; the page is %s", sel, err, page)
 	}
 	return s
 }

@@ -21,6 +21,11 @@ type metaForm struct {
 	Fields   []fieldInput
 	Values   map[string]string // form name -> value as typed
 	Errors   formErrors
+	// Message is a pasted SWIFT MT700 that filled the form, and Warnings
+	// what the parser noticed in it.
+	Message  string
+	Warnings []string
+	IsLC     bool // the kind is the one an MT700 describes
 }
 
 type fieldInput struct {
@@ -40,7 +45,8 @@ func (u *UI) metaForm(kind string) (*metaForm, bool) {
 	}
 	spec := def.Spec()
 	f := &metaForm{Kind: kind, Kinds: u.kinds(), Subtypes: spec.Subtypes, Required: spec.Required,
-		Dates: slices.Clone(standardDates), Values: map[string]string{}, Errors: formErrors{}}
+		Dates: slices.Clone(standardDates), Values: map[string]string{}, Errors: formErrors{},
+		IsLC: dossier.Kind(kind) == dossier.KindLetterOfCredit}
 	addDate := func(name string) {
 		if !slices.Contains(f.Dates, name) {
 			f.Dates = append(f.Dates, name)
@@ -80,6 +86,12 @@ func (f *metaForm) IsRequired(name string) bool { return slices.Contains(f.Requi
 
 // fill sets the form's values from a document.
 func (f *metaForm) fill(d dossier.Document) {
+	f.fillMeta(dossier.Metadata{Subtype: d.Subtype, Title: d.Title, Number: d.Number, Customer: d.Customer,
+		Amount: d.Amount, Currency: d.Currency, Dates: d.Dates, Tags: d.Tags, Fields: d.Fields})
+}
+
+// fillMeta sets the form's values from metadata.
+func (f *metaForm) fillMeta(d dossier.Metadata) {
 	v := f.Values
 	v["subtype"], v["title"], v["number"], v["customer"] = d.Subtype, d.Title, d.Number, d.Customer
 	v["amount"], v["currency"], v["tags"] = d.Amount, d.Currency, strings.Join(d.Tags, ", ")

@@ -50,6 +50,12 @@ var funcs = template.FuncMap{
 		}
 		return m
 	},
+	"deref": func(p *int) int {
+		if p == nil {
+			return 0
+		}
+		return *p
+	},
 	"join": func(list []string, sep string) string { return strings.Join(list, sep) },
 	"userName": func(users map[string]dossier.UserName, id string) string {
 		if n, ok := users[id]; ok {

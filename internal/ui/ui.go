@@ -16,10 +16,12 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"dossier/internal/audit"
 	"dossier/internal/auth"
 	"dossier/internal/documents"
 	"dossier/internal/dossier"
 	"dossier/internal/engine"
+	"dossier/internal/lc"
 	"dossier/internal/search"
 	"dossier/web"
 )
@@ -30,6 +32,8 @@ type Deps struct {
 	Documents *documents.Service
 	Engine    *engine.Engine
 	Search    search.Index
+	LC        *lc.Service
+	Audit     *audit.Trail
 	Logger    *slog.Logger
 	MaxUpload int64
 	// TimeZone shows times when the browser has not said its own.
@@ -91,6 +95,11 @@ func (u *UI) Mount(e *echo.Echo) {
 	g.POST("/documents/:id/links", u.handle(u.addLink), u.only(dossier.RoleAdmin))
 	g.POST("/documents/:id/legal-hold", u.handle(u.legalHold), u.only(dossier.RoleAdmin))
 	g.GET("/search", u.handle(u.searchPage))
+	g.POST("/upload/mt700", u.handle(u.fillFromMT700), u.only(dossier.RoleAdmin))
+	g.GET("/letters-of-credit", u.handle(u.lcRegister))
+	g.POST("/letters-of-credit", u.handle(u.createLC), u.only(dossier.RoleAdmin, dossier.RoleBankLiaison))
+	g.GET("/audit", u.handle(u.auditLog), u.only(dossier.RoleAuditor, dossier.RoleAdmin))
+	g.POST("/audit/verify", u.handle(u.verifyAudit), u.only(dossier.RoleAuditor, dossier.RoleAdmin))
 }
 
 // cacheStatic lets browsers keep the assets for an hour: they change only
