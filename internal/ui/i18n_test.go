@@ -112,6 +112,33 @@ func TestMessagesUsedExist(t *testing.T) {
 			if _, ok := en["event."+e.Name]; !ok {
 				t.Errorf("no label for the event %s of %s", e.Name, k)
 			}
+			for name := range e.Payload {
+				if _, ok := en["field."+name]; !ok {
+					t.Errorf("no label for the payload %s of %s's event %s", name, k, e.Name)
+				}
+			}
+			if g, ok := e.Guard(workflow.GuardChecklist); ok {
+				for _, item := range g.Args {
+					if _, ok := en["check."+item]; !ok {
+						t.Errorf("no label for the checklist item %s of %s", item, k)
+					}
+				}
+			}
+		}
+		for name := range def.Fields {
+			if _, ok := en["field."+name]; !ok {
+				t.Errorf("no label for the field %s of %s", name, k)
+			}
+		}
+		for _, st := range def.Subtypes {
+			if _, ok := en["subtype."+st]; !ok {
+				t.Errorf("no label for the subtype %s of %s", st, k)
+			}
+		}
+		for _, dep := range def.Departments() {
+			if _, ok := en["department."+dep]; !ok {
+				t.Errorf("no label for the department %s of %s", dep, k)
+			}
 		}
 	}
 }
