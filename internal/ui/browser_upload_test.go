@@ -90,3 +90,5 @@ func TestBrowserUploadShowsTheErrorNextToTheField(t *testing.T) {
 	}
 	b.shot("upload-error")
 }
+
+func minimalPDF(t *testing.T) []byte { return pdftest.Make(t, 1, "memo") }
