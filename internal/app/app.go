@@ -45,6 +45,7 @@ import (
 	"dossier/internal/store/sqldb"
 	"dossier/internal/store/sqlite"
 	"dossier/internal/textract"
+	"dossier/internal/ui"
 	"dossier/internal/workflow"
 	"dossier/workflows"
 )
@@ -216,9 +217,16 @@ func (a *App) Handler() http.Handler {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		extractorInfo(a.Extractor.Info()))
+	// The pages' templates and catalogs are embedded: a failure to parse
+	// them is a broken build, which the ui tests catch before it ships.
+	pages, err := ui.New(ui.Deps{Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, Search: a.Indexer.Index(),
+		LC: a.LC, Audit: a.trail(), Logger: a.Logger, MaxUpload: a.Config.MaxUpload, TimeZone: time.Local})
+	if err != nil {
+		panic(err)
+	}
 	return httpapi.New(httpapi.Deps{
 		Audit: a.trail(), Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, LC: a.LC, Watcher: a.Watcher, Search: a.Indexer.Index(), Jobs: a.Jobs, Retention: a.Purge, Preview: a.Preview, Selector: a.Selector, Evidence: a.Evidence, Logger: a.Logger, Registry: reg,
-		MaxUpload: a.Config.MaxUpload, Ready: a.ready, TrustedProxies: a.Config.TrustedProxies,
+		MaxUpload: a.Config.MaxUpload, Ready: a.ready, TrustedProxies: a.Config.TrustedProxies, Pages: pages,
 	})
 }
 

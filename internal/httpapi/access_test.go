@@ -43,7 +43,6 @@ var (
 // accessTable lists every route of routes.go; TestAccessTableCoversRoutes
 // keeps the two in step.
 var accessTable = []route{
-	{http.MethodGet, "/", anyone, nil, ""},
 	{http.MethodGet, "/healthz", anyone, nil, ""},
 	{http.MethodGet, "/readyz", anyone, nil, ""},
 	{http.MethodGet, "/metrics", anyone, nil, ""},

@@ -9,19 +9,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"dossier/internal/dossier"
-	"dossier/web"
 )
 
 //go:embed openapi.json
 var openAPISpec []byte
-
-func (h *handlers) index(c echo.Context) error {
-	page, err := web.Static.ReadFile("static/index.html")
-	if err != nil {
-		return err
-	}
-	return c.HTMLBlob(http.StatusOK, page)
-}
 
 func (h *handlers) healthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})

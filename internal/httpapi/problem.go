@@ -66,6 +66,10 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 	}
 }
 
+// Status is the HTTP status of err, as the API answers it; the web pages
+// answer with the same one.
+func Status(err error) int { return problemOf(err).Status }
+
 // problemOf turns err into the problem the caller sees; internal errors say nothing of their cause.
 func problemOf(err error) Problem {
 	var he *echo.HTTPError

@@ -16,7 +16,6 @@ func (h *handlers) routes(e *echo.Echo) {
 		approver = dossier.RoleApprover
 		liaison  = dossier.RoleBankLiaison
 	)
-	e.GET("/", h.index)
 	e.GET("/healthz", h.healthz)
 	e.GET("/readyz", h.readyz)
 	e.GET("/metrics", h.metrics())

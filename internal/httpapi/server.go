@@ -51,6 +51,14 @@ type Deps struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
 	// client (DOSSIER_TRUSTED_PROXIES); none means the peer is the client.
 	TrustedProxies []*net.IPNet
+	// Pages, when set, adds the web pages to the same server, behind the
+	// same logging, metrics and client address as the API.
+	Pages Mounter
+}
+
+// Mounter adds routes of its own to the server.
+type Mounter interface {
+	Mount(e *echo.Echo)
 }
 
 // ParkedJobs lists the background jobs that failed for good, and lets an
@@ -75,6 +83,9 @@ func New(d Deps) http.Handler {
 	e.Use(refuseControls)
 	e.Use(h.authenticate)
 	h.routes(e)
+	if d.Pages != nil {
+		d.Pages.Mount(e)
+	}
 	return e
 }
 

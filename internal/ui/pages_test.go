@@ -1,0 +1,231 @@
+package ui_test
+
+import (
+	"bytes"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"dossier/internal/apptest"
+	"dossier/internal/dossier"
+	"dossier/internal/pdf/pdftest"
+)
+
+// browser is a cookie-keeping HTTP client that signs in through the page,
+// as a person does, without following redirects (tests look at them).
+type browser struct {
+	t    *testing.T
+	s    *apptest.Server
+	c    *http.Client
+	csrf string
+}
+
+func newBrowser(t *testing.T, s *apptest.Server) *browser {
+	jar, _ := cookiejar.New(nil)
+	return &browser{t: t, s: s, c: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}}
+}
+
+func (b *browser) do(method, path string, body io.Reader, headers ...string) (*http.Response, string) {
+	b.t.Helper()
+	req, err := http.NewRequestWithContext(b.t.Context(), method, b.s.URL+path, body)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := b.c.Do(req)
+	if err != nil {
+		b.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	page, _ := io.ReadAll(resp.Body)
+	if m := regexp.MustCompile(`data-csrf="([^"]+)"`).FindSubmatch(page); m != nil {
+		b.csrf = string(m[1])
+	}
+	return resp, string(page)
+}
+
+func (b *browser) get(path string) (*http.Response, string) { return b.do(http.MethodGet, path, nil) }
+
+func (b *browser) post(path string, form url.Values, headers ...string) (*http.Response, string) {
+	return b.do(http.MethodPost, path, strings.NewReader(form.Encode()),
+		append([]string{"Content-Type", "application/x-www-form-urlencoded"}, headers...)...)
+}
+
+func (b *browser) signIn(username string) {
+	b.t.Helper()
+	resp, page := b.post("/sign-in", url.Values{"username": {username}, "password": {apptest.Password(username)}})
+	if resp.StatusCode != http.StatusSeeOther {
+		b.t.Fatalf("sign in %s: status %d: %s", username, resp.StatusCode, page)
+	}
+	if _, page := b.get("/inbox"); b.csrf == "" {
+		b.t.Fatalf("the inbox of %s has no CSRF token: %s", username, page)
+	}
+}
+
+// upload posts one file with metadata fields as the upload page's script does.
+func (b *browser) upload(fields map[string]string, name string, content []byte) (*http.Response, string) {
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for k, v := range fields {
+		_ = w.WriteField(k, v)
+	}
+	part, _ := w.CreateFormFile("file", name)
+	_, _ = part.Write(content)
+	_ = w.Close()
+	return b.do(http.MethodPost, "/upload", &buf, "Content-Type", w.FormDataContentType(),
+		"Accept", "application/json", "X-CSRF-Token", b.csrf)
+}
+
+func startServer(t *testing.T) *apptest.Server {
+	t.Helper()
+	return apptest.Start(t, apptest.Backends()[0].Config(t))
+}
+
+func TestSignInSetsASafeCookie(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	s.AddUser(t, "ann", []dossier.Role{dossier.RoleAdmin}, 0)
+	b := newBrowser(t, s)
+
+	resp, _ := b.get("/inbox")
+	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/sign-in") {
+		t.Fatalf("the inbox without a session: %d to %q, want a redirect to /sign-in", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	resp, page := b.post("/sign-in", url.Values{"username": {"ann"}, "password": {"wrong"}})
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(page, "the username or password is wrong") {
+		t.Fatalf("a wrong password: status %d, want 401 with the service's message; page: %s", resp.StatusCode, page)
+	}
+	resp, _ = b.post("/sign-in", url.Values{"username": {"ann"}, "password": {apptest.Password("ann")}})
+	var cookie string
+	for _, c := range resp.Header.Values("Set-Cookie") {
+		if strings.HasPrefix(c, "dossier_session=") {
+			cookie = c
+		}
+	}
+	for _, want := range []string{"HttpOnly", "SameSite=Lax", "Path=/"} {
+		if !strings.Contains(cookie, want) {
+			t.Errorf("session cookie %q lacks %s", cookie, want)
+		}
+	}
+	if strings.Contains(cookie, "Secure") {
+		t.Errorf("session cookie %q is Secure on plain HTTP: the browser would not send it back", cookie)
+	}
+	resp, page = b.get("/inbox")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "Test ann") {
+		t.Fatalf("the inbox after sign-in: status %d; want the user's name in the header: %s", resp.StatusCode, page)
+	}
+	csp := resp.Header.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("Content-Security-Policy %q: want scripts from this server only, nothing inline", csp)
+	}
+	if regexp.MustCompile(`<script>|<style|\sstyle="|\son[a-z]+="`).MatchString(page) {
+		t.Error("the page has an inline script, style or event handler, which the CSP forbids")
+	}
+	// Signing out without the token is refused; with it, the session ends.
+	resp, _ = b.post("/sign-out", url.Values{})
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("sign-out without the CSRF token: status %d, want 403", resp.StatusCode)
+	}
+	resp, _ = b.post("/sign-out", url.Values{"_csrf": {b.csrf}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("sign-out: status %d, want 303", resp.StatusCode)
+	}
+	if resp, _ := b.get("/inbox"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the inbox after sign-out: status %d, want a redirect to sign in", resp.StatusCode)
+	}
+}
+
+func TestSignInIsLimitedAsTheAPI(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	s.AddUser(t, "bob", []dossier.Role{dossier.RoleAdmin}, 0)
+	b := newBrowser(t, s)
+	var last int
+	for range 30 {
+		resp, _ := b.post("/sign-in", url.Values{"username": {"bob"}, "password": {"wrong"}})
+		if last = resp.StatusCode; last == http.StatusTooManyRequests {
+			break
+		}
+	}
+	if last != http.StatusTooManyRequests {
+		t.Fatalf("30 wrong passwords: last status %d, want 429 as the API answers", last)
+	}
+	// The API counts the same failures: the limit is one.
+	body := strings.NewReader(`{"username":"bob","password":"` + apptest.Password("bob") + `"}`)
+	s.RequireProblem(t, s.Do(t, http.MethodPost, "/api/v1/session", "", body), http.StatusTooManyRequests)
+}
+
+func TestCrossSiteFormsAreRefused(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	s.AddUser(t, "cat", []dossier.Role{dossier.RoleAdmin}, 0)
+	b := newBrowser(t, s)
+	resp, _ := b.post("/sign-in", url.Values{"username": {"cat"}, "password": {apptest.Password("cat")}}, "Origin", "https://evil.example")
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("a sign-in posted from another site: status %d, want 403", resp.StatusCode)
+	}
+	b.signIn("cat")
+	resp, _ = b.upload(map[string]string{"kind": string(dossier.KindOther), "title": "x"}, "a.pdf", pdftest.Make(t, 1, "x"))
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("an upload with the token: status %d, want 201", resp.StatusCode)
+	}
+	b.csrf = "forged"
+	resp, _ = b.upload(map[string]string{"kind": string(dossier.KindOther), "title": "x"}, "a.pdf", pdftest.Make(t, 1, "x"))
+	if resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("an upload with a forged token: status %d, want 403", resp.StatusCode)
+	}
+}
+
+func TestUploadErrorsNameTheField(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	s.AddUser(t, "dan", []dossier.Role{dossier.RoleAdmin}, 0)
+	b := newBrowser(t, s)
+	b.signIn("dan")
+	resp, body := b.upload(map[string]string{"kind": string(dossier.KindPurchaseOrder), "title": "PO", "amount": "12,50", "currency": "EUR"},
+		"po.pdf", pdftest.Make(t, 1, "purchase order"))
+	if resp.StatusCode < 400 || resp.StatusCode >= 500 || !strings.Contains(body, `"field":"amount"`) {
+		t.Fatalf("an amount with a comma: status %d, body %s; want a 4xx naming the field amount", resp.StatusCode, body)
+	}
+	resp, body = b.upload(map[string]string{"kind": string(dossier.KindPurchaseOrder), "subtype": "serial", "amount": "1250.00", "currency": "EUR", "customer": "ACME"},
+		"PO-77.pdf", pdftest.Make(t, 1, "purchase order"))
+	if resp.StatusCode != http.StatusCreated || !strings.Contains(body, `"title":"PO-77"`) {
+		t.Fatalf("an upload without a title: status %d, body %s; want 201 titled after the file", resp.StatusCode, body)
+	}
+	m := regexp.MustCompile(`"url":"([^"]+)"`).FindStringSubmatch(body)
+	resp, page := b.get(m[1])
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "EUR 1,250.00") || !strings.Contains(page, `data-event=`) {
+		t.Fatalf("the document page: status %d; want the amount formatted and an action: %s", resp.StatusCode, page)
+	}
+}
+
+func TestLanguageSwitchIsKept(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	s.AddUser(t, "eve", []dossier.Role{dossier.RoleAuditor}, 0)
+	b := newBrowser(t, s)
+	_, page := b.do(http.MethodGet, "/sign-in", nil, "Accept-Language", "zh-CN,zh;q=0.9")
+	if !strings.Contains(page, `<html lang="zh">`) || !strings.Contains(page, "登录") {
+		t.Fatalf("a Chinese browser does not get the Chinese page: %.300s", page)
+	}
+	resp, _ := b.post("/language", url.Values{"lang": {"fr"}, "back": {"/sign-in"}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/sign-in" {
+		t.Fatalf("the language switch: %d to %q, want back to /sign-in", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, page = b.do(http.MethodGet, "/sign-in", nil, "Accept-Language", "zh-CN,zh;q=0.9")
+	if !strings.Contains(page, `<html lang="fr">`) || !strings.Contains(page, "Connexion") {
+		t.Fatalf("the chosen French is not kept over the browser's Chinese: %.300s", page)
+	}
+	if resp, _ := b.post("/language", url.Values{"lang": {"de"}}); resp.StatusCode != http.StatusBadRequest {
+		t.Fatalf("an unknown language: status %d, want 400", resp.StatusCode)
+	}
+}
