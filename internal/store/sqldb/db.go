@@ -137,7 +137,7 @@ func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 // notFound turns sql.ErrNoRows into the domain's not-found error.
 func notFound(err error, what, key string) error {
 	if errors.Is(err, sql.ErrNoRows) {
-		return dossier.Errorf(dossier.ENotFound, "%s %q not found", what, key)
+		return dossier.Errorf(dossier.ENotFound, "%s %s not found", what, dossier.Clip(key))
 	}
 	return fmt.Errorf("read %s %s: %w", what, key, err)
 }
