@@ -66,10 +66,10 @@ func Backends() []Backend {
 
 // Server is the service running on a local port.
 type Server struct {
-	URL         string
-	App         *app.App
-	Config      config.Config
-	srv         *httptest.Server
+	URL    string
+	App    *app.App
+	Config config.Config
+	srv    *httptest.Server
 	// Log holds what the service logged at warning level and above (the
 	// cause of a 500, a recovered panic), for tests that check it is clean.
 	Log         *testenv.Buffer
