@@ -20,7 +20,9 @@ func TestHostilePeopleRequests(t *testing.T) {
 		user := func(body string) send { return post("/api/v1/users", body) }
 		patchAnn := func(body string) send { return as(admin, http.MethodPatch, "/api/v1/users/"+ann.ID, "", body) }
 		delegate := func(body string) send { return post("/api/v1/users/"+ann.ID+"/delegations", body) }
-		fx := func(currency, body string) send { return as(admin, http.MethodPut, "/api/v1/fx-rates/"+currency, "", body) }
+		fx := func(currency, body string) send {
+			return as(admin, http.MethodPut, "/api/v1/fx-rates/"+currency, "", body)
+		}
 		const pw = `"password":"a long enough password"`
 		runHostile(t, b, []hostile{
 			{"user: malformed", user(`{"username":"x",`), http.StatusBadRequest, "JSON"},
