@@ -45,6 +45,7 @@ func New(reader, writer *sql.DB, d Dialect, q JobQueue, onClose func()) (*DB, er
 		return nil, err
 	}
 	db := &DB{reader: reader, writer: writer, dialect: d, queue: q, inserter: inserter, onClose: onClose}
+	db.queue.owner = db
 	return db, nil
 }
 
