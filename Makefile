@@ -2,7 +2,7 @@
 # Keep in sync with scripts/test.sh.
 STATICCHECK_VERSION := v0.8.2
 
-.PHONY: test run build bench lint
+.PHONY: test run build bench soak lint
 
 test:
 	scripts/test.sh
@@ -16,6 +16,13 @@ build:
 bench:
 	go test -run '^$$' -bench . -benchtime 1x ./bench/...
 	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 10m -fuzzminimizetime 30s ./internal/swift/
+	go test -run '^$$' -fuzz '^FuzzUploadMetadata$$' -fuzztime 2m ./internal/httpapi/
+	go test -run '^$$' -fuzz '^FuzzMergePatch$$' -fuzztime 2m ./internal/documents/
+	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 2m ./internal/workflow/
+
+# The fault tests at length: more kills, more load, longer outages.
+soak:
+	DOSSIER_SOAK=1 go test -count=1 -timeout 60m -v ./internal/faulttest/
 
 lint:
 	@out="$$(gofmt -l .)"; if [ -n "$$out" ]; then echo "not gofmt-ed:"; echo "$$out"; exit 1; fi

@@ -239,7 +239,13 @@ go test -race -count=1 -timeout 45m "${args[@]}"
 
 # The SWIFT parser must never panic: on a full run, fuzz it briefly (make bench
 # fuzzes it for ten minutes). A failing input lands in internal/swift/testdata.
+# Then the other hostile-input targets of SPEC §15, ten seconds each: the
+# upload metadata, the merge patch and the workflow loader.
 if [[ -z $has_pkg ]]; then
 	log "go test -fuzz FuzzParse -fuzztime 20s ./internal/swift/"
 	go test -run '^$' -fuzz '^FuzzParse$' -fuzztime 20s -fuzzminimizetime 5s ./internal/swift/
+	for target in FuzzUploadMetadata:./internal/httpapi/ FuzzMergePatch:./internal/documents/ FuzzParse:./internal/workflow/; do
+		log "go test -fuzz ${target%%:*} -fuzztime 10s ${target#*:}"
+		go test -run '^$' -fuzz "^${target%%:*}\$" -fuzztime 10s -fuzzminimizetime 5s "${target#*:}"
+	done
 fi

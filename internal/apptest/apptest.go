@@ -66,10 +66,13 @@ func Backends() []Backend {
 
 // Server is the service running on a local port.
 type Server struct {
-	URL         string
-	App         *app.App
-	Config      config.Config
-	srv         *httptest.Server
+	URL    string
+	App    *app.App
+	Config config.Config
+	srv    *httptest.Server
+	// Log holds what the service logged at warning level and above (the
+	// cause of a 500, a recovered panic), for tests that check it is clean.
+	Log         *testenv.Buffer
 	stopWorkers func()
 	workersDone chan struct{}
 	closed      bool
@@ -81,15 +84,16 @@ func Start(t *testing.T, c config.Config) *Server {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	// Warnings and errors (a 500's cause) go to the test's output.
-	log := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
+	// Warnings and errors (a 500's cause) go to the test's output, and to Log.
+	logged := &testenv.Buffer{}
+	log := slog.New(slog.NewTextHandler(io.MultiWriter(t.Output(), logged), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	a, err := app.Open(ctx, c, log)
 	if err != nil {
 		t.Fatalf("app.Open: %v", err)
 	}
 	a.Auth.Cost = bcrypt.MinCost // the cheapest hash: tests sign in a lot and prove nothing about bcrypt's cost
 	workers, stop := context.WithCancel(context.Background())
-	s := &Server{App: a, Config: c, srv: httptest.NewServer(a.Handler()), stopWorkers: stop, workersDone: make(chan struct{})}
+	s := &Server{App: a, Config: c, Log: logged, srv: httptest.NewServer(a.Handler()), stopWorkers: stop, workersDone: make(chan struct{})}
 	go func() {
 		defer close(s.workersDone)
 		if err := a.Jobs.Run(workers); err != nil {

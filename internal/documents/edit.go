@@ -30,6 +30,10 @@ func (s *Service) Patch(ctx context.Context, actor dossier.User, id string, ifMa
 	if err := json.Unmarshal(patch, &members); err != nil {
 		return dossier.Document{}, dossier.Errorf(dossier.EInvalid, "the body is not a JSON object: %v", err)
 	}
+	if members == nil {
+		// null would be a merge patch that removes every member.
+		return dossier.Document{}, dossier.Errorf(dossier.EInvalid, "the body is null: send a JSON object with the members to change")
+	}
 	for k := range members {
 		if !slices.Contains(patchable, k) {
 			return dossier.Document{}, dossier.Errorf(dossier.EUnprocessable,
@@ -213,7 +217,7 @@ func (s *Service) Link(ctx context.Context, actor dossier.User, id, target strin
 			return err
 		}
 		if _, err := tx.Document(ctx, target); err != nil {
-			return dossier.Errorf(dossier.EUnprocessable, "target_id %q is not a document", target)
+			return dossier.Errorf(dossier.EUnprocessable, "target_id %s is not a document", dossier.Clip(target))
 		}
 		if err := tx.AddLink(ctx, l); err != nil {
 			return err

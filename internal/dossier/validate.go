@@ -40,6 +40,10 @@ const (
 	MaxProductCodes   = 1000
 	MaxProductCodeLen = 100 // characters
 	MaxFieldsSize     = 64 << 10
+	// MaxFieldsDepth bounds how deep objects and lists nest in fields: a
+	// real document's fields are flat or one level of tables, and every
+	// reader (page, index, export) walks them recursively.
+	MaxFieldsDepth = 16
 )
 
 // Clip quotes a value for an error message, shortened to 40 characters so
@@ -281,5 +285,30 @@ func (m Metadata) validateFields() error {
 	if raw[0] != '{' {
 		return Errorf(EInvalid, "fields must be a JSON object, e.g. {\"incoterm\":\"FCA\"}")
 	}
+	if jsonDepth(raw) > MaxFieldsDepth {
+		return unprocessable("fields nests objects and lists more than %d deep: keep them flatter", MaxFieldsDepth)
+	}
 	return nil
+}
+
+// jsonDepth returns how deep objects and lists nest in the valid JSON raw.
+func jsonDepth(raw []byte) int {
+	depth, deepest, inString, escaped := 0, 0, false, false
+	for _, c := range raw {
+		switch {
+		case escaped:
+			escaped = false
+		case inString && c == '\\':
+			escaped = true
+		case c == '"':
+			inString = !inString
+		case inString:
+		case c == '{' || c == '[':
+			depth++
+			deepest = max(deepest, depth)
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return deepest
 }

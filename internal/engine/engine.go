@@ -204,7 +204,7 @@ func (e *Engine) event(d dossier.Document, name string) (*workflow.Definition, w
 		for _, ev := range def.Events {
 			names = append(names, ev.Name)
 		}
-		return def, ev, dossier.Errorf(dossier.EUnprocessable, "event %q does not exist for a %s: use one of %v", name, d.Kind, names)
+		return def, ev, dossier.Errorf(dossier.EUnprocessable, "event %s does not exist for a %s: use one of %v", dossier.Clip(name), d.Kind, names)
 	}
 	return def, ev, nil
 }

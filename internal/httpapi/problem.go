@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -31,6 +32,9 @@ var statusOf = map[dossier.Code]int{
 	dossier.EUnavailable:          http.StatusServiceUnavailable,
 	dossier.EInternal:             http.StatusInternalServerError,
 }
+
+// maxDetail bounds the length of a problem's detail, in bytes.
+const maxDetail = 1000
 
 // Problem is an RFC 9457 problem details body.
 type Problem struct {
@@ -87,6 +91,11 @@ func problemOf(err error) Problem {
 	}
 	if detail == "" {
 		detail = http.StatusText(status)
+	}
+	// A message that quotes what the client sent must not send a huge
+	// input back: messages clip what they quote, and this catches any that do not.
+	if len(detail) > maxDetail {
+		detail = strings.ToValidUTF8(detail[:maxDetail], "") + "…"
 	}
 	return Problem{Type: "/problems/" + typ, Title: http.StatusText(status), Status: status, Detail: detail}
 }

@@ -29,7 +29,8 @@ func (h *handlers) createToken(c echo.Context) error {
 	if req.ExpiresInDays != nil {
 		days = *req.ExpiresInDays
 	}
-	if days < 0 || time.Duration(days)*24*time.Hour > auth.MaxTokenLife {
+	// Compared in days: a huge count of days would overflow a Duration.
+	if days < 0 || days > int(auth.MaxTokenLife.Hours()/24) {
 		return dossier.Errorf(dossier.EUnprocessable, "expires_in_days: use 0 (until revoked) to %d", int(auth.MaxTokenLife.Hours()/24))
 	}
 	actor, _ := currentUser(c)

@@ -95,7 +95,11 @@ func (f *multipartForm) Next() (name, filename string, body io.Reader, err error
 func (f *multipartForm) Metadata(body io.Reader) (dossier.Metadata, error) {
 	var m dossier.Metadata
 	if err := decodeJSON(body, &m); err != nil {
-		return m, dossier.Errorf(dossier.EInvalid, "part metadata: %s", dossier.ErrorMessage(err))
+		code := dossier.EInvalid // a broken part is the client's doing
+		if dossier.ErrorCode(err) == dossier.ETooLarge {
+			code = dossier.ETooLarge
+		}
+		return m, dossier.Errorf(code, "part metadata: %s", dossier.ErrorMessage(err))
 	}
 	return m, nil
 }

@@ -17,7 +17,10 @@ import (
 	"log/slog"
 	"maps"
 	"slices"
+	"strings"
 	"time"
+
+	"github.com/oklog/ulid/v2"
 
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -50,9 +53,14 @@ type Config struct {
 // in the queue for a runner that knows them.
 type Runner struct {
 	client *river.Client[*sql.Tx]
+	queue  sqldb.JobQueue
+	id     string // River's client id: whose jobs are whose
 	kinds  []string
 	log    *slog.Logger
 }
+
+// RescueEvery is how often a runner looks for the jobs of runners that died.
+const RescueEvery = 30 * time.Second
 
 // New returns a Runner of the queue q with the given handlers, one per kind.
 func New(q sqldb.JobQueue, handlers map[string]Handler, log *slog.Logger, c Config) (*Runner, error) {
@@ -69,7 +77,9 @@ func New(q sqldb.JobQueue, handlers map[string]Handler, log *slog.Logger, c Conf
 	if c.Backoff == nil {
 		c.Backoff = Backoff
 	}
+	id := "dossier-" + strings.ToLower(ulid.Make().String())
 	client, err := river.NewClient(q.Driver, &river.Config{
+		ID:      id,
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cmp.Or(c.Workers, 4)}},
 		Workers: workers,
 		// A kind without a handler here waits for a runner that has one,
@@ -91,15 +101,29 @@ func New(q sqldb.JobQueue, handlers map[string]Handler, log *slog.Logger, c Conf
 	if err != nil {
 		return nil, fmt.Errorf("job runner: %w", err)
 	}
-	return &Runner{client: client, kinds: slices.Sorted(maps.Keys(handlers)), log: log}, nil
+	return &Runner{client: client, queue: q, id: id, kinds: slices.Sorted(maps.Keys(handlers)), log: log}, nil
 }
 
 // Run works jobs until ctx ends, then lets the running ones finish.
 func (r *Runner) Run(ctx context.Context) error {
+	release, err := r.queue.HoldRunner(ctx, r.id)
+	if err != nil {
+		return err
+	}
+	defer release()
+	r.rescue(ctx)
 	if err := r.client.Start(ctx); err != nil {
 		return fmt.Errorf("start the job runner: %w", err)
 	}
-	<-ctx.Done()
+	tick := time.NewTicker(RescueEvery)
+	defer tick.Stop()
+	for ctx.Err() == nil {
+		select {
+		case <-tick.C:
+			r.rescue(ctx)
+		case <-ctx.Done():
+		}
+	}
 	stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	if err := r.client.Stop(stop); err != nil && !errors.Is(err, context.Canceled) {
@@ -158,4 +182,15 @@ func (e errorLog) failed(ctx context.Context, job *rivertype.JobRow, msg string)
 		return
 	}
 	e.log.WarnContext(ctx, "job failed", "job", job.ID, "kind", job.Kind, "attempts", job.Attempt, "err", msg)
+}
+
+// rescue hands the jobs of dead runners back to the queue (sqldb.RescueOrphans).
+func (r *Runner) rescue(ctx context.Context) {
+	n, err := r.queue.RescueOrphans(ctx, r.id)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		r.log.Warn("could not look for the jobs of runners that died", "err", err)
+	case n > 0:
+		r.log.Info("jobs of a runner that died are queued again", "jobs", n)
+	}
 }

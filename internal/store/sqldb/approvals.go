@@ -60,7 +60,7 @@ func (t *tx) DeleteDelegation(ctx context.Context, id string) error {
 		return fmt.Errorf("revoke delegation %s: %w", id, err)
 	}
 	if n, err := res.RowsAffected(); err == nil && n == 0 {
-		return dossier.Errorf(dossier.ENotFound, "delegation %q not found", id)
+		return dossier.Errorf(dossier.ENotFound, "delegation %s not found", dossier.Clip(id))
 	}
 	return nil
 }

@@ -45,6 +45,7 @@ func New(reader, writer *sql.DB, d Dialect, q JobQueue, onClose func()) (*DB, er
 		return nil, err
 	}
 	db := &DB{reader: reader, writer: writer, dialect: d, queue: q, inserter: inserter, onClose: onClose}
+	db.queue.owner = db
 	return db, nil
 }
 
@@ -137,7 +138,7 @@ func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, e
 // notFound turns sql.ErrNoRows into the domain's not-found error.
 func notFound(err error, what, key string) error {
 	if errors.Is(err, sql.ErrNoRows) {
-		return dossier.Errorf(dossier.ENotFound, "%s %q not found", what, key)
+		return dossier.Errorf(dossier.ENotFound, "%s %s not found", what, dossier.Clip(key))
 	}
 	return fmt.Errorf("read %s %s: %w", what, key, err)
 }

@@ -21,6 +21,7 @@ import (
 type JobQueue struct {
 	Driver riverdriver.Driver[*sql.Tx]
 	Schema string
+	owner  *DB // set by New: the store whose runners' lives RescueOrphans judges
 }
 
 // JobQueue returns the database's job queue.

@@ -1,0 +1,126 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"hash/fnv"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// A job runner that dies in the middle of a job (SIGKILL, a lost machine)
+// leaves the job "running". River rescues such a job only after its stuck-job
+// delay (an hour beyond the job timeout): the document it indexes or stamps
+// would wait that long. So each runner holds a sign of life while it runs,
+// and a runner that starts, and every runner from time to time, hands the
+// jobs of runners without one back to the queue.
+//
+// On PostgreSQL the sign is a session advisory lock keyed by the runner's id,
+// held on a connection of its own: the server drops it when the process dies.
+// The embedded database is served by one process, so there every running job
+// found when the runner starts (before it takes any) was left by a dead one.
+
+// HoldRunner marks runner id alive until release is called (or the process
+// ends). Call it before the runner takes jobs.
+func (q JobQueue) HoldRunner(ctx context.Context, id string) (release func(), err error) {
+	db := q.owner
+	if db == nil || db.dialect.Name != "postgres" {
+		return func() {}, nil
+	}
+	conn, err := db.writer.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("hold job runner %s: %w", id, err)
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, runnerKey(id)); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("hold job runner %s: %w", id, err)
+	}
+	return func() {
+		// The connection goes back to the pool, so give the lock back first.
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, runnerKey(id))
+		_ = conn.Close()
+	}, nil
+}
+
+// RescueOrphans hands the jobs left running by dead runners back to the
+// queue and returns how many. self is the caller's runner id: its own jobs
+// are never orphans.
+func (q JobQueue) RescueOrphans(ctx context.Context, self string) (int64, error) {
+	db := q.owner
+	if db == nil {
+		return 0, nil
+	}
+	if db.dialect.Name != "postgres" {
+		res, err := db.writer.ExecContext(ctx, `UPDATE river_job SET state = 'available' WHERE state = 'running'`)
+		if err != nil {
+			return 0, fmt.Errorf("rescue orphan jobs: %w", err)
+		}
+		return res.RowsAffected()
+	}
+	table := "river_job"
+	if q.Schema != "" {
+		table = pgx.Identifier{q.Schema, "river_job"}.Sanitize()
+	}
+	rows, err := db.writer.QueryContext(ctx, `SELECT DISTINCT attempted_by[array_upper(attempted_by, 1)] FROM `+table+
+		` WHERE state = 'running' AND attempted_by IS NOT NULL`)
+	if err != nil {
+		return 0, fmt.Errorf("rescue orphan jobs: %w", err)
+	}
+	var runners []string
+	for rows.Next() {
+		var r sql.NullString
+		if err := rows.Scan(&r); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("rescue orphan jobs: %w", err)
+		}
+		if r.Valid && r.String != self {
+			runners = append(runners, r.String)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("rescue orphan jobs: %w", err)
+	}
+	var rescued int64
+	for _, r := range runners {
+		alive, err := db.runnerAlive(ctx, r)
+		if err != nil || alive {
+			continue // a runner we cannot judge keeps its jobs
+		}
+		res, err := db.writer.ExecContext(ctx, `UPDATE `+table+` SET state = 'available'
+			WHERE state = 'running' AND attempted_by[array_upper(attempted_by, 1)] = $1`, r)
+		if err != nil {
+			return rescued, fmt.Errorf("rescue the jobs of runner %s: %w", r, err)
+		}
+		n, _ := res.RowsAffected()
+		rescued += n
+	}
+	return rescued, nil
+}
+
+// runnerAlive reports whether runner id holds its lock: if this session can
+// take it, nobody holds it, and it gives it back at once.
+func (db *DB) runnerAlive(ctx context.Context, id string) (bool, error) {
+	conn, err := db.writer.Conn(ctx)
+	if err != nil {
+		return false, err
+	}
+	defer conn.Close()
+	var got bool
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock($1)`, runnerKey(id)).Scan(&got); err != nil {
+		return false, err
+	}
+	if got {
+		_, err = conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1)`, runnerKey(id))
+	}
+	return !got, err
+}
+
+// runnerKey is the advisory lock key of a runner id, apart from the
+// migrations' lock by its prefix.
+func runnerKey(id string) int64 {
+	h := fnv.New64a()
+	_, _ = h.Write([]byte("dossier job runner " + id))
+	return int64(h.Sum64() >> 1)
+}
