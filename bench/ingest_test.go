@@ -155,6 +155,12 @@ func measureIngest(tb testing.TB, name string, n int) ingestResult {
 		}
 	}
 	r.drained = last.Sub(start)
+	if os.Getenv("DOSSIER_BENCH_VERBOSE") == "1" {
+		for i, id := range ids {
+			at, _ := s.indexed.get(id)
+			tb.Logf("%d: created +%v searchable +%v", i, created[i].Sub(start).Round(time.Millisecond), at.Sub(start).Round(time.Millisecond))
+		}
+	}
 	slices.Sort(r.lags)
 	checkFound(tb, s, token, pdfs[n-1].word, ids[n-1])
 	return r
