@@ -12,14 +12,17 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	_ "github.com/jackc/pgx/v5/stdlib" // the baseline's own handle
 	"github.com/oklog/ulid/v2"
 	vegeta "github.com/tsenart/vegeta/v12/lib"
 
 	"dossier/internal/dossier"
 	"dossier/internal/store"
+	_ "modernc.org/sqlite" // the baseline's own handle
 )
 
 // readParams are the size of one read run: SPEC §14's 1,000 requests/s
@@ -127,7 +130,7 @@ func measureRead(tb testing.TB, name string) readResult {
 
 	checkAllowed(tb, s, token, ids[2], "approve", "reject")
 
-	base := httptest.NewServer(bareRead(s.sql(tb)))
+	base := httptest.NewServer(bareRead(tb, s.cfg.DatabaseURL))
 	defer base.Close()
 	hdr := http.Header{"Authorization": {"Bearer " + token}}
 	r.load = loadAverage()
@@ -179,22 +182,37 @@ func attack(tb testing.TB, prefix string, ids []string, hdr http.Header, rate in
 	return out
 }
 
-// bareRead answers GET /{id} with the document's row read by primary key
-// from the service's own pool, as JSON: what a read costs before
-// authentication, workflow and the API's shape.
-func bareRead(db sqlDB) http.Handler {
+// bareRead answers GET /{id} with the document's row, read by primary key
+// through a statement prepared on a handle of its own on the same database,
+// as JSON: the least a read over HTTP costs, before authentication,
+// workflow and the API's shape.
+func bareRead(tb testing.TB, databaseURL string) http.Handler {
+	driver, dsn := "pgx", databaseURL
+	if path, ok := strings.CutPrefix(databaseURL, "sqlite://"); ok {
+		driver, dsn = "sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=query_only(1)"
+	}
+	db, err := sql.Open(driver, dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	db.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	db.SetMaxIdleConns(max(4, runtime.NumCPU()))
+	stmt, err := db.Prepare(`SELECT * FROM documents WHERE id = $1`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { stmt.Close(); db.Close() })
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id := r.URL.Path[1:]
-		row := map[string]any{}
-		err := db.ReadSQL(r.Context(), &sql.TxOptions{ReadOnly: true}, func(tx *sql.Tx) error {
-			rows, err := tx.QueryContext(r.Context(), `SELECT * FROM documents WHERE id = $1`, id)
+		row, err := func() (map[string]any, error) {
+			rows, err := stmt.QueryContext(r.Context(), id)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			defer rows.Close()
 			cols, _ := rows.Columns()
 			if !rows.Next() {
-				return fmt.Errorf("no document %s", id)
+				return nil, fmt.Errorf("no document %s", id)
 			}
 			vals := make([]any, len(cols))
 			ptrs := make([]any, len(cols))
@@ -202,13 +220,14 @@ func bareRead(db sqlDB) http.Handler {
 				ptrs[i] = &vals[i]
 			}
 			if err := rows.Scan(ptrs...); err != nil {
-				return err
+				return nil, err
 			}
+			row := map[string]any{}
 			for i, c := range cols {
 				row[c] = vals[i]
 			}
-			return rows.Err()
-		})
+			return row, rows.Err()
+		}()
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 			return
