@@ -63,6 +63,7 @@ func BenchmarkIngest(b *testing.B) {
 				b.ReportMetric(r.lag(0.50).Seconds()*1000, "searchable-p50-ms")
 				b.ReportMetric(r.lag(0.99).Seconds()*1000, "searchable-p99-ms")
 				b.ReportMetric(float64(r.docs)/r.drained.Seconds(), "searchable-docs/s")
+				b.ReportMetric(ms(r.cpuUpload+r.cpuAfter), "cpu-ms/doc")
 				b.Log(r)
 			}
 		})
@@ -93,6 +94,9 @@ type ingestResult struct {
 	cpus               int
 	load               string
 	elapsed, baseTaken time.Duration
+	// processor time per document of the process and pdftotext: of the
+	// uploads alone, then of the extraction and indexing after them
+	cpuUpload, cpuAfter, cpuBase time.Duration
 }
 
 func (r ingestResult) lag(q float64) time.Duration {
@@ -104,10 +108,11 @@ func (r ingestResult) lag(q float64) time.Duration {
 
 func (r ingestResult) String() string {
 	return fmt.Sprintf("%s: %d PDFs (%d KiB on average), %d clients, %d CPUs, load %s: API %.1f documents/s (target >= 200); "+
-		"blob store + bare INSERT %.1f/s: ratio %.2f; searchable after its 201: p50 %v, p99 %v, max %v; all searchable %v after the first upload (%.1f documents/s extracted and indexed)",
+		"blob store + bare INSERT %.1f/s: ratio %.2f; searchable after its 201: p50 %v, p99 %v, max %v; all searchable %v after the first upload (%.1f documents/s extracted and indexed); "+
+		"CPU a document: %v while uploading (extraction running alongside), %v more until searchable, baseline %v",
 		r.stack, r.docs, r.bytes/int64(max(r.docs, 1))>>10, ingestClients, r.cpus, r.load, r.rate, r.baseRate, r.rate/r.baseRate,
 		r.lag(0.50).Round(time.Millisecond), r.lag(0.99).Round(time.Millisecond), r.lag(1).Round(time.Millisecond), r.drained.Round(time.Millisecond),
-		float64(r.docs)/r.drained.Seconds())
+		float64(r.docs)/r.drained.Seconds(), r.cpuUpload.Round(time.Microsecond), r.cpuAfter.Round(time.Microsecond), r.cpuBase.Round(time.Microsecond))
 }
 
 func measureIngest(tb testing.TB, name string, n int) ingestResult {
@@ -122,10 +127,13 @@ func measureIngest(tb testing.TB, name string, n int) ingestResult {
 	// The baseline first: its blob store and table are its own, so that
 	// neither run finds the other's bytes or rows.
 	base := baselineStore(tb, s)
+	cpu := cpuTime()
 	r.baseTaken = baselineIngest(tb, s, base, pdfs)
+	r.cpuBase = (cpuTime() - cpu) / time.Duration(n)
 	r.baseRate = float64(n) / r.baseTaken.Seconds()
 
 	r.load = loadAverage()
+	cpu = cpuTime()
 	created := make([]time.Time, n)
 	ids := make([]string, n)
 	start := time.Now()
@@ -136,6 +144,8 @@ func measureIngest(tb testing.TB, name string, n int) ingestResult {
 	})
 	r.elapsed = time.Since(start)
 	r.rate = float64(n) / r.elapsed.Seconds()
+	r.cpuUpload = (cpuTime() - cpu) / time.Duration(n)
+	cpu = cpuTime()
 
 	// Searchable: the index job after extraction has committed the text.
 	deadline := time.Now().Add(time.Duration(n)*time.Second + time.Minute)
@@ -157,6 +167,7 @@ func measureIngest(tb testing.TB, name string, n int) ingestResult {
 		}
 	}
 	r.drained = last.Sub(start)
+	r.cpuAfter = (cpuTime() - cpu) / time.Duration(n)
 	if os.Getenv("DOSSIER_BENCH_VERBOSE") == "1" {
 		for i, id := range ids {
 			at, _ := s.indexed.get(id)

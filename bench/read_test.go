@@ -64,6 +64,8 @@ func BenchmarkRead(b *testing.B) {
 				b.ReportMetric(float64(r.api.errors), "errors")
 				b.ReportMetric(ms(r.base.q(0.99)), "baseline-p99-ms")
 				b.ReportMetric(ms(r.api.q(0.99))/ms(r.base.q(0.99)), "p99-ratio")
+				b.ReportMetric(ms(r.api.cpu), "cpu-ms/request")
+				b.ReportMetric(ms(r.base.cpu), "baseline-cpu-ms/request")
 				b.Log(r)
 			}
 		})
@@ -96,18 +98,20 @@ type readResult struct {
 
 func (r readResult) String() string {
 	return fmt.Sprintf("%s: %d documents (seeded in %v), %d requests/s for %v, %d CPUs, load %s: "+
-		"API p50 %v, p99 %v, p99.9 %v, max %v, %d errors of %d (target p99 < 10ms); "+
-		"bare read of the row p50 %v, p99 %v, p99.9 %v, %d errors: p99 ratio %.2f",
+		"API p50 %v, p99 %v, p99.9 %v, max %v, %d errors of %d (target p99 < 10ms), %v of CPU a request; "+
+		"bare read of the row p50 %v, p99 %v, p99.9 %v, %d errors, %v of CPU a request: p99 ratio %.2f, CPU ratio %.2f",
 		r.stack, r.docs, r.seed.Round(time.Millisecond), r.rate, r.dur, runtime.NumCPU(), r.load,
-		r.api.q(0.50), r.api.q(0.99), r.api.q(0.999), r.api.q(1), r.api.errors, len(r.api.lat),
-		r.base.q(0.50), r.base.q(0.99), r.base.q(0.999), r.base.errors, ms(r.api.q(0.99))/ms(r.base.q(0.99)))
+		r.api.q(0.50), r.api.q(0.99), r.api.q(0.999), r.api.q(1), r.api.errors, len(r.api.lat), r.api.cpu.Round(time.Microsecond),
+		r.base.q(0.50), r.base.q(0.99), r.base.q(0.999), r.base.errors, r.base.cpu.Round(time.Microsecond),
+		ms(r.api.q(0.99))/ms(r.base.q(0.99)), r.api.cpu.Seconds()/r.base.cpu.Seconds())
 }
 
 // latencies are one attack's, sorted.
 type latencies struct {
 	lat    []time.Duration
 	errors int
-	first  string // the first error
+	first  string        // the first error
+	cpu    time.Duration // processor time of the process (server and client) per request
 }
 
 func (l latencies) q(q float64) time.Duration {
@@ -166,6 +170,7 @@ func attack(tb testing.TB, prefix string, ids []string, hdr http.Header, rate in
 	}
 	a := vegeta.NewAttacker(vegeta.Timeout(10*time.Second), vegeta.KeepAlive(true), vegeta.Connections(256))
 	var out latencies
+	cpu := cpuTime()
 	for res := range a.Attack(targeter, vegeta.Rate{Freq: rate, Per: time.Second}, d, "read") {
 		out.lat = append(out.lat, res.Latency)
 		if res.Code != http.StatusOK || res.Error != "" {
@@ -175,6 +180,7 @@ func attack(tb testing.TB, prefix string, ids []string, hdr http.Header, rate in
 			out.errors++
 		}
 	}
+	out.cpu = (cpuTime() - cpu) / time.Duration(max(len(out.lat), 1))
 	if out.first != "" {
 		tb.Logf("first error of %d: %s", out.errors, out.first)
 	}
