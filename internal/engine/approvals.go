@@ -25,18 +25,28 @@ type approvalState struct {
 
 func (e *Engine) approvalState(ctx context.Context, tx store.Tx, def *workflow.Definition, d dossier.Document) (approvalState, error) {
 	var st approvalState
-	rates, err := tx.FXRates(ctx)
-	if err != nil {
-		return st, err
-	}
-	byCurrency := map[string]string{}
-	for _, r := range rates {
-		byCurrency[r.Currency] = r.Rate
-	}
+	// The rates are read only when the amount needs converting: most
+	// documents are in the base currency, and every read of one asks.
+	var byCurrency map[string]string
+	var ratesErr error
+	var err error
 	st.required, err = e.defs.DOA().Required(def.DOARule(d.Subtype), d.Amount, d.Currency, func(c string) (string, bool) {
+		if byCurrency == nil && ratesErr == nil {
+			var rates []dossier.FXRate
+			if rates, ratesErr = tx.FXRates(ctx); ratesErr != nil {
+				return "", false
+			}
+			byCurrency = map[string]string{}
+			for _, r := range rates {
+				byCurrency[r.Currency] = r.Rate
+			}
+		}
 		r, ok := byCurrency[c]
 		return r, ok
 	})
+	if ratesErr != nil {
+		return st, ratesErr
+	}
 	if err != nil {
 		return st, err
 	}
@@ -55,13 +65,19 @@ func (e *Engine) approvalState(ctx context.Context, tx store.Tx, def *workflow.D
 // version, and whoever fired an event the definition lists under involved,
 // in any round) and the delegations the actor holds.
 func (e *Engine) candidate(ctx context.Context, tx store.Tx, def *workflow.Definition, d dossier.Document, actor dossier.User) (doa.Candidate, error) {
+	history, err := tx.History(ctx, d.ID)
+	if err != nil {
+		return doa.Candidate{}, err
+	}
+	return e.candidateFrom(ctx, tx, def, d, actor, history)
+}
+
+// candidateFrom is candidate with the document's history already read.
+func (e *Engine) candidateFrom(ctx context.Context, tx store.Tx, def *workflow.Definition, d dossier.Document, actor dossier.User,
+	history []dossier.HistoryEntry) (doa.Candidate, error) {
 	c := doa.Candidate{User: actor, Involved: map[string]string{}, Delegators: map[string]dossier.User{}}
 	var err error
 	if c.Sponsors, err = sponsors(ctx, tx, actor); err != nil {
-		return c, err
-	}
-	history, err := tx.History(ctx, d.ID)
-	if err != nil {
 		return c, err
 	}
 	for _, h := range history {

@@ -31,6 +31,67 @@ type guardCheck struct {
 	lastLevel bool
 	// set by the presentation_check guard when the actor presents anyway
 	overridden []string
+
+	// facts is what the guards read about the document, shared by the
+	// checks of every event offered on one read.
+	facts *docFacts
+}
+
+// docFacts are the document's history, DOA round and the actor's
+// standing on it, each read at most once however many events' guards ask:
+// allowed_events checks every event on every read of a document.
+type docFacts struct {
+	history   []dossier.HistoryEntry
+	approval  *approvalState
+	candidate *doa.Candidate
+	read      bool // history
+}
+
+func (g *guardCheck) shared() *docFacts {
+	if g.facts == nil {
+		g.facts = &docFacts{}
+	}
+	return g.facts
+}
+
+func (g *guardCheck) history(ctx context.Context) ([]dossier.HistoryEntry, error) {
+	f := g.shared()
+	if !f.read {
+		h, err := g.tx.History(ctx, g.doc.ID)
+		if err != nil {
+			return nil, err
+		}
+		f.history, f.read = h, true
+	}
+	return f.history, nil
+}
+
+func (g *guardCheck) approvalState(ctx context.Context) (approvalState, error) {
+	f := g.shared()
+	if f.approval == nil {
+		st, err := g.e.approvalState(ctx, g.tx, g.def, g.doc)
+		if err != nil {
+			return st, err
+		}
+		f.approval = &st
+	}
+	return *f.approval, nil
+}
+
+func (g *guardCheck) candidate(ctx context.Context) (doa.Candidate, error) {
+	f := g.shared()
+	if f.candidate == nil {
+		h, err := g.history(ctx)
+		if err != nil {
+			return doa.Candidate{}, err
+		}
+		c, err := g.e.candidateFrom(ctx, g.tx, g.def, g.doc, g.actor, h)
+		if err != nil {
+			return c, err
+		}
+		f.candidate = &c
+	}
+	return *f.candidate, nil
 }
 
 func (g *guardCheck) check(ctx context.Context, guard workflow.Guard) error {
@@ -126,7 +187,7 @@ func (g *guardCheck) reviewsComplete(ctx context.Context) error {
 }
 
 func (g *guardCheck) notActorOf(ctx context.Context, events []string) error {
-	history, err := g.tx.History(ctx, g.doc.ID)
+	history, err := g.history(ctx)
 	if err != nil {
 		return err
 	}
@@ -139,7 +200,7 @@ func (g *guardCheck) notActorOf(ctx context.Context, events []string) error {
 }
 
 func (g *guardCheck) doa(ctx context.Context) error {
-	st, err := g.e.approvalState(ctx, g.tx, g.def, g.doc)
+	st, err := g.approvalState(ctx)
 	if dossier.ErrorCode(err) == dossier.EUnprocessable {
 		return failed("doa", "%s", dossier.ErrorMessage(err)) // e.g. no FX rate for the currency
 	}
@@ -149,7 +210,7 @@ func (g *guardCheck) doa(ctx context.Context) error {
 	if len(st.required) == 0 {
 		return nil // this kind and amount need no approval
 	}
-	c, err := g.e.candidate(ctx, g.tx, g.def, g.doc, g.actor)
+	c, err := g.candidate(ctx)
 	if err != nil {
 		return err
 	}

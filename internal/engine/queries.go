@@ -41,11 +41,13 @@ func (e *Engine) allowed(ctx context.Context, tx store.Tx, actor dossier.User, d
 	if !ok {
 		return out, nil
 	}
+	facts := &docFacts{} // read once for all the events
+	now := e.now()
 	for _, ev := range def.EventsFrom(d.State) {
 		if !mayFire(actor, ev) {
 			continue
 		}
-		g := &guardCheck{e: e, tx: tx, doc: d, def: def, ev: ev, actor: actor, payload: map[string]any{}, now: e.now()}
+		g := &guardCheck{e: e, tx: tx, doc: d, def: def, ev: ev, actor: actor, payload: map[string]any{}, now: now, facts: facts}
 		ok, err := g.plausible(ctx)
 		if err != nil {
 			return nil, err

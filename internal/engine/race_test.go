@@ -151,7 +151,8 @@ func TestRaces(t *testing.T) {
 //
 // The test holds an exclusive lock on fx_rates to stop the request between
 // its read of the document and its read of the approvals (the doa guard
-// reads the FX rates first), commits the competing approval, then lets go.
+// reads the FX rates first when the amount is in another currency than
+// the matrix's), commits the competing approval, then lets go.
 func TestRaceLoserSeesOneSnapshot(t *testing.T) {
 	t.Parallel()
 	for _, b := range backends() {
@@ -161,7 +162,10 @@ func TestRaceLoserSeesOneSnapshot(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			e := setup(t, b)
 			c := e.cast(t)
-			d := e.toPendingApproval(t, e.doc(t, dossier.KindPurchaseOrder, c.admin), c.admin, c.reviewer)
+			if _, err := e.eng.SetFXRate(e.ctx, c.admin.ID, "USD", "1"); err != nil {
+				t.Fatal(err)
+			}
+			d := e.toPendingApproval(t, e.doc(t, dossier.KindPurchaseOrder, c.admin, amount("50000", "USD")), c.admin, c.reviewer)
 
 			db, err := sql.Open("pgx", e.url)
 			if err != nil {

@@ -66,7 +66,7 @@ func (t *tx) DeleteDelegation(ctx context.Context, id string) error {
 }
 
 func (t *tx) delegations(ctx context.Context, cond string, userID string) ([]dossier.Delegation, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, from_user_id, to_user_id, from_date, until_date, created_by, confirmed_by, created_at
+	rows, err := t.hotQuery(ctx, `SELECT id, from_user_id, to_user_id, from_date, until_date, created_by, confirmed_by, created_at
 		FROM delegations WHERE `+cond+` ORDER BY created_at, id`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("delegations of %s: %w", userID, err)

@@ -35,6 +35,8 @@ type DB struct {
 	inserter       *river.Client[*sql.Tx]
 	onClose        func()
 	index          search.Index
+	// the hot statements prepared on each pool's connections
+	readStmts, writeStmts *stmtCache
 }
 
 // New returns a store over the two pools that queues its jobs in q (which
@@ -44,7 +46,11 @@ func New(reader, writer *sql.DB, d Dialect, q JobQueue, onClose func()) (*DB, er
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{reader: reader, writer: writer, dialect: d, queue: q, inserter: inserter, onClose: onClose}
+	db := &DB{reader: reader, writer: writer, dialect: d, queue: q, inserter: inserter, onClose: onClose,
+		readStmts: newStmtCache(reader), writeStmts: newStmtCache(writer)}
+	if reader == writer {
+		db.readStmts = db.writeStmts
+	}
 	db.queue.owner = db
 	return db, nil
 }
@@ -60,7 +66,19 @@ func (db *DB) Write(ctx context.Context, fn func(store.Tx) error) error {
 }
 
 func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(store.Tx) error) error {
-	return db.runSQL(ctx, pool, opts, func(sqlTx *sql.Tx) error { return fn(&tx{tx: sqlTx, d: db.dialect, jobs: db.inserter}) })
+	stmts := db.writeStmts
+	if pool == db.reader {
+		stmts = db.readStmts
+	}
+	var t *tx
+	err := db.runSQL(ctx, pool, opts, func(sqlTx *sql.Tx) error {
+		t = &tx{tx: sqlTx, d: db.dialect, jobs: db.inserter, stmts: stmts}
+		return fn(t)
+	})
+	if t != nil && len(t.missed) > 0 {
+		stmts.prepare(context.WithoutCancel(ctx), t.missed)
+	}
+	return err
 }
 
 // SetIndex attaches the database's own search index, which the adapter
@@ -104,9 +122,13 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// Close closes the pools.
+// Close closes the statements and the pools.
 func (db *DB) Close() error {
-	err := db.writer.Close()
+	err := db.writeStmts.close()
+	if db.readStmts != db.writeStmts {
+		err = errors.Join(err, db.readStmts.close())
+	}
+	err = errors.Join(err, db.writer.Close())
 	if db.reader != db.writer {
 		err = errors.Join(err, db.reader.Close())
 	}
@@ -126,9 +148,11 @@ func unavailable(op string, err error) error {
 
 // tx is one transaction; it implements store.Tx.
 type tx struct {
-	tx   *sql.Tx
-	d    Dialect
-	jobs *river.Client[*sql.Tx]
+	tx     *sql.Tx
+	d      Dialect
+	jobs   *river.Client[*sql.Tx]
+	stmts  *stmtCache
+	missed []string // hot queries run unprepared, to prepare after the transaction
 }
 
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {

@@ -41,7 +41,7 @@ func (t *tx) CreateDocument(ctx context.Context, d dossier.Document) error {
 }
 
 func (t *tx) Document(ctx context.Context, id string) (dossier.Document, error) {
-	d, err := scanDocument(t.tx.QueryRowContext(ctx, documentSelect+` WHERE d.id = $1`, id))
+	d, err := scanDocument(t.hotQueryRow(ctx, documentSelect+` WHERE d.id = $1`, id))
 	if err != nil {
 		return d, notFound(err, "document", id)
 	}

@@ -30,7 +30,7 @@ func (t *tx) FileVersion(ctx context.Context, documentID string, version int) (d
 }
 
 func (t *tx) FileVersions(ctx context.Context, documentID string) ([]dossier.FileVersion, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT `+fileColumns+` FROM file_versions WHERE document_id = $1 ORDER BY version`, documentID)
+	rows, err := t.hotQuery(ctx, `SELECT `+fileColumns+` FROM file_versions WHERE document_id = $1 ORDER BY version`, documentID)
 	if err != nil {
 		return nil, fmt.Errorf("list file versions of %s: %w", documentID, err)
 	}

@@ -42,7 +42,7 @@ func (t *tx) Grant(ctx context.Context, id string) (dossier.Grant, error) {
 }
 
 func (t *tx) Grants(ctx context.Context, userID string, state dossier.GrantState) ([]dossier.Grant, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT `+grantColumns+` FROM grants
+	rows, err := t.hotQuery(ctx, `SELECT `+grantColumns+` FROM grants
 		WHERE ($1 = '' OR user_id = $1) AND ($2 = '' OR state = $2) ORDER BY requested_at, id`, userID, string(state))
 	if err != nil {
 		return nil, fmt.Errorf("list grants: %w", err)

@@ -67,7 +67,7 @@ func (t *tx) UserByName(ctx context.Context, username string) (dossier.User, err
 }
 
 func (t *tx) user(ctx context.Context, column, key string) (dossier.User, error) {
-	row := t.tx.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE `+column+` = $1`, key)
+	row := t.hotQueryRow(ctx, `SELECT `+userColumns+` FROM users WHERE `+column+` = $1`, key)
 	u, err := scanUser(row)
 	if err != nil {
 		return u, notFound(err, "user", key)
@@ -120,7 +120,7 @@ func (t *tx) CreateSession(ctx context.Context, s dossier.Session) error {
 
 func (t *tx) Session(ctx context.Context, tokenHash string) (dossier.Session, error) {
 	var s dossier.Session
-	err := t.tx.QueryRowContext(ctx, `SELECT token_hash, user_id, created_at, expires_at FROM sessions WHERE token_hash = $1`, tokenHash).
+	err := t.hotQueryRow(ctx, `SELECT token_hash, user_id, created_at, expires_at FROM sessions WHERE token_hash = $1`, tokenHash).
 		Scan(&s.TokenHash, &s.UserID, &s.CreatedAt, &s.ExpiresAt)
 	if err != nil {
 		return s, notFound(err, "session", "(token)")

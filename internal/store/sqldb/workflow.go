@@ -26,7 +26,7 @@ func (t *tx) AddHistory(ctx context.Context, h dossier.HistoryEntry) error {
 const historyColumns = `h.id, h.document_id, h.event, h.from_state, h.to_state, h.actor, h.on_behalf_of, h.comment, h.payload, h.version, h.at, h.sha256`
 
 func (t *tx) History(ctx context.Context, documentID string) ([]dossier.HistoryEntry, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT `+historyColumns+` FROM history h WHERE h.document_id = $1 ORDER BY h.id`, documentID)
+	rows, err := t.hotQuery(ctx, `SELECT `+historyColumns+` FROM history h WHERE h.document_id = $1 ORDER BY h.id`, documentID)
 	if err != nil {
 		return nil, fmt.Errorf("history of %s: %w", documentID, err)
 	}
@@ -60,7 +60,7 @@ func (t *tx) AddApproval(ctx context.Context, a dossier.Approval) error {
 }
 
 func (t *tx) Approvals(ctx context.Context, documentID string, round int) ([]dossier.Approval, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT document_id, round, level, approver_id, on_behalf_of, at, sha256
+	rows, err := t.hotQuery(ctx, `SELECT document_id, round, level, approver_id, on_behalf_of, at, sha256
 		FROM approvals WHERE document_id = $1 AND round = $2 ORDER BY level`, documentID, round)
 	if err != nil {
 		return nil, fmt.Errorf("approvals of %s: %w", documentID, err)

@@ -54,7 +54,11 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 		writer.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	// Every reader stays open: database/sql keeps two idle by default, and
+	// a connection opened anew sets its pragmas and parses the whole schema
+	// before its first statement, which under load was most of a read.
 	reader.SetMaxOpenConns(max(4, runtime.NumCPU()))
+	reader.SetMaxIdleConns(max(4, runtime.NumCPU()))
 
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
