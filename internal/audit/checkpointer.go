@@ -44,7 +44,8 @@ type Written struct {
 // errUnchanged rolls back a scheduled checkpoint that would repeat the last.
 var errUnchanged = errors.New("no chain moved since the last checkpoint")
 
-// Write writes a checkpoint of every chain's head, and the audit event that
+// Write writes a checkpoint of the chains' heads (all of them in a full
+// one, those that moved in a partial one), and the audit event that
 // announces it, as actor ("" for the schedule). Unless always, nothing is
 // written when no chain moved since the last checkpoint; ok says whether
 // one was.
