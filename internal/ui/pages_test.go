@@ -229,3 +229,32 @@ func TestLanguageSwitchIsKept(t *testing.T) {
 		t.Fatalf("an unknown language: status %d, want 400", resp.StatusCode)
 	}
 }
+
+func TestDocumentListFiltersAreInTheURL(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	s.AddUser(t, "fay", []dossier.Role{dossier.RoleAdmin}, 0)
+	b := newBrowser(t, s)
+	b.signIn("fay")
+	for _, d := range []struct{ subtype, currency, title string }{
+		{"serial", "EUR", "Serial in euro"}, {"tooling", "EUR", "Tooling in euro"}, {"serial", "USD", "Serial in dollars"},
+	} {
+		resp, body := b.upload(map[string]string{"kind": string(dossier.KindPurchaseOrder), "subtype": d.subtype, "title": d.title,
+			"amount": "100.00", "currency": d.currency}, "po.pdf", pdftest.Make(t, 1, d.title))
+		if resp.StatusCode != http.StatusCreated {
+			t.Fatalf("upload %s: %d %s", d.title, resp.StatusCode, body)
+		}
+	}
+	_, page := b.get("/documents?kind=purchase_order&subtype=serial&currency=eur")
+	if !strings.Contains(page, "Serial in euro") || strings.Contains(page, "Tooling in euro") || strings.Contains(page, "Serial in dollars") {
+		t.Fatalf("kind, subtype and currency from the URL do not select the one document: %s", page)
+	}
+	if !strings.Contains(page, `href="/search?currency=EUR&amp;kind=purchase_order"`) {
+		t.Error("the link to more filters does not carry the filters to the search page")
+	}
+	// One document a page: the cursor link keeps the filters.
+	_, page = b.get("/documents?currency=EUR")
+	if !strings.Contains(page, "Tooling in euro") || !strings.Contains(page, "Serial in euro") {
+		t.Fatalf("currency EUR lists both euro documents: %s", page)
+	}
+}
