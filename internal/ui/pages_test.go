@@ -258,3 +258,45 @@ func TestDocumentListFiltersAreInTheURL(t *testing.T) {
 		t.Fatalf("currency EUR lists both euro documents: %s", page)
 	}
 }
+
+func TestStaleEditSaysSomeoneElseChangedIt(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	s.AddUser(t, "gil", []dossier.Role{dossier.RoleAdmin}, 0)
+	b := newBrowser(t, s)
+	b.signIn("gil")
+	_, body := b.upload(map[string]string{"kind": string(dossier.KindOther), "title": "Memo"}, "memo.pdf", pdftest.Make(t, 1, "memo"))
+	id := regexp.MustCompile(`"id":"([^"]+)"`).FindStringSubmatch(body)[1]
+	_, page := b.get("/documents/" + id)
+	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page)[1]
+	form := url.Values{"_csrf": {b.csrf}, "version": {version}, "kind": {string(dossier.KindOther)}, "title": {"Memo, corrected"}}
+
+	// Someone else renames it through the API meanwhile.
+	token := s.SignIn(t, "gil")
+	resp := s.Do(t, http.MethodPatch, "/api/v1/documents/"+id, token, strings.NewReader(`{"title":"Memo v2"}`),
+		"If-Match", `"`+version+`"`, "Content-Type", "application/merge-patch+json")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("the API's PATCH: %d %s", resp.StatusCode, s.Body(t, resp))
+	}
+	resp2, page := b.post("/documents/"+id+"/metadata", form)
+	if resp2.StatusCode != http.StatusPreconditionFailed || !strings.Contains(page, "Someone else changed this document") {
+		t.Fatalf("an edit of a stale form: status %d, want 412 saying someone else changed it: %s", resp2.StatusCode, page)
+	}
+	if !strings.Contains(page, `value="Memo v2"`) {
+		t.Error("after the refusal the form does not show the document as it is now")
+	}
+	// A bad value is refused next to its field.
+	_, page = b.get("/documents/" + id)
+	version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page)[1]
+	form.Set("version", version)
+	form.Set("amount", "12,5")
+	form.Set("currency", "EUR")
+	resp2, page = b.post("/documents/"+id+"/metadata", form)
+	if resp2.StatusCode < 400 || resp2.StatusCode >= 500 || !regexp.MustCompile(`data-error-for="amount"><p class="field-error"`).MatchString(page) {
+		t.Fatalf("an amount with a comma: status %d, want a 4xx with the message under the amount: %s", resp2.StatusCode, page)
+	}
+	form.Set("amount", "12.50")
+	if resp2, _ := b.post("/documents/"+id+"/metadata", form); resp2.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a good edit: status %d, want 303 back to the document", resp2.StatusCode)
+	}
+}
