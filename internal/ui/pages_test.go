@@ -300,3 +300,61 @@ func TestStaleEditSaysSomeoneElseChangedIt(t *testing.T) {
 		t.Fatalf("a good edit: status %d, want 303 back to the document", resp2.StatusCode)
 	}
 }
+
+func TestDocumentPageActions(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	s.AddUser(t, "hal", []dossier.Role{dossier.RoleAdmin}, 0)
+	b := newBrowser(t, s)
+	b.signIn("hal")
+	var ids []string
+	for _, title := range []string{"Contract", "Purchase order"} {
+		_, body := b.upload(map[string]string{"kind": string(dossier.KindOther), "title": title}, "f.pdf", pdftest.Make(t, 1, title))
+		ids = append(ids, regexp.MustCompile(`"id":"([^"]+)"`).FindStringSubmatch(body)[1])
+	}
+	doc := "/documents/" + ids[1]
+	_, _ = b.get(doc)
+
+	// A link to the other document, then one to a document that does not exist.
+	resp, _ := b.post(doc+"/links", url.Values{"_csrf": {b.csrf}, "target_id": {ids[0]}, "relation": {"po_of"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add link: status %d", resp.StatusCode)
+	}
+	if _, panel := b.get(doc + "/links"); !strings.Contains(panel, ids[0]) {
+		t.Fatalf("the links panel lacks the target: %s", panel)
+	}
+	resp, page := b.post(doc+"/links", url.Values{"_csrf": {b.csrf}, "target_id": {"01J0000000000000000000NONE"}, "relation": {"po_of"}})
+	if resp.StatusCode < 400 || !strings.Contains(page, `class="field-error"`) {
+		t.Fatalf("a link to nothing: status %d, want a refusal next to the link form", resp.StatusCode)
+	}
+
+	// A new version, then both versions downloadable.
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	part, _ := w.CreateFormFile("file", "f-v2.pdf")
+	second := pdftest.Make(t, 2, "second version")
+	_, _ = part.Write(second)
+	_ = w.Close()
+	resp, page = b.do(http.MethodPost, doc+"/versions?_csrf="+url.QueryEscape(b.csrf), &buf, "Content-Type", w.FormDataContentType())
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("new version: status %d: %s", resp.StatusCode, page)
+	}
+	if _, panel := b.get(doc + "/versions"); !strings.Contains(panel, "f-v2.pdf") || !strings.Contains(panel, "2 pages") {
+		t.Fatalf("the versions panel lacks the new version: %s", panel)
+	}
+	resp, content := b.get(doc + "/download?version=2")
+	if resp.StatusCode != http.StatusOK || content != string(second) || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("download of version 2: status %d, %d bytes, disposition %q", resp.StatusCode, len(content), resp.Header.Get("Content-Disposition"))
+	}
+
+	// Legal hold on, shown on the page, then off.
+	if resp, _ := b.post(doc+"/legal-hold", url.Values{"_csrf": {b.csrf}, "on": {"true"}, "reason": {"dispute 2026-07"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("legal hold: status %d", resp.StatusCode)
+	}
+	if _, page := b.get(doc); !strings.Contains(page, "badge-hold") {
+		t.Fatal("the page does not show the legal hold")
+	}
+	if resp, _ := b.post(doc+"/legal-hold", url.Values{"_csrf": {b.csrf}, "on": {"false"}, "reason": {"settled"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("lifting the legal hold: status %d", resp.StatusCode)
+	}
+}
