@@ -358,3 +358,41 @@ func TestDocumentPageActions(t *testing.T) {
 		t.Fatalf("lifting the legal hold: status %d", resp.StatusCode)
 	}
 }
+
+func TestDepartmentReviewFromThePage(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	s.AddUser(t, "ida", []dossier.Role{dossier.RoleAdmin}, 0)
+	s.AddUser(t, "rev", []dossier.Role{dossier.RoleReviewer}, 0)
+	admin, reviewer := newBrowser(t, s), newBrowser(t, s)
+	admin.signIn("ida")
+	_, body := admin.upload(map[string]string{"kind": string(dossier.KindFrameworkAgreement), "title": "Framework 2026",
+		"amount": "50000.00", "currency": "EUR"}, "fa.pdf", pdftest.Make(t, 1, "framework"))
+	id := regexp.MustCompile(`"id":"([^"]+)"`).FindStringSubmatch(body)[1]
+	_, page := admin.get("/documents/" + id)
+	event := regexp.MustCompile(`data-event="([a-z_]+)"`).FindStringSubmatch(page)[1]
+	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page)[1]
+	if resp, page := admin.post("/documents/"+id+"/events", url.Values{"_csrf": {admin.csrf}, "event": {event}, "version": {version}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("fire %s: status %d: %s", event, resp.StatusCode, page)
+	}
+
+	reviewer.signIn("rev")
+	_, page = reviewer.get("/documents/" + id)
+	if !strings.Contains(page, `action="/documents/`+id+`/reviews"`) {
+		t.Fatalf("the reviewer gets no sign-off form in department review: %s", page)
+	}
+	resp, page := reviewer.post("/documents/"+id+"/reviews", url.Values{"_csrf": {reviewer.csrf}, "department": {"technical"}, "decision": {"reject"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "comment is required") {
+		t.Fatalf("a rejection without a comment: status %d, want 422 with the service's reason: %s", resp.StatusCode, page)
+	}
+	resp, _ = reviewer.post("/documents/"+id+"/reviews", url.Values{"_csrf": {reviewer.csrf}, "department": {"technical"}, "decision": {"approve"}, "comment": {"drawings match"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a sign-off: status %d", resp.StatusCode)
+	}
+	_, panel := reviewer.get("/documents/" + id + "/reviews")
+	for _, want := range []string{"Technical", "Approve", "Test rev", "drawings match", "Quality"} {
+		if !strings.Contains(panel, want) {
+			t.Errorf("the reviews panel lacks %q: %s", want, panel)
+		}
+	}
+}
