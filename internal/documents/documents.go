@@ -145,13 +145,16 @@ type Filter struct {
 	Kind     dossier.Kind
 	State    string
 	Customer string
+	Subtype  string
+	Currency string
 	Cursor   string
 	Limit    int // 1..200; other values give 50
 }
 
 // List returns one page of documents and the cursor of the next page ("" at the end).
 func (s *Service) List(ctx context.Context, lf Filter) ([]dossier.Document, string, error) {
-	f := store.DocumentFilter{Kind: lf.Kind, State: lf.State, Customer: lf.Customer, Cursor: lf.Cursor, Limit: lf.Limit}
+	f := store.DocumentFilter{Kind: lf.Kind, State: lf.State, Customer: lf.Customer, Subtype: lf.Subtype,
+		Currency: lf.Currency, Cursor: lf.Cursor, Limit: lf.Limit}
 	if f.Limit <= 0 || f.Limit > 200 {
 		f.Limit = 50
 	}

@@ -265,6 +265,8 @@ type DocumentFilter struct {
 	State    string
 	In       []KindState // when set, only documents in one of these (kind, state) pairs
 	Customer string
+	Subtype  string
+	Currency string
 	Cursor   string
 	Limit    int
 }

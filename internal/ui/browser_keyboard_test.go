@@ -60,3 +60,26 @@ func TestBrowserKeyboardOnly(t *testing.T) {
 	b.do(chromedp.KeyEvent(kb.Enter))
 	b.waitFor(`document.querySelector("[data-test=notice]")`)
 }
+
+// TestBrowserLanguageSwitch picks Chinese in the header: the page reloads
+// in Chinese and stays so on the next page.
+func TestBrowserLanguageSwitch(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	s.AddUser(t, "mei", []dossier.Role{dossier.RoleAdmin, dossier.RoleApprover}, 2)
+	b := newTab(t, s)
+	b.signIn("mei")
+	// As a person picks an option: the value changes, then "change" fires.
+	b.do(chromedp.Evaluate[chromedp.Void](`(() => { const s = document.querySelector("#lang-select"); s.value = "zh";
+		s.dispatchEvent(new Event("change", {bubbles: true})) })()`))
+	b.waitFor(`document.documentElement.lang === "zh"`)
+	b.open("/documents")
+	if nav := b.text("nav.main"); !strings.Contains(nav, "待办") || !strings.Contains(nav, "文件") {
+		t.Fatalf("the navigation is not in Chinese after the switch: %q", nav)
+	}
+	if who := b.text(".who .roles"); !strings.Contains(who, "管理员") || !strings.Contains(who, "审批级别 2") {
+		t.Errorf("the roles in the header are not in Chinese: %q", who)
+	}
+	b.open("/upload")
+	b.shot("upload-zh")
+}

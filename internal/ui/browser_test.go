@@ -133,13 +133,19 @@ func eval[T any](b *tab, js string) T {
 }
 
 // waitFor polls the JavaScript condition until it holds (htmx panels and
-// uploads finish on their own time), failing after 20 s.
+// uploads finish on their own time), failing after 20 s. A page that is
+// being replaced meanwhile only counts as "not yet".
 func (b *tab) waitFor(cond string) {
 	b.t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
-	for !eval[bool](b, "!!("+cond+")") {
+	js := "(() => { try { return !!(" + cond + ") } catch (e) { return false } })()"
+	for {
+		ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](js))
+		if err == nil && ok {
+			return
+		}
 		if time.Now().After(deadline) {
-			b.t.Fatalf("waited 20 s for %s on %s", cond, eval[string](b, "location.pathname"))
+			b.t.Fatalf("waited 20 s for %s (last error: %v)", cond, err)
 		}
 		if _, err := chromedp.Run(b.ctx, chromedp.Sleep(100*time.Millisecond)); err != nil {
 			b.t.Fatal(err)

@@ -3,6 +3,8 @@ package ui
 import (
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -15,6 +17,10 @@ type listData struct {
 	Kinds, States []string
 	Kind, State   string
 	Customer      string
+	Subtypes      []string
+	Subtype       string
+	Currency      string
+	SearchURL     string // the same filters on the search page, which adds dates, amounts and sort
 	Next          string // the query string of the next page; "" on the last
 	First         bool
 	FirstURL      string
@@ -27,8 +33,17 @@ type listData struct {
 func (u *UI) documentList(c echo.Context) error {
 	q := c.QueryParams()
 	data := listData{Kinds: u.kinds(), States: u.states(), Kind: q.Get("kind"), State: q.Get("state"),
-		Customer: q.Get("customer"), First: q.Get("cursor") == ""}
-	f := documents.Filter{Kind: dossier.Kind(data.Kind), State: data.State, Customer: data.Customer, Cursor: q.Get("cursor"), Limit: 25}
+		Customer: q.Get("customer"), Subtype: q.Get("subtype"), Currency: strings.ToUpper(q.Get("currency")),
+		Subtypes: u.subtypes(q.Get("kind")), First: q.Get("cursor") == ""}
+	f := documents.Filter{Kind: dossier.Kind(data.Kind), State: data.State, Customer: data.Customer,
+		Subtype: data.Subtype, Currency: data.Currency, Cursor: q.Get("cursor"), Limit: 25}
+	sq := url.Values{}
+	for k, v := range map[string]string{"kind": data.Kind, "state": data.State, "customer": data.Customer, "currency": data.Currency} {
+		if v != "" {
+			sq.Set(k, v)
+		}
+	}
+	data.SearchURL = "/search?" + sq.Encode()
 	docs, next, err := u.Documents.List(c.Request().Context(), f)
 	if err != nil {
 		if dossier.ErrorCode(err) == dossier.EInternal {
@@ -57,4 +72,22 @@ func (u *UI) documentList(c echo.Context) error {
 		data.Next = "/documents?" + nq.Encode()
 	}
 	return u.render(c, http.StatusOK, "documents", u.view(c, "documents.title", data))
+}
+
+// subtypes lists the subtypes of kind, or of every kind when kind is "".
+func (u *UI) subtypes(kind string) []string {
+	defs := u.Engine.Definitions()
+	var out []string
+	for _, k := range defs.Kinds() {
+		if kind != "" && string(k) != kind {
+			continue
+		}
+		d, _ := defs.Kind(k)
+		for _, st := range d.Subtypes {
+			if !slices.Contains(out, st) {
+				out = append(out, st)
+			}
+		}
+	}
+	return out
 }

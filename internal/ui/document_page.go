@@ -64,7 +64,12 @@ func (u *UI) docData(usr dossier.User, d dossier.Document, allowed []string) *do
 	data.HasReviews = def.Reviews != nil
 	data.Immutable = def.IsImmutable(d.State)
 	if def.InReview(d.State) {
-		data.Departments = def.Departments()
+		// A reviewer who belongs to departments signs off only theirs.
+		for _, dep := range def.Departments() {
+			if len(usr.Departments) == 0 || slices.Contains(usr.Departments, dep) {
+				data.Departments = append(data.Departments, dep)
+			}
+		}
 	}
 	for _, name := range allowed {
 		ev, ok := def.Event(name)

@@ -229,3 +229,170 @@ func TestLanguageSwitchIsKept(t *testing.T) {
 		t.Fatalf("an unknown language: status %d, want 400", resp.StatusCode)
 	}
 }
+
+func TestDocumentListFiltersAreInTheURL(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	s.AddUser(t, "fay", []dossier.Role{dossier.RoleAdmin}, 0)
+	b := newBrowser(t, s)
+	b.signIn("fay")
+	for _, d := range []struct{ subtype, currency, title string }{
+		{"serial", "EUR", "Serial in euro"}, {"tooling", "EUR", "Tooling in euro"}, {"serial", "USD", "Serial in dollars"},
+	} {
+		resp, body := b.upload(map[string]string{"kind": string(dossier.KindPurchaseOrder), "subtype": d.subtype, "title": d.title,
+			"amount": "100.00", "currency": d.currency}, "po.pdf", pdftest.Make(t, 1, d.title))
+		if resp.StatusCode != http.StatusCreated {
+			t.Fatalf("upload %s: %d %s", d.title, resp.StatusCode, body)
+		}
+	}
+	_, page := b.get("/documents?kind=purchase_order&subtype=serial&currency=eur")
+	if !strings.Contains(page, "Serial in euro") || strings.Contains(page, "Tooling in euro") || strings.Contains(page, "Serial in dollars") {
+		t.Fatalf("kind, subtype and currency from the URL do not select the one document: %s", page)
+	}
+	if !strings.Contains(page, `href="/search?currency=EUR&amp;kind=purchase_order"`) {
+		t.Error("the link to more filters does not carry the filters to the search page")
+	}
+	// One document a page: the cursor link keeps the filters.
+	_, page = b.get("/documents?currency=EUR")
+	if !strings.Contains(page, "Tooling in euro") || !strings.Contains(page, "Serial in euro") {
+		t.Fatalf("currency EUR lists both euro documents: %s", page)
+	}
+}
+
+func TestStaleEditSaysSomeoneElseChangedIt(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	s.AddUser(t, "gil", []dossier.Role{dossier.RoleAdmin}, 0)
+	b := newBrowser(t, s)
+	b.signIn("gil")
+	_, body := b.upload(map[string]string{"kind": string(dossier.KindOther), "title": "Memo"}, "memo.pdf", pdftest.Make(t, 1, "memo"))
+	id := regexp.MustCompile(`"id":"([^"]+)"`).FindStringSubmatch(body)[1]
+	_, page := b.get("/documents/" + id)
+	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page)[1]
+	form := url.Values{"_csrf": {b.csrf}, "version": {version}, "kind": {string(dossier.KindOther)}, "title": {"Memo, corrected"}}
+
+	// Someone else renames it through the API meanwhile.
+	token := s.SignIn(t, "gil")
+	resp := s.Do(t, http.MethodPatch, "/api/v1/documents/"+id, token, strings.NewReader(`{"title":"Memo v2"}`),
+		"If-Match", `"`+version+`"`, "Content-Type", "application/merge-patch+json")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("the API's PATCH: %d %s", resp.StatusCode, s.Body(t, resp))
+	}
+	resp2, page := b.post("/documents/"+id+"/metadata", form)
+	if resp2.StatusCode != http.StatusPreconditionFailed || !strings.Contains(page, "Someone else changed this document") {
+		t.Fatalf("an edit of a stale form: status %d, want 412 saying someone else changed it: %s", resp2.StatusCode, page)
+	}
+	if !strings.Contains(page, `value="Memo v2"`) {
+		t.Error("after the refusal the form does not show the document as it is now")
+	}
+	// A bad value is refused next to its field.
+	_, page = b.get("/documents/" + id)
+	version = regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page)[1]
+	form.Set("version", version)
+	form.Set("amount", "12,5")
+	form.Set("currency", "EUR")
+	resp2, page = b.post("/documents/"+id+"/metadata", form)
+	if resp2.StatusCode < 400 || resp2.StatusCode >= 500 || !regexp.MustCompile(`data-error-for="amount"><p class="field-error"`).MatchString(page) {
+		t.Fatalf("an amount with a comma: status %d, want a 4xx with the message under the amount: %s", resp2.StatusCode, page)
+	}
+	form.Set("amount", "12.50")
+	if resp2, _ := b.post("/documents/"+id+"/metadata", form); resp2.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a good edit: status %d, want 303 back to the document", resp2.StatusCode)
+	}
+}
+
+func TestDocumentPageActions(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	s.AddUser(t, "hal", []dossier.Role{dossier.RoleAdmin}, 0)
+	b := newBrowser(t, s)
+	b.signIn("hal")
+	var ids []string
+	for _, title := range []string{"Contract", "Purchase order"} {
+		_, body := b.upload(map[string]string{"kind": string(dossier.KindOther), "title": title}, "f.pdf", pdftest.Make(t, 1, title))
+		ids = append(ids, regexp.MustCompile(`"id":"([^"]+)"`).FindStringSubmatch(body)[1])
+	}
+	doc := "/documents/" + ids[1]
+	_, _ = b.get(doc)
+
+	// A link to the other document, then one to a document that does not exist.
+	resp, _ := b.post(doc+"/links", url.Values{"_csrf": {b.csrf}, "target_id": {ids[0]}, "relation": {"po_of"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add link: status %d", resp.StatusCode)
+	}
+	if _, panel := b.get(doc + "/links"); !strings.Contains(panel, ids[0]) {
+		t.Fatalf("the links panel lacks the target: %s", panel)
+	}
+	resp, page := b.post(doc+"/links", url.Values{"_csrf": {b.csrf}, "target_id": {"01J0000000000000000000NONE"}, "relation": {"po_of"}})
+	if resp.StatusCode < 400 || !strings.Contains(page, `class="field-error"`) {
+		t.Fatalf("a link to nothing: status %d, want a refusal next to the link form", resp.StatusCode)
+	}
+
+	// A new version, then both versions downloadable.
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	part, _ := w.CreateFormFile("file", "f-v2.pdf")
+	second := pdftest.Make(t, 2, "second version")
+	_, _ = part.Write(second)
+	_ = w.Close()
+	resp, page = b.do(http.MethodPost, doc+"/versions?_csrf="+url.QueryEscape(b.csrf), &buf, "Content-Type", w.FormDataContentType())
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("new version: status %d: %s", resp.StatusCode, page)
+	}
+	if _, panel := b.get(doc + "/versions"); !strings.Contains(panel, "f-v2.pdf") || !strings.Contains(panel, "2 pages") {
+		t.Fatalf("the versions panel lacks the new version: %s", panel)
+	}
+	resp, content := b.get(doc + "/download?version=2")
+	if resp.StatusCode != http.StatusOK || content != string(second) || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("download of version 2: status %d, %d bytes, disposition %q", resp.StatusCode, len(content), resp.Header.Get("Content-Disposition"))
+	}
+
+	// Legal hold on, shown on the page, then off.
+	if resp, _ := b.post(doc+"/legal-hold", url.Values{"_csrf": {b.csrf}, "on": {"true"}, "reason": {"dispute 2026-07"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("legal hold: status %d", resp.StatusCode)
+	}
+	if _, page := b.get(doc); !strings.Contains(page, "badge-hold") {
+		t.Fatal("the page does not show the legal hold")
+	}
+	if resp, _ := b.post(doc+"/legal-hold", url.Values{"_csrf": {b.csrf}, "on": {"false"}, "reason": {"settled"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("lifting the legal hold: status %d", resp.StatusCode)
+	}
+}
+
+func TestDepartmentReviewFromThePage(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	s.AddUser(t, "ida", []dossier.Role{dossier.RoleAdmin}, 0)
+	s.AddUser(t, "rev", []dossier.Role{dossier.RoleReviewer}, 0)
+	admin, reviewer := newBrowser(t, s), newBrowser(t, s)
+	admin.signIn("ida")
+	_, body := admin.upload(map[string]string{"kind": string(dossier.KindFrameworkAgreement), "title": "Framework 2026",
+		"amount": "50000.00", "currency": "EUR"}, "fa.pdf", pdftest.Make(t, 1, "framework"))
+	id := regexp.MustCompile(`"id":"([^"]+)"`).FindStringSubmatch(body)[1]
+	_, page := admin.get("/documents/" + id)
+	event := regexp.MustCompile(`data-event="([a-z_]+)"`).FindStringSubmatch(page)[1]
+	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page)[1]
+	if resp, page := admin.post("/documents/"+id+"/events", url.Values{"_csrf": {admin.csrf}, "event": {event}, "version": {version}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("fire %s: status %d: %s", event, resp.StatusCode, page)
+	}
+
+	reviewer.signIn("rev")
+	_, page = reviewer.get("/documents/" + id)
+	if !strings.Contains(page, `action="/documents/`+id+`/reviews"`) {
+		t.Fatalf("the reviewer gets no sign-off form in department review: %s", page)
+	}
+	resp, page := reviewer.post("/documents/"+id+"/reviews", url.Values{"_csrf": {reviewer.csrf}, "department": {"technical"}, "decision": {"reject"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "comment is required") {
+		t.Fatalf("a rejection without a comment: status %d, want 422 with the service's reason: %s", resp.StatusCode, page)
+	}
+	resp, _ = reviewer.post("/documents/"+id+"/reviews", url.Values{"_csrf": {reviewer.csrf}, "department": {"technical"}, "decision": {"approve"}, "comment": {"drawings match"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("a sign-off: status %d", resp.StatusCode)
+	}
+	_, panel := reviewer.get("/documents/" + id + "/reviews")
+	for _, want := range []string{"Technical", "Approve", "Test rev", "drawings match", "Quality"} {
+		if !strings.Contains(panel, want) {
+			t.Errorf("the reviews panel lacks %q: %s", want, panel)
+		}
+	}
+}

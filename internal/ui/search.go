@@ -100,6 +100,9 @@ func (u *UI) searchQuery(qv url.Values) (search.Query, error) {
 		Customer: nonEmpty(qv["customer"]), Currency: nonEmpty(qv["currency"]), DateFrom: qv.Get("date_from"),
 		DateTo: qv.Get("date_to"), AmountMin: qv.Get("amount_min"), AmountMax: qv.Get("amount_max"),
 		Sort: search.Sort(qv.Get("sort")), Limit: pageSize}
+	for i, c := range q.Currency {
+		q.Currency[i] = strings.ToUpper(c) // as the API reads it: usd is USD
+	}
 	if len(q.Q) > 1000 || !utf8.ValidString(q.Q) {
 		return q, dossier.Errorf(dossier.EInvalid, "q: at most 1000 bytes of text")
 	}

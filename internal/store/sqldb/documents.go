@@ -64,6 +64,12 @@ func (t *tx) ListDocuments(ctx context.Context, f store.DocumentFilter) ([]dossi
 	if f.Customer != "" {
 		add("d.customer = $%d", f.Customer)
 	}
+	if f.Subtype != "" {
+		add("d.subtype = $%d", f.Subtype)
+	}
+	if f.Currency != "" {
+		add("d.currency = $%d", f.Currency)
+	}
 	if len(f.In) > 0 {
 		var pairs []string
 		for _, ks := range f.In {

@@ -208,13 +208,15 @@ func testListDocuments(t *testing.T, newStore func(t *testing.T) store.Store) {
 			kind     dossier.Kind
 			state    string
 			customer string
+			subtype  string
+			currency string
 		}
 		specs := []spec{
-			{dossier.KindPurchaseOrder, "received", "ACME"},
-			{dossier.KindContract, "received", "ACME"},
-			{dossier.KindPurchaseOrder, "approved", "Globex"},
-			{dossier.KindLetterOfCredit, "received", "Globex"},
-			{dossier.KindPurchaseOrder, "received", "Globex"},
+			{dossier.KindPurchaseOrder, "received", "ACME", "serial", "EUR"},
+			{dossier.KindContract, "received", "ACME", "", "USD"},
+			{dossier.KindPurchaseOrder, "approved", "Globex", "tooling", "EUR"},
+			{dossier.KindLetterOfCredit, "received", "Globex", "sight", "USD"},
+			{dossier.KindPurchaseOrder, "received", "Globex", "serial", "CNY"},
 		}
 		ids := make([]string, len(specs))
 		write(t, s, func(tx store.Tx) error {
@@ -222,7 +224,7 @@ func testListDocuments(t *testing.T, newStore func(t *testing.T) store.Store) {
 			for i, sp := range specs {
 				ids[i] = newDocument(t, tx, u.ID, func(d *dossier.Document) {
 					d.Kind, d.State, d.Customer = sp.kind, sp.state, sp.customer
-					d.Subtype = ""
+					d.Subtype, d.Currency = sp.subtype, sp.currency
 				}).ID
 			}
 			return nil
@@ -246,6 +248,9 @@ func testListDocuments(t *testing.T, newStore func(t *testing.T) store.Store) {
 			{"kind and customer", store.DocumentFilter{Kind: dossier.KindPurchaseOrder, Customer: "Globex", Limit: 100}, pick(4, 2)},
 			{"kind, state and customer", store.DocumentFilter{Kind: dossier.KindPurchaseOrder, State: "approved", Customer: "Globex", Limit: 100}, pick(2)},
 			{"no match", store.DocumentFilter{Kind: dossier.KindCustoms, Limit: 100}, nil},
+			{"subtype", store.DocumentFilter{Subtype: "serial", Limit: 100}, pick(4, 0)},
+			{"currency", store.DocumentFilter{Currency: "USD", Limit: 100}, pick(3, 1)},
+			{"kind, subtype and currency", store.DocumentFilter{Kind: dossier.KindPurchaseOrder, Subtype: "serial", Currency: "EUR", Limit: 100}, pick(0)},
 			{"limit", store.DocumentFilter{Limit: 3}, pick(4, 3, 2)},
 			{"cursor", store.DocumentFilter{Cursor: ids[3], Limit: 100}, pick(2, 1, 0)},
 			{"cursor and kind", store.DocumentFilter{Kind: dossier.KindPurchaseOrder, Cursor: ids[4], Limit: 1}, pick(2)},
