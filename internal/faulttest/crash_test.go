@@ -87,6 +87,7 @@ type crashLoad struct {
 	accepts  int      // answers 2xx
 	failures int      // broken connections and 5xx
 	errors   []string // the 5xx answers: a server that is up must not give one
+	allow503 bool     // a backend is down on purpose: 503 is the clean failure
 	wake     chan struct{}
 }
 
@@ -161,7 +162,7 @@ func (l *crashLoad) fail(err error, a faulttest.Answer) {
 	if err != nil || a.Status >= 500 {
 		l.mu.Lock()
 		l.failures++
-		if err == nil {
+		if err == nil && !(l.allow503 && a.Status == http.StatusServiceUnavailable) {
 			l.errors = append(l.errors, a.String())
 		}
 		l.mu.Unlock()
