@@ -65,6 +65,18 @@ func (l *Ledger) Uploads() []Accepted {
 	return out
 }
 
+// Archived reports whether an accepted event archived document id.
+func (l *Ledger) Archived(id string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, f := range l.fired[id] {
+		if f.To == "archived" {
+			return true
+		}
+	}
+	return false
+}
+
 // Counts returns how many uploads and events were accepted.
 func (l *Ledger) Counts() (uploads, events int) {
 	l.mu.Lock()
