@@ -17,10 +17,9 @@ import (
 // the events answered 200. Whatever it holds must be stored, whatever
 // happened to the server after.
 type Ledger struct {
-	mu        sync.Mutex
-	uploads   map[string]Accepted
-	fired     map[string][]Fired
-	attempted int
+	mu      sync.Mutex
+	uploads map[string]Accepted
+	fired   map[string][]Fired
 }
 
 // Accepted is an upload the server answered 201.
