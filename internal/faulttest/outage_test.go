@@ -3,6 +3,7 @@ package faulttest_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -42,59 +43,65 @@ func TestObjectStoreOutage(t *testing.T) {
 		t.Fatalf("upload before the outage: %v", a)
 	}
 
-	store.Stop()
-	outage := []struct {
-		name string
-		send func() (faulttest.Answer, error)
-	}{
-		{"upload", func() (faulttest.Answer, error) { return upload("during"), nil }},
-		{"download", func() (faulttest.Answer, error) {
-			return admin.Do(ctx, http.MethodGet, "/api/v1/documents/"+before.ID+"/content", nil)
-		}},
-		{"readyz", func() (faulttest.Answer, error) { return admin.Do(ctx, http.MethodGet, "/readyz", nil) }},
+	cycles := 1
+	if faulttest.Soak() {
+		cycles = 5
 	}
-	for _, o := range outage {
-		a, err := o.send()
-		if err != nil {
-			t.Fatalf("%s during the outage: %v", o.name, err)
+	for cycle := range cycles {
+		store.Stop()
+		outage := []struct {
+			name string
+			send func() (faulttest.Answer, error)
+		}{
+			{"upload", func() (faulttest.Answer, error) { return upload("during"), nil }},
+			{"download", func() (faulttest.Answer, error) {
+				return admin.Do(ctx, http.MethodGet, "/api/v1/documents/"+before.ID+"/content", nil)
+			}},
+			{"readyz", func() (faulttest.Answer, error) { return admin.Do(ctx, http.MethodGet, "/readyz", nil) }},
 		}
-		if a.Status != http.StatusServiceUnavailable || !strings.HasPrefix(a.Header.Get("Content-Type"), "application/problem+json") {
-			t.Errorf("%s during the outage: %v, want a 503 problem", o.name, a)
+		for _, o := range outage {
+			a, err := o.send()
+			if err != nil {
+				t.Fatalf("%s during the outage: %v", o.name, err)
+			}
+			if a.Status != http.StatusServiceUnavailable || !strings.HasPrefix(a.Header.Get("Content-Type"), "application/problem+json") {
+				t.Errorf("%s during the outage: %v, want a 503 problem", o.name, a)
+			}
+			if a.Header.Get("Retry-After") == "" {
+				t.Errorf("%s during the outage: no Retry-After", o.name)
+			}
+			if o.name != "readyz" && !bytes.Contains(a.Body, []byte("object store")) {
+				t.Errorf("%s during the outage: the detail does not name the object store: %s", o.name, a.Body)
+			}
 		}
-		if a.Header.Get("Retry-After") == "" {
-			t.Errorf("%s during the outage: no Retry-After", o.name)
+		if docs := admin.Documents(t); len(docs) != 1+cycle {
+			t.Errorf("during outage %d, %d documents are listed, want the %d uploaded before", cycle+1, len(docs), 1+cycle)
 		}
-		if o.name != "readyz" && !bytes.Contains(a.Body, []byte("object store")) {
-			t.Errorf("%s during the outage: the detail does not name the object store: %s", o.name, a.Body)
-		}
-	}
-	if docs := admin.Documents(t); len(docs) != 1 {
-		t.Errorf("during the outage %d documents are listed, want only the one uploaded before", len(docs))
-	}
 
-	store.Start()
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		a, err := admin.Do(ctx, http.MethodGet, "/readyz", nil)
-		if err == nil && a.Status == http.StatusOK {
-			break
+		store.Start()
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			a, err := admin.Do(ctx, http.MethodGet, "/readyz", nil)
+			if err == nil && a.Status == http.StatusOK {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("/readyz is not 200 within 60 s of the store's return: %v %v", a, err)
+			}
+			time.Sleep(100 * time.Millisecond) // polling the service's own recovery
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("/readyz is not 200 within 60 s of the store's return: %v %v", a, err)
+		var after faulttest.Document
+		if a := upload(fmt.Sprintf("after%d", cycle)); a.Status != http.StatusCreated || a.JSON(&after) != nil {
+			t.Fatalf("upload after the outage: %v", a)
 		}
-		time.Sleep(100 * time.Millisecond) // polling the service's own recovery
-	}
-	var after faulttest.Document
-	if a := upload("after"); a.Status != http.StatusCreated || a.JSON(&after) != nil {
-		t.Fatalf("upload after the outage: %v", a)
-	}
-	for _, d := range []faulttest.Document{before, after} {
-		a, err := admin.Do(ctx, http.MethodGet, "/api/v1/documents/"+d.ID+"/content", nil)
-		if err != nil || a.Status != http.StatusOK || d.File.Size != int64(len(a.Body)) {
-			t.Errorf("download of %s after the outage: %v %v", d.ID, a, err)
+		for _, d := range []faulttest.Document{before, after} {
+			a, err := admin.Do(ctx, http.MethodGet, "/api/v1/documents/"+d.ID+"/content", nil)
+			if err != nil || a.Status != http.StatusOK || d.File.Size != int64(len(a.Body)) {
+				t.Errorf("download of %s after the outage: %v %v", d.ID, a, err)
+			}
 		}
 	}
-	// A download that failed is no download: only the one after is audited.
+	// A download that failed is no download: only those after are audited.
 	var audit struct {
 		Items []struct {
 			Action string `json:"action"`
@@ -107,8 +114,8 @@ func TestObjectStoreOutage(t *testing.T) {
 			downloads++
 		}
 	}
-	if downloads != 1 {
-		t.Errorf("%d downloads of %s are audited, want the 1 that happened", downloads, before.ID)
+	if downloads != cycles {
+		t.Errorf("%d downloads of %s are audited, want the %d that happened", downloads, before.ID, cycles)
 	}
 	if code := srv.Term(); code != 0 {
 		t.Errorf("dossier serve exited with %d", code)

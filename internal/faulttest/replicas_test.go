@@ -36,8 +36,12 @@ func TestReplicas(t *testing.T) {
 	load := newCrashLoad(ca, ledger, runID(), [][]byte{pdftest.Make(t, 1, "replica one"), pdftest.Make(t, 2, "replica two")})
 	load.cs = []*faulttest.Client{ca, cb}
 
+	work := 40
+	if faulttest.Soak() {
+		work = 400
+	}
 	t.Run("spread", func(t *testing.T) {
-		runLoad(t, load, 4, func() { load.waitAccepted(t, 40) })
+		runLoad(t, load, 4, func() { load.waitAccepted(t, work) })
 		// Each replica shows, and finds, what both accepted.
 		ledger.Check(t, cb, "received")
 		ledger.WaitSearchable(t, ca, time.Minute)
