@@ -73,6 +73,8 @@ func TestHostilePeopleRequests(t *testing.T) {
 			{"fx: currency EURO", fx("EURO", `{"rate_to_base":"1.1"}`), http.StatusUnprocessableEntity, "EURO"},
 			{"fx: currency path traversal", fx("..%2F..%2Fetc", `{"rate_to_base":"1.1"}`), http.StatusUnprocessableEntity, ""},
 			{"fx: currency of 3000", fx(long(3000), `{"rate_to_base":"1.1"}`), http.StatusUnprocessableEntity, ""},
+			{"user: over 1 MiB", user(jsonBody(`{"username":"eve","password":%q,"roles":["auditor"]}`, long(1<<20))), http.StatusRequestEntityTooLarge, ""},
+			{"fx: over 1 MiB", fx("USD", jsonBody(`{"rate_to_base":%q}`, long(1<<20))), http.StatusRequestEntityTooLarge, ""},
 			{"fx: malformed", fx("USD", `{"rate_to_base":`), http.StatusBadRequest, "JSON"},
 			{"fx: form-encoded", as(admin, http.MethodPut, "/api/v1/fx-rates/USD", "application/x-www-form-urlencoded", "rate_to_base=1.1"), http.StatusUnsupportedMediaType, ""},
 		})
