@@ -243,8 +243,6 @@ func (s *Service) Links(ctx context.Context, id string) ([]dossier.Link, error) 
 	return links, err
 }
 
-// Open returns file version n of document id (0: the newest) for reading,
-// and records the download in the audit trail.
 // FileInfo returns file version n of document id (0: the newest) without
 // reading its bytes, for HEAD; nothing is downloaded, so nothing is audited.
 func (s *Service) FileInfo(ctx context.Context, id string, n int) (dossier.FileVersion, error) {
@@ -262,29 +260,27 @@ func (s *Service) FileInfo(ctx context.Context, id string, n int) (dossier.FileV
 	return f, err
 }
 
+// Open returns file version n of document id (0: the newest) for reading,
+// and records the download in the audit trail.
 func (s *Service) Open(ctx context.Context, actor dossier.User, id string, n int) (dossier.FileVersion, io.ReadSeekCloser, error) {
-	var f dossier.FileVersion
-	err := s.store.Write(ctx, func(tx store.Tx) error {
-		d, err := tx.Document(ctx, id)
-		if err != nil {
-			return err
-		}
-		f = d.File
-		if n != 0 && n != f.Version {
-			if f, err = tx.FileVersion(ctx, id, n); err != nil {
-				return err
-			}
-		}
-		return audit.Append(ctx, tx, s.now(), audit.Event{
-			Actor: actor.ID, Action: "document.download", DocumentID: id, Details: map[string]any{"file_version": f.Version},
-		})
-	})
+	f, err := s.FileInfo(ctx, id, n)
 	if err != nil {
 		return f, nil, err
 	}
 	rc, err := s.blobs.Open(ctx, f.SHA256)
 	if err != nil {
 		return f, nil, blobError(fmt.Sprintf("open %s version %d", id, f.Version), err)
+	}
+	// Audited once the bytes can be read: a download the object store
+	// could not serve did not happen.
+	err = s.store.Write(ctx, func(tx store.Tx) error {
+		return audit.Append(ctx, tx, s.now(), audit.Event{
+			Actor: actor.ID, Action: "document.download", DocumentID: id, Details: map[string]any{"file_version": f.Version},
+		})
+	})
+	if err != nil {
+		rc.Close()
+		return f, nil, err
 	}
 	return f, rc, nil
 }

@@ -101,6 +101,9 @@ func (s *Service) LegalHold(ctx context.Context, actor dossier.User, id string, 
 	if reason == "" {
 		return dossier.Document{}, dossier.Errorf(dossier.EUnprocessable, "reason: say why the hold is set or cleared")
 	}
+	if err := dossier.CheckComment("reason", reason); err != nil {
+		return dossier.Document{}, err
+	}
 	var d dossier.Document
 	err := s.store.Write(ctx, func(tx store.Tx) (err error) {
 		if d, err = tx.Document(ctx, id); err != nil {

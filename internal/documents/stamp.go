@@ -120,7 +120,7 @@ func (s *Service) footer(ctx context.Context, id string) (dossier.Document, pdf.
 // the download in the audit trail.
 func (s *Service) OpenRendition(ctx context.Context, actor dossier.User, id, name string) (dossier.Rendition, io.ReadSeekCloser, error) {
 	var r dossier.Rendition
-	err := s.store.Write(ctx, func(tx store.Tx) (err error) {
+	err := s.store.Read(ctx, func(tx store.Tx) (err error) {
 		d, err := tx.Document(ctx, id)
 		if err != nil {
 			return err
@@ -134,8 +134,7 @@ func (s *Service) OpenRendition(ctx context.Context, actor dossier.User, id, nam
 			}
 			return err
 		}
-		return audit.Append(ctx, tx, s.now(), audit.Event{Actor: actor.ID, Action: "document.download", DocumentID: id,
-			Details: map[string]any{"rendition": name, "file_version": r.FileVersion}})
+		return nil
 	})
 	if err != nil {
 		return r, nil, err
@@ -143,6 +142,15 @@ func (s *Service) OpenRendition(ctx context.Context, actor dossier.User, id, nam
 	rc, err := s.blobs.Open(ctx, r.SHA256)
 	if err != nil {
 		return r, nil, blobError("open rendition of "+id, err)
+	}
+	// Audited once the bytes can be read, as Open does.
+	err = s.store.Write(ctx, func(tx store.Tx) error {
+		return audit.Append(ctx, tx, s.now(), audit.Event{Actor: actor.ID, Action: "document.download", DocumentID: id,
+			Details: map[string]any{"rendition": name, "file_version": r.FileVersion}})
+	})
+	if err != nil {
+		rc.Close()
+		return r, nil, err
 	}
 	return r, rc, nil
 }

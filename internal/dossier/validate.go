@@ -46,6 +46,19 @@ const (
 	MaxFieldsDepth = 16
 )
 
+// MaxCommentLen bounds a comment or a reason (of an event, a review, a
+// legal hold), in characters: they go into the history and the audit trail
+// for good.
+const MaxCommentLen = 4000
+
+// CheckComment refuses a comment or reason longer than MaxCommentLen.
+func CheckComment(name, value string) error {
+	if n := utf8.RuneCountInString(value); n > MaxCommentLen {
+		return unprocessable("%s is %d characters long: at most %d characters", name, n, MaxCommentLen)
+	}
+	return nil
+}
+
 // Clip quotes a value for an error message, shortened to 40 characters so
 // that a huge input is not echoed back in full.
 func Clip(s string) string {

@@ -46,6 +46,12 @@ func TestValidate(t *testing.T) {
 		{"kind without subtypes", func(m *Metadata) { m.Kind, m.Subtype = KindContract, "" }, "", ""},
 		{"minimal other", func(m *Metadata) { *m = Metadata{Kind: KindOther, Title: "x"} }, "", ""},
 		{"fields null", func(m *Metadata) { m.Fields = json.RawMessage(`null`) }, "", ""},
+		{"fields 16 deep", func(m *Metadata) {
+			m.Fields = json.RawMessage(`{"a":` + strings.Repeat("[", 15) + `"]]]]]]]]]]]]]]]]]]]]\\\"[[["` + strings.Repeat("]", 15) + `}`)
+		}, "", ""},
+		{"fields 17 deep", func(m *Metadata) {
+			m.Fields = json.RawMessage(`{"a":` + strings.Repeat("[", 16) + strings.Repeat("]", 16) + `}`)
+		}, EUnprocessable, "more than 16 deep"},
 		{"no amount no currency", func(m *Metadata) { m.Amount, m.Currency = "", "" }, "", ""},
 		{"amount max precision", func(m *Metadata) { m.Amount, m.Currency = "999999999999999999.9999", "CLF" }, "", ""},
 		{"leading zeros", func(m *Metadata) { m.Amount = "0012.5" }, "", ""},

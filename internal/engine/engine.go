@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"dossier/internal/audit"
 	"dossier/internal/dossier"
@@ -62,8 +61,8 @@ func (e *Engine) Fire(ctx context.Context, actor dossier.User, id string, f Fire
 	if err != nil {
 		return dossier.Document{}, nil, err
 	}
-	if utf8.RuneCountInString(f.Comment) > 4000 {
-		return dossier.Document{}, nil, dossier.Errorf(dossier.EUnprocessable, "comment: at most 4000 characters")
+	if err := dossier.CheckComment("comment", f.Comment); err != nil {
+		return dossier.Document{}, nil, err
 	}
 	var d dossier.Document
 	var allowed []string

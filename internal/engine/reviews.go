@@ -23,7 +23,10 @@ type ReviewRequest struct {
 // Review records a department review of a document in department review.
 func (e *Engine) Review(ctx context.Context, actor dossier.User, id string, r ReviewRequest) (dossier.Review, error) {
 	if r.Decision != workflow.DecisionApprove && r.Decision != workflow.DecisionReject {
-		return dossier.Review{}, dossier.Errorf(dossier.EUnprocessable, "decision %q: use %s or %s", r.Decision, workflow.DecisionApprove, workflow.DecisionReject)
+		return dossier.Review{}, dossier.Errorf(dossier.EUnprocessable, "decision %s: use %s or %s", dossier.Clip(r.Decision), workflow.DecisionApprove, workflow.DecisionReject)
+	}
+	if err := dossier.CheckComment("comment", r.Comment); err != nil {
+		return dossier.Review{}, err
 	}
 	if r.Decision == workflow.DecisionReject && strings.TrimSpace(r.Comment) == "" {
 		return dossier.Review{}, dossier.Errorf(dossier.EUnprocessable, "comment is required when a department rejects: say what must change")

@@ -76,7 +76,7 @@ func TestCrashes(t *testing.T) {
 
 // crashLoad is what the clients of TestCrashes share.
 type crashLoad struct {
-	c      *faulttest.Client
+	cs     []*faulttest.Client // spread over, one request each in turn
 	ledger *faulttest.Ledger
 	run    string
 	pdfs   [][]byte
@@ -87,11 +87,12 @@ type crashLoad struct {
 	accepts  int      // answers 2xx
 	failures int      // broken connections and 5xx
 	errors   []string // the 5xx answers: a server that is up must not give one
+	allow503 bool     // a backend is down on purpose: 503 is the clean failure
 	wake     chan struct{}
 }
 
 func newCrashLoad(c *faulttest.Client, l *faulttest.Ledger, run string, pdfs [][]byte) *crashLoad {
-	return &crashLoad{c: c, ledger: l, run: run, pdfs: pdfs, wake: make(chan struct{}, 1)}
+	return &crashLoad{cs: []*faulttest.Client{c}, ledger: l, run: run, pdfs: pdfs, wake: make(chan struct{}, 1)}
 }
 
 // client uploads documents and archives earlier ones until ctx ends.
@@ -105,15 +106,16 @@ func (l *crashLoad) client(ctx context.Context) {
 			id, l.toFire = l.toFire[0], l.toFire[1:]
 		}
 		l.mu.Unlock()
+		c := l.cs[rand.IntN(len(l.cs))]
 		if id != "" {
-			l.archive(ctx, id)
+			l.archive(ctx, c, id)
 		} else {
-			l.upload(ctx, n)
+			l.upload(ctx, c, n)
 		}
 	}
 }
 
-func (l *crashLoad) upload(ctx context.Context, n int) {
+func (l *crashLoad) upload(ctx context.Context, c *faulttest.Client, n int) {
 	number := faulttest.Number(l.run, n)
 	content := []byte(fmt.Sprintf("Crash test document %s\nline two %d\n", number, rand.Int64()))
 	name := "note.txt"
@@ -123,7 +125,7 @@ func (l *crashLoad) upload(ctx context.Context, n int) {
 		name = "scan.pdf"
 	}
 	meta := fmt.Sprintf(`{"kind":"other","title":"Crash %s","number":%q}`, number, number)
-	a, err := l.c.Upload(ctx, name, content, meta)
+	a, err := c.Upload(ctx, name, content, meta)
 	if err != nil || a.Status != http.StatusCreated {
 		l.fail(err, a)
 		return
@@ -140,8 +142,8 @@ func (l *crashLoad) upload(ctx context.Context, n int) {
 	l.accepted1()
 }
 
-func (l *crashLoad) archive(ctx context.Context, id string) {
-	a, err := l.c.Fire(ctx, id, "archive", 0)
+func (l *crashLoad) archive(ctx context.Context, c *faulttest.Client, id string) {
+	a, err := c.Fire(ctx, id, "archive", 0)
 	if err != nil || a.Status != http.StatusOK {
 		l.fail(err, a)
 		return
@@ -161,7 +163,7 @@ func (l *crashLoad) fail(err error, a faulttest.Answer) {
 	if err != nil || a.Status >= 500 {
 		l.mu.Lock()
 		l.failures++
-		if err == nil {
+		if err == nil && !(l.allow503 && a.Status == http.StatusServiceUnavailable) {
 			l.errors = append(l.errors, a.String())
 		}
 		l.mu.Unlock()

@@ -17,10 +17,9 @@ import (
 // the events answered 200. Whatever it holds must be stored, whatever
 // happened to the server after.
 type Ledger struct {
-	mu        sync.Mutex
-	uploads   map[string]Accepted
-	fired     map[string][]Fired
-	attempted int
+	mu      sync.Mutex
+	uploads map[string]Accepted
+	fired   map[string][]Fired
 }
 
 // Accepted is an upload the server answered 201.
@@ -63,6 +62,18 @@ func (l *Ledger) Uploads() []Accepted {
 		out = append(out, a)
 	}
 	return out
+}
+
+// Archived reports whether an accepted event archived document id.
+func (l *Ledger) Archived(id string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, f := range l.fired[id] {
+		if f.To == "archived" {
+			return true
+		}
+	}
+	return false
 }
 
 // Counts returns how many uploads and events were accepted.

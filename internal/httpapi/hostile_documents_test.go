@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"dossier/internal/apptest"
+	"dossier/internal/dossier"
 )
 
 // TestHostileUploads: the upload metadata at its extremes; the bad files
@@ -79,6 +80,12 @@ func TestHostileDocumentRequests(t *testing.T) {
 		}
 		event := func(body string) send { return as(admin, http.MethodPost, doc+"/events", "", body) }
 		link := func(body string) send { return as(admin, http.MethodPost, doc+"/links", "", body) }
+		// The hold changes the document's version, so it goes on the other one.
+		hold := func(body string) send {
+			return as(admin, http.MethodPost, "/api/v1/documents/"+other.ID+"/legal-hold", "", body)
+		}
+		b.AddUser(t, "rita", []dossier.Role{dossier.RoleReviewer}, 0)
+		rita := b.SignIn(t, "rita")
 		version := func(name string, content []byte) send {
 			return func(t *testing.T, b *bundle) *http.Response {
 				return b.Multipart(t, b.admin, doc+"/versions", name, content, "")
@@ -133,6 +140,18 @@ func TestHostileDocumentRequests(t *testing.T) {
 			{"link: target of 100000", link(jsonBody(`{"target_id":%q,"relation":"related"}`, long(100000))), http.StatusUnprocessableEntity, "target_id"},
 			{"link: target a list", link(`{"target_id":["a"],"relation":"related"}`), http.StatusBadRequest, "target_id"},
 			{"link: NUL in the target", link(`{"target_id":"a\u0000","relation":"related"}`), http.StatusBadRequest, "U+0000"},
+			{"patch: over 1 MiB", patch(jsonBody(`{"title":%q}`, long(1<<20))), http.StatusRequestEntityTooLarge, ""},
+			{"event: over 1 MiB", event(jsonBody(`{"event":"submit","comment":%q}`, long(1<<20))), http.StatusRequestEntityTooLarge, ""},
+			{"link: over 1 MiB", link(jsonBody(`{"target_id":%q,"relation":"related"}`, long(1<<20))), http.StatusRequestEntityTooLarge, ""},
+			{"legal hold: on a string", hold(`{"on":"yes","reason":"x"}`), http.StatusBadRequest, "on"},
+			{"legal hold: no reason", hold(`{"on":true}`), http.StatusUnprocessableEntity, "reason"},
+			{"legal hold: reason of 100000", hold(jsonBody(`{"on":true,"reason":%q}`, long(100000))), http.StatusUnprocessableEntity, "reason"},
+			{"event: comment of 100000", event(jsonBody(`{"event":"submit","comment":%q}`, long(100000))), http.StatusUnprocessableEntity, "comment"},
+			{"review: comment of 100000", as(&rita, http.MethodPost, doc+"/reviews", "", jsonBody(`{"department":"sales","decision":"reject","comment":%q}`, long(100000))),
+				http.StatusUnprocessableEntity, "comment"},
+			{"review: decision of 10000", as(&rita, http.MethodPost, doc+"/reviews", "", jsonBody(`{"department":"sales","decision":%q}`, long(10000))),
+				http.StatusUnprocessableEntity, "decision"},
+			{"review: malformed", as(&rita, http.MethodPost, doc+"/reviews", "", `{"decision":`), http.StatusBadRequest, "JSON"},
 			{"link: text/plain", as(admin, http.MethodPost, doc+"/links", "text/plain", "related"), http.StatusUnsupportedMediaType, ""},
 		})
 		// Nothing of the above changed the document.

@@ -23,6 +23,7 @@ func TestHostilePeopleRequests(t *testing.T) {
 		fx := func(currency, body string) send {
 			return as(admin, http.MethodPut, "/api/v1/fx-rates/"+currency, "", body)
 		}
+		garbage, huge, none := "'; DROP TABLE users; --", long(8000), ""
 		const pw = `"password":"a long enough password"`
 		runHostile(t, b, []hostile{
 			{"user: malformed", user(`{"username":"x",`), http.StatusBadRequest, "JSON"},
@@ -73,6 +74,12 @@ func TestHostilePeopleRequests(t *testing.T) {
 			{"fx: currency EURO", fx("EURO", `{"rate_to_base":"1.1"}`), http.StatusUnprocessableEntity, "EURO"},
 			{"fx: currency path traversal", fx("..%2F..%2Fetc", `{"rate_to_base":"1.1"}`), http.StatusUnprocessableEntity, ""},
 			{"fx: currency of 3000", fx(long(3000), `{"rate_to_base":"1.1"}`), http.StatusUnprocessableEntity, ""},
+			{"user: over 1 MiB", user(jsonBody(`{"username":"eve","password":%q,"roles":["auditor"]}`, long(1<<20))), http.StatusRequestEntityTooLarge, ""},
+			{"fx: over 1 MiB", fx("USD", jsonBody(`{"rate_to_base":%q}`, long(1<<20))), http.StatusRequestEntityTooLarge, ""},
+			{"auth: garbage token", as(&garbage, http.MethodGet, "/api/v1/me", "", ""), http.StatusUnauthorized, ""},
+			{"auth: token of 8000", as(&huge, http.MethodGet, "/api/v1/me", "", ""), http.StatusUnauthorized, ""},
+			{"auth: Basic scheme", as(&none, http.MethodGet, "/api/v1/me", "", "", "Authorization", "Basic YWRtaW46YWRtaW4="), http.StatusUnauthorized, ""},
+			{"auth: admin route without a token", as(&none, http.MethodPost, "/api/v1/users", "", `{"username":"eve"}`), http.StatusUnauthorized, ""},
 			{"fx: malformed", fx("USD", `{"rate_to_base":`), http.StatusBadRequest, "JSON"},
 			{"fx: form-encoded", as(admin, http.MethodPut, "/api/v1/fx-rates/USD", "application/x-www-form-urlencoded", "rate_to_base=1.1"), http.StatusUnsupportedMediaType, ""},
 		})

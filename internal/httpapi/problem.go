@@ -33,6 +33,10 @@ var statusOf = map[dossier.Code]int{
 	dossier.EInternal:             http.StatusInternalServerError,
 }
 
+// unavailableRetry is the Retry-After, in seconds, of a 503 whose cause
+// does not know better: about how long a backend takes to restart.
+const unavailableRetry = 5
+
 // maxDetail bounds the length of a problem's detail, in bytes.
 const maxDetail = 1000
 
@@ -58,8 +62,13 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 			c.Response().Header().Set("WWW-Authenticate", `Bearer realm="dossier"`)
 		}
 		var retry interface{ RetryAfter() time.Duration }
-		if errors.As(err, &retry) {
+		switch {
+		case errors.As(err, &retry):
 			c.Response().Header().Set("Retry-After", strconv.Itoa(int(retry.RetryAfter().Seconds())))
+		case p.Status == http.StatusServiceUnavailable:
+			// A backend is down: clients and proxies should come back soon,
+			// not give up nor hammer.
+			c.Response().Header().Set("Retry-After", strconv.Itoa(unavailableRetry))
 		}
 		if c.Request().Method == http.MethodHead {
 			_ = c.NoContent(p.Status)

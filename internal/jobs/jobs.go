@@ -47,16 +47,20 @@ type Config struct {
 	// Poll is how often the queue is read when no insert woke the workers,
 	// as when a retry falls due (default a second).
 	Poll time.Duration
+	// RescueEvery is how often the runner renews its sign of life and looks
+	// for the jobs of runners that died (default RescueEvery).
+	RescueEvery time.Duration
 }
 
 // Runner works the jobs of the kinds it has handlers for; other kinds stay
 // in the queue for a runner that knows them.
 type Runner struct {
-	client *river.Client[*sql.Tx]
-	queue  sqldb.JobQueue
-	id     string // River's client id: whose jobs are whose
-	kinds  []string
-	log    *slog.Logger
+	client      *river.Client[*sql.Tx]
+	queue       sqldb.JobQueue
+	id          string // River's client id: whose jobs are whose
+	rescueEvery time.Duration
+	kinds       []string
+	log         *slog.Logger
 }
 
 // RescueEvery is how often a runner looks for the jobs of runners that died.
@@ -101,25 +105,28 @@ func New(q sqldb.JobQueue, handlers map[string]Handler, log *slog.Logger, c Conf
 	if err != nil {
 		return nil, fmt.Errorf("job runner: %w", err)
 	}
-	return &Runner{client: client, queue: q, id: id, kinds: slices.Sorted(maps.Keys(handlers)), log: log}, nil
+	return &Runner{client: client, queue: q, id: id, rescueEvery: cmp.Or(c.RescueEvery, RescueEvery), kinds: slices.Sorted(maps.Keys(handlers)), log: log}, nil
 }
 
 // Run works jobs until ctx ends, then lets the running ones finish.
 func (r *Runner) Run(ctx context.Context) error {
-	release, err := r.queue.HoldRunner(ctx, r.id)
+	hold, err := r.queue.HoldRunner(ctx, r.id)
 	if err != nil {
 		return err
 	}
-	defer release()
+	defer hold.Release()
 	r.rescue(ctx)
 	if err := r.client.Start(ctx); err != nil {
 		return fmt.Errorf("start the job runner: %w", err)
 	}
-	tick := time.NewTicker(RescueEvery)
+	tick := time.NewTicker(r.rescueEvery)
 	defer tick.Stop()
 	for ctx.Err() == nil {
 		select {
 		case <-tick.C:
+			if err := hold.Renew(ctx); err != nil && ctx.Err() == nil {
+				r.log.Warn("job runner: could not renew its sign of life", "err", err)
+			}
 			r.rescue(ctx)
 		case <-ctx.Done():
 		}

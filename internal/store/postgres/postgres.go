@@ -4,11 +4,15 @@ package postgres
 
 import (
 	"context"
+	"database/sql/driver"
 	"embed"
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"io"
 	"io/fs"
+	"net"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -61,7 +65,7 @@ func Open(ctx context.Context, url string) (*sqldb.DB, error) {
 	if err := sqldb.Migrate(ctx, db, goose.DialectPostgres, sub, locker, q); err != nil {
 		return fail(err)
 	}
-	d := sqldb.Dialect{Name: "postgres", IsUniqueViolation: isUniqueViolation}
+	d := sqldb.Dialect{Name: "postgres", IsUniqueViolation: isUniqueViolation, IsConnectionLost: isConnectionLost}
 	s, err := sqldb.New(db, db, d, q, pool.Close)
 	if err != nil {
 		return fail(err)
@@ -76,6 +80,19 @@ func lockID(cfg *pgxpool.Config) int64 {
 	h := fnv.New64a()
 	h.Write([]byte("dossier-migrations:" + cfg.ConnConfig.Database + ":" + cfg.ConnConfig.RuntimeParams["search_path"]))
 	return int64(h.Sum64() >> 1)
+}
+
+// isConnectionLost reports whether err is a broken connection: class 08
+// (connection exception), 57P01–57P03 (the server shuts down, crashed or
+// is starting), or the socket closing under the driver.
+func isConnectionLost(err error) bool {
+	var e *pgconn.PgError
+	if errors.As(err, &e) {
+		return strings.HasPrefix(e.Code, "08") || strings.HasPrefix(e.Code, "57P")
+	}
+	var ne net.Error
+	return errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.As(err, &ne) || pgconn.SafeToRetry(err)
 }
 
 func isUniqueViolation(err error) bool {

@@ -23,6 +23,9 @@ type Dialect struct {
 	Name string
 	// IsUniqueViolation reports whether err is a unique-key violation.
 	IsUniqueViolation func(error) bool
+	// IsConnectionLost reports whether err says the connection to the
+	// server broke (a restart, a failover, a cut); nil when it cannot.
+	IsConnectionLost func(error) bool
 }
 
 // DB is a store.Store. Writes go through writer, reads through reader; on
@@ -99,19 +102,46 @@ func (db *DB) WriteSQL(ctx context.Context, fn func(*sql.Tx) error) error {
 	return db.runSQL(ctx, db.writer, nil, fn)
 }
 
+// readAttempts is how often a read-only transaction is tried when its
+// connection breaks: after a database restart the pool may hold several
+// dead connections, and each is found dead only when used.
+const readAttempts = 3
+
 func (db *DB) runSQL(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
+	err := db.runOnce(ctx, pool, opts, fn)
+	// A read is tried again on another connection; a write is not, as its
+	// fn may change more than the database and must run once.
+	for i := 1; i < readAttempts && err != nil && opts != nil && opts.ReadOnly && db.lost(err) && ctx.Err() == nil; i++ {
+		err = db.runOnce(ctx, pool, opts, fn)
+	}
+	return err
+}
+
+func (db *DB) runOnce(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
 	sqlTx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
 		return unavailable("begin transaction", err)
 	}
 	if err := fn(sqlTx); err != nil {
 		_ = sqlTx.Rollback()
+		if dossier.ErrorCode(err) == dossier.EInternal && db.lost(err) {
+			return unavailable("transaction", err)
+		}
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
+		if db.lost(err) {
+			// Whether the commit took is unknown: 503, the client checks and tries again.
+			return unavailable("commit", err)
+		}
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// lost reports whether err is a broken connection to the database.
+func (db *DB) lost(err error) bool {
+	return db.dialect.IsConnectionLost != nil && db.dialect.IsConnectionLost(err)
 }
 
 // Ping checks that the database answers.

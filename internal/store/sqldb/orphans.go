@@ -21,26 +21,63 @@ import (
 // The embedded database is served by one process, so there every running job
 // found when the runner starts (before it takes any) was left by a dead one.
 
-// HoldRunner marks runner id alive until release is called (or the process
-// ends). Call it before the runner takes jobs.
-func (q JobQueue) HoldRunner(ctx context.Context, id string) (release func(), err error) {
-	db := q.owner
-	if db == nil || db.dialect.Name != "postgres" {
-		return func() {}, nil
+// RunnerHold is a runner's sign of life.
+type RunnerHold struct {
+	db   *DB // nil: the embedded database needs none
+	id   string
+	conn *sql.Conn
+}
+
+// HoldRunner marks runner id alive until Release (or the process ends).
+// Call it before the runner takes jobs.
+func (q JobQueue) HoldRunner(ctx context.Context, id string) (*RunnerHold, error) {
+	h := &RunnerHold{id: id}
+	if q.owner == nil || q.owner.dialect.Name != "postgres" {
+		return h, nil
 	}
-	conn, err := db.writer.Conn(ctx)
+	h.db = q.owner
+	return h, h.take(ctx)
+}
+
+func (h *RunnerHold) take(ctx context.Context) error {
+	conn, err := h.db.writer.Conn(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("hold job runner %s: %w", id, err)
+		return fmt.Errorf("hold job runner %s: %w", h.id, err)
 	}
-	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, runnerKey(id)); err != nil {
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, runnerKey(h.id)); err != nil {
 		conn.Close()
-		return nil, fmt.Errorf("hold job runner %s: %w", id, err)
+		return fmt.Errorf("hold job runner %s: %w", h.id, err)
 	}
-	return func() {
-		// The connection goes back to the pool, so give the lock back first.
-		_, _ = conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, runnerKey(id))
-		_ = conn.Close()
-	}, nil
+	h.conn = conn
+	return nil
+}
+
+// Renew takes the sign of life again if its connection broke: a database
+// restart or failover drops the lock with the session, and then the other
+// runners would take this one for dead.
+func (h *RunnerHold) Renew(ctx context.Context) error {
+	if h.db == nil {
+		return nil
+	}
+	if h.conn != nil {
+		if err := h.conn.PingContext(ctx); err == nil {
+			return nil
+		}
+		_ = h.conn.Close()
+		h.conn = nil
+	}
+	return h.take(ctx)
+}
+
+// Release gives the sign of life up.
+func (h *RunnerHold) Release() {
+	if h.conn == nil {
+		return
+	}
+	// The connection goes back to the pool, so give the lock back first.
+	_, _ = h.conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, runnerKey(h.id))
+	_ = h.conn.Close()
+	h.conn = nil
 }
 
 // RescueOrphans hands the jobs left running by dead runners back to the
