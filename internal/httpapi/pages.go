@@ -1,8 +1,6 @@
 package httpapi
 
 import (
-	"net/http"
-	"os"
 	"strconv"
 
 	"github.com/labstack/echo/v4"
@@ -31,20 +29,9 @@ func (h *handlers) page(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f, err := os.Open(p.Path)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	hdr := c.Response().Header()
-	hdr.Set(echo.HeaderContentType, "image/png")
-	hdr.Set("ETag", p.ETag())
-	hdr.Set("X-Content-Type-Options", "nosniff")
+	cache := "private, no-cache"
 	if version != 0 {
-		hdr.Set("Cache-Control", "private, max-age=31536000, immutable")
-	} else {
-		hdr.Set("Cache-Control", "private, no-cache")
+		cache = "private, max-age=31536000, immutable"
 	}
-	http.ServeContent(c.Response(), c.Request(), "", p.File.CreatedAt, f)
-	return nil
+	return p.Serve(c.Response(), c.Request(), cache)
 }

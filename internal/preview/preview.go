@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -141,4 +142,21 @@ func roundWidth(w int) int {
 		}
 	}
 	return Widths[len(Widths)-1]
+}
+
+// Serve writes the image as the answer to r, with its ETag (so a matching
+// If-None-Match gets 304) and the given Cache-Control.
+func (p Page) Serve(w http.ResponseWriter, r *http.Request, cacheControl string) error {
+	f, err := os.Open(p.Path)
+	if err != nil {
+		return fmt.Errorf("open cached page: %w", err)
+	}
+	defer f.Close()
+	h := w.Header()
+	h.Set("Content-Type", "image/png")
+	h.Set("ETag", p.ETag())
+	h.Set("Cache-Control", cacheControl)
+	h.Set("X-Content-Type-Options", "nosniff")
+	http.ServeContent(w, r, "", p.File.CreatedAt, f)
+	return nil
 }

@@ -44,6 +44,7 @@ var pageTable = []pageRoute{
 	{"POST", "/upload/mt700", false, []dossier.Role{admin}},
 	{"GET", "/documents/{id}", false, nil},
 	{"GET", "/documents/{id}/download", false, nil},
+	{"GET", "/documents/{id}/pages/{page}", false, nil},
 	{"GET", "/documents/{id}/history", false, nil},
 	{"GET", "/documents/{id}/approvals", false, nil},
 	{"GET", "/documents/{id}/reviews", false, nil},

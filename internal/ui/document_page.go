@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"dossier/internal/media"
 	"net/http"
 	"slices"
 
@@ -30,7 +31,12 @@ type docData struct {
 	LinkError   string
 	HoldError   string
 	VersionErr  string
+	Pages       []int // the page images shown: every page of a PDF, up to maxPreviewPages
 }
+
+// maxPreviewPages bounds the images on one page; a longer file is read
+// in full by downloading it.
+const maxPreviewPages = 100
 
 // eventForm is one event the user may fire, with the fields its guards
 // ask for, all read from the definition.
@@ -57,6 +63,11 @@ func (u *UI) documentPage(c echo.Context) error {
 func (u *UI) docData(usr dossier.User, d dossier.Document, allowed []string) *docData {
 	data := &docData{Doc: d, Badge: u.badge(d.Kind, d.State), Relations: dossier.Relations,
 		Decisions: []string{workflow.DecisionApprove, workflow.DecisionReject}}
+	if d.File.MediaType == media.PDF {
+		for n := 1; n <= min(d.File.PageCount, maxPreviewPages); n++ {
+			data.Pages = append(data.Pages, n)
+		}
+	}
 	def, ok := u.Engine.Definitions().Kind(d.Kind)
 	if !ok {
 		return data

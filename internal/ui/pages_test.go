@@ -2,6 +2,7 @@ package ui_test
 
 import (
 	"bytes"
+	"image/png"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -345,6 +346,18 @@ func TestDocumentPageActions(t *testing.T) {
 	resp, content := b.get(doc + "/download?version=2")
 	if resp.StatusCode != http.StatusOK || content != string(second) || !strings.HasPrefix(resp.Header.Get("Content-Disposition"), "attachment") {
 		t.Fatalf("download of version 2: status %d, %d bytes, disposition %q", resp.StatusCode, len(content), resp.Header.Get("Content-Disposition"))
+	}
+	// The page shows both pages of the new version as images rendered on the server.
+	if _, page := b.get(doc); strings.Count(page, `data-test="page-image"`) != 2 ||
+		!strings.Contains(page, "/pages/2?version=2&amp;width=800") {
+		t.Fatalf("the document page does not show the 2 pages of version 2 as images")
+	}
+	resp, img := b.get(doc + "/pages/2?version=2&width=400")
+	if cfg, err := png.DecodeConfig(strings.NewReader(img)); resp.StatusCode != http.StatusOK || err != nil || cfg.Width != 400 {
+		t.Fatalf("page 2 of version 2: status %d, err %v, width %d; want a PNG 400 px wide", resp.StatusCode, err, cfg.Width)
+	}
+	if resp, _ := b.get(doc + "/pages/3?version=2"); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("page 3 of a 2-page file: status %d, want 404", resp.StatusCode)
 	}
 
 	// Legal hold on, shown on the page, then off.

@@ -22,6 +22,7 @@ import (
 	"dossier/internal/dossier"
 	"dossier/internal/engine"
 	"dossier/internal/lc"
+	"dossier/internal/preview"
 	"dossier/internal/search"
 	"dossier/web"
 )
@@ -34,6 +35,7 @@ type Deps struct {
 	Search    search.Index
 	LC        *lc.Service
 	Audit     *audit.Trail
+	Preview   *preview.Service
 	Logger    *slog.Logger
 	MaxUpload int64
 	// TimeZone shows times when the browser has not said its own.
@@ -96,6 +98,7 @@ func (u *UI) Mount(e *echo.Echo) {
 	e.POST("/upload/mt700", in(u.fillFromMT700, admin))
 	e.GET("/documents/:id", in(u.documentPage))
 	e.GET("/documents/:id/download", in(u.download))
+	e.GET("/documents/:id/pages/:page", in(u.pageImage))
 	e.GET("/documents/:id/history", in(u.historyPanel))
 	e.GET("/documents/:id/approvals", in(u.approvalsPanel))
 	e.GET("/documents/:id/reviews", in(u.reviewsPanel))
