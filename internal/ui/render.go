@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"slices"
 	"strconv"
@@ -171,7 +172,7 @@ func (u *UI) handle(fn echo.HandlerFunc) echo.HandlerFunc {
 			u.Logger.ErrorContext(c.Request().Context(), "page failed", "err", err, "path", c.Request().URL.Path)
 		}
 		if status == http.StatusUnauthorized && c.Request().Method == http.MethodGet {
-			return c.Redirect(http.StatusSeeOther, "/sign-in")
+			return c.Redirect(http.StatusSeeOther, "/sign-in?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 		}
 		v := u.view(c, "error.title", errorData{Status: status, Message: dossier.ErrorMessage(err)})
 		if c.Request().Header.Get("HX-Request") != "" {
