@@ -83,6 +83,7 @@ func (m *MinIO) Start() {
 		"--certs-dir", filepath.Join(m.dir, "certs"), filepath.Join(m.dir, "data"))
 	cmd.Env = append(os.Environ(), "HOME="+m.dir, "MINIO_ROOT_USER="+m.user, "MINIO_ROOT_PASSWORD="+m.pass, "MINIO_UPDATE=off")
 	cmd.Stdout, cmd.Stderr = log, log
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		m.t.Fatalf("start MinIO: %v", err)
 	}

@@ -142,6 +142,7 @@ func (s *Server) Start() {
 	s.t.Helper()
 	cmd := exec.Command(s.bin, "serve")
 	cmd.Env, cmd.Stdout, cmd.Stderr = s.env, s.log, s.log
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		s.t.Fatalf("start dossier serve: %v", err)
 	}
