@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -164,8 +165,12 @@ func checkAllowed(tb testing.TB, s *stack, token, id string, want ...string) {
 // attack GETs prefix+id for random ids at rate for d, open loop.
 func attack(tb testing.TB, prefix string, ids []string, hdr http.Header, rate int, d time.Duration) latencies {
 	rng := rand.New(rand.NewPCG(1, 2))
+	var mu sync.Mutex // vegeta's workers ask for targets at once
 	targeter := func(t *vegeta.Target) error {
-		t.Method, t.URL, t.Header = http.MethodGet, prefix+ids[rng.IntN(len(ids))], hdr
+		mu.Lock()
+		id := ids[rng.IntN(len(ids))]
+		mu.Unlock()
+		t.Method, t.URL, t.Header = http.MethodGet, prefix+id, hdr
 		return nil
 	}
 	a := vegeta.NewAttacker(vegeta.Timeout(10*time.Second), vegeta.KeepAlive(true), vegeta.Connections(256))

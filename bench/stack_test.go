@@ -8,7 +8,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -132,9 +131,6 @@ func (s *stack) sql(tb testing.TB) sqlDB {
 	}
 	return db
 }
-
-// postgres reports whether the stack's database is PostgreSQL.
-func (s *stack) postgres() bool { return !strings.HasPrefix(s.cfg.DatabaseURL, "sqlite://") }
 
 // indexLog is when each document was first written to the index with text.
 type indexLog struct {

@@ -70,7 +70,7 @@ func tampering(t *testing.T, f *fixture, archive []byte) {
 		{"a file added", append(append(entries{}, es...), es[0]).with("", nil).zip(t), nil, es[0].name, "appears twice"},
 		{"the signature replaced", es.with(evidence.SignatureName, func([]byte) []byte { return []byte("AAAA\n") }).zip(t), nil, evidence.SignatureName, "does not match"},
 		{"another key pinned", archive, signing.Generate().Public(), evidence.ManifestName, "not the key you gave"},
-		{"cut short", archive[:len(archive)/2], nil, "archive", "not a readable ZIP"},
+		{"cut short", archive[:len(archive)/2], nil, "zip", "not a readable ZIP"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			key := f.key

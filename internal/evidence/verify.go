@@ -63,7 +63,7 @@ func Verify(r io.ReaderAt, size int64, pinned ed25519.PublicKey) *Report {
 	rep := &Report{Problems: []Problem{}, KeyPinned: pinned != nil}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		rep.add("archive", "not a readable ZIP archive (%v): the download was cut short or the file is not an evidence export", err)
+		rep.add("zip", "not a readable ZIP archive (%v): the download was cut short or the file is not an evidence export", err)
 		return rep
 	}
 	entries := map[string]*zip.File{}

@@ -73,7 +73,7 @@ func TestPageTableCoversRoutes(t *testing.T) {
 	re := regexp.MustCompile(`e\.(GET|POST)\("([^"*]+)"`)
 	var registered, table []string
 	for _, m := range re.FindAllStringSubmatch(string(src), -1) {
-		registered = append(registered, m[1]+" "+strings.ReplaceAll(m[2], ":id", "{id}"))
+		registered = append(registered, m[1]+" "+regexp.MustCompile(`:(\w+)`).ReplaceAllString(m[2], "{$1}"))
 	}
 	for _, p := range pageTable {
 		table = append(table, p.method+" "+p.path)

@@ -26,6 +26,11 @@ type Dialect struct {
 	// IsConnectionLost reports whether err says the connection to the
 	// server broke (a restart, a failover, a cut); nil when it cannot.
 	IsConnectionLost func(error) bool
+	// PrepareHot keeps the queries every request runs prepared on each
+	// connection (see stmtCache): SQLite's driver parses every query anew,
+	// while pgx caches its statements itself and, under database/sql,
+	// would deallocate them whenever the pool closes an idle connection.
+	PrepareHot bool
 }
 
 // DB is a store.Store. Writes go through writer, reads through reader; on
@@ -49,10 +54,9 @@ func New(reader, writer *sql.DB, d Dialect, q JobQueue, onClose func()) (*DB, er
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{reader: reader, writer: writer, dialect: d, queue: q, inserter: inserter, onClose: onClose,
-		readStmts: newStmtCache(reader), writeStmts: newStmtCache(writer)}
-	if reader == writer {
-		db.readStmts = db.writeStmts
+	db := &DB{reader: reader, writer: writer, dialect: d, queue: q, inserter: inserter, onClose: onClose}
+	if d.PrepareHot {
+		db.readStmts, db.writeStmts = newStmtCache(reader), newStmtCache(writer)
 	}
 	db.queue.owner = db
 	return db, nil
@@ -154,11 +158,7 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes the statements and the pools.
 func (db *DB) Close() error {
-	err := db.writeStmts.close()
-	if db.readStmts != db.writeStmts {
-		err = errors.Join(err, db.readStmts.close())
-	}
-	err = errors.Join(err, db.writer.Close())
+	err := errors.Join(db.writeStmts.close(), db.readStmts.close(), db.writer.Close())
 	if db.reader != db.writer {
 		err = errors.Join(err, db.reader.Close())
 	}

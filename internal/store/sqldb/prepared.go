@@ -23,6 +23,9 @@ type stmtCache struct {
 func newStmtCache(pool *sql.DB) *stmtCache { return &stmtCache{pool: pool} }
 
 func (c *stmtCache) lookup(query string) *sql.Stmt {
+	if c == nil {
+		return nil // the dialect prepares nothing
+	}
 	if s, ok := c.m.Load(query); ok {
 		return s.(*sql.Stmt)
 	}
@@ -47,6 +50,9 @@ func (c *stmtCache) prepare(ctx context.Context, queries []string) {
 }
 
 func (c *stmtCache) close() error {
+	if c == nil {
+		return nil
+	}
 	var errs []error
 	c.m.Range(func(_, s any) bool {
 		errs = append(errs, s.(*sql.Stmt).Close())
@@ -60,7 +66,9 @@ func (t *tx) hotQuery(ctx context.Context, query string, args ...any) (*sql.Rows
 	if s := t.stmts.lookup(query); s != nil {
 		return t.tx.StmtContext(ctx, s).QueryContext(ctx, args...)
 	}
-	t.missed = append(t.missed, query)
+	if t.stmts != nil {
+		t.missed = append(t.missed, query)
+	}
 	return t.tx.QueryContext(ctx, query, args...)
 }
 
@@ -69,6 +77,8 @@ func (t *tx) hotQueryRow(ctx context.Context, query string, args ...any) *sql.Ro
 	if s := t.stmts.lookup(query); s != nil {
 		return t.tx.StmtContext(ctx, s).QueryRowContext(ctx, args...)
 	}
-	t.missed = append(t.missed, query)
+	if t.stmts != nil {
+		t.missed = append(t.missed, query)
+	}
 	return t.tx.QueryRowContext(ctx, query, args...)
 }

@@ -74,7 +74,7 @@ func Open(ctx context.Context, path string) (*sqldb.DB, error) {
 		reader.Close()
 		return nil, fmt.Errorf("database %s: %w", path, err)
 	}
-	d := sqldb.Dialect{Name: "sqlite", IsUniqueViolation: isUniqueViolation}
+	d := sqldb.Dialect{Name: "sqlite", IsUniqueViolation: isUniqueViolation, PrepareHot: true}
 	db, err := sqldb.New(reader, writer, d, queue, nil)
 	if err != nil {
 		writer.Close()
