@@ -15,6 +15,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"dossier/internal/dossier"
@@ -127,3 +128,10 @@ func jsonLine(v any) ([]byte, error) {
 type jsonBuf []byte
 
 func (b *jsonBuf) Write(p []byte) (int, error) { *b = append(*b, p...); return len(p), nil }
+
+// FileName names the archive of ids after its selection, so that a
+// restarted download of the same selection gets the same name.
+func FileName(ids []string) string {
+	sum := sha256.Sum256([]byte(strings.Join(ids, "\n")))
+	return "dossier-evidence-" + hex.EncodeToString(sum[:6]) + ".zip"
+}

@@ -1,11 +1,8 @@
 package httpapi
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"mime"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -30,7 +27,7 @@ func (h *handlers) export(c echo.Context) error {
 	u, _ := currentUser(c)
 	hdr := c.Response().Header()
 	hdr.Set(echo.HeaderContentType, "application/zip")
-	hdr.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": exportName(ids)}))
+	hdr.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": evidence.FileName(ids)}))
 	hdr.Set("Cache-Control", "no-store")
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	c.Response().WriteHeader(http.StatusOK)
@@ -40,13 +37,6 @@ func (h *handlers) export(c echo.Context) error {
 		panic(http.ErrAbortHandler)
 	}
 	return nil
-}
-
-// exportName names the archive after its selection, so that a restarted
-// download of the same selection gets the same name.
-func exportName(ids []string) string {
-	sum := sha256.Sum256([]byte(strings.Join(ids, "\n")))
-	return "dossier-evidence-" + hex.EncodeToString(sum[:6]) + ".zip"
 }
 
 // auditKey publishes the public key that signs export manifests and audit

@@ -61,6 +61,7 @@ var pageTable = []pageRoute{
 	{"POST", "/letters-of-credit", false, []dossier.Role{admin, liaison}},
 	{"GET", "/audit", false, []dossier.Role{auditor, admin}},
 	{"POST", "/audit/verify", false, []dossier.Role{auditor, admin}},
+	{"POST", "/exports", false, []dossier.Role{auditor, admin}},
 }
 
 // TestPageTableCoversRoutes keeps the table in step with ui.go.

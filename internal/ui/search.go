@@ -24,6 +24,9 @@ type searchData struct {
 	Next     string
 	Searched bool
 	Errors   formErrors
+	// Export is the filter of the found documents for the evidence
+	// export, when the user may take one ("" otherwise).
+	Export string
 }
 
 type searchRow struct {
@@ -68,6 +71,9 @@ func (u *UI) searchPage(c echo.Context) error {
 		}
 		data.Errors = errorsFor(err, []string{"q", "date_from", "date_to", "amount_min", "amount_max", "sort", "kind", "state", "currency"})
 		return u.render(c, statusOf(err), "search", u.view(c, "search.title", data))
+	}
+	if usr, _ := u.currentUser(c); usr.HasRole(dossier.RoleAuditor, dossier.RoleAdmin) && data.Result.Total > 0 {
+		data.Export = exportFilter(qv)
 	}
 	for _, h := range data.Result.Hits {
 		data.Rows = append(data.Rows, searchRow{Hit: h, Badge: u.badge(dossier.Kind(h.Kind), h.State), Snippet: splitSnippet(h.Snippet)})

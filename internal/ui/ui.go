@@ -21,6 +21,7 @@ import (
 	"dossier/internal/documents"
 	"dossier/internal/dossier"
 	"dossier/internal/engine"
+	"dossier/internal/evidence"
 	"dossier/internal/lc"
 	"dossier/internal/preview"
 	"dossier/internal/search"
@@ -36,6 +37,8 @@ type Deps struct {
 	LC        *lc.Service
 	Audit     *audit.Trail
 	Preview   *preview.Service
+	Selector  *evidence.Selector
+	Evidence  *evidence.Exporter
 	Logger    *slog.Logger
 	MaxUpload int64
 	// TimeZone shows times when the browser has not said its own.
@@ -116,6 +119,7 @@ func (u *UI) Mount(e *echo.Echo) {
 	e.POST("/letters-of-credit", in(u.createLC, admin, liaison))
 	e.GET("/audit", in(u.auditLog, auditor, admin))
 	e.POST("/audit/verify", in(u.verifyAudit, auditor, admin))
+	e.POST("/exports", in(u.export, auditor, admin))
 }
 
 // cacheStatic lets browsers keep the assets for an hour: they change only
