@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -48,9 +49,21 @@ type Problem struct {
 	Detail string `json:"detail"`
 }
 
+// StatusClientClosed is the status logged for a request whose client went
+// away before the answer: not a status any client sees.
+const StatusClientClosed = 499
+
 func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
+			return
+		}
+		if ctx := c.Request().Context(); ctx.Err() != nil && errors.Is(err, context.Canceled) {
+			// The client went away: no failure of the service, and no one
+			// reads an answer. 499 (as proxies log it) keeps it out of the 5xx.
+			log.InfoContext(ctx, "client closed the request", "err", err,
+				"request_id", c.Response().Header().Get(echo.HeaderXRequestID))
+			c.Response().WriteHeader(StatusClientClosed)
 			return
 		}
 		p := problemOf(err)
