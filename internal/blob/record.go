@@ -3,6 +3,7 @@ package blob
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 )
@@ -60,4 +61,29 @@ func CheckRecordName(name string, prefix bool) error {
 		}
 	}
 	return nil
+}
+
+// CheckRecord is what every adapter's PutRecord checks before it writes: a
+// valid name and at most MaxRecordSize bytes.
+func CheckRecord(name string, data []byte) error {
+	if err := CheckRecordName(name, false); err != nil {
+		return fmt.Errorf("blob put record: %w", err)
+	}
+	if len(data) > MaxRecordSize {
+		return fmt.Errorf("blob put record %s: %d bytes, more than %d", name, len(data), MaxRecordSize)
+	}
+	return nil
+}
+
+// ReadRecord reads a stored record from r, refusing one larger than
+// MaxRecordSize rather than reading a replaced object whole.
+func ReadRecord(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxRecordSize+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxRecordSize {
+		return nil, fmt.Errorf("larger than %d bytes", MaxRecordSize)
+	}
+	return data, nil
 }

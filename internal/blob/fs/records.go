@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -22,11 +21,8 @@ import (
 // read-only; the store has no call that deletes a record, which is how the
 // filesystem keeps retainUntil (there is no object lock to hand it to).
 func (s *Store) PutRecord(ctx context.Context, name string, data []byte, _ time.Time) error {
-	if err := blob.CheckRecordName(name, false); err != nil {
-		return fmt.Errorf("blob put record: %w", err)
-	}
-	if len(data) > blob.MaxRecordSize {
-		return fmt.Errorf("blob put record %s: %d bytes, more than %d", name, len(data), blob.MaxRecordSize)
+	if err := blob.CheckRecord(name, data); err != nil {
+		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("blob put record %s: %w", name, err)
@@ -79,12 +75,9 @@ func (s *Store) GetRecord(_ context.Context, name string) ([]byte, error) {
 		return nil, fmt.Errorf("blob get record %s: %w", name, err)
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, blob.MaxRecordSize+1))
+	data, err := blob.ReadRecord(f)
 	if err != nil {
 		return nil, fmt.Errorf("blob get record %s: %w", name, err)
-	}
-	if len(data) > blob.MaxRecordSize {
-		return nil, fmt.Errorf("blob get record %s: larger than %d bytes", name, blob.MaxRecordSize)
 	}
 	return data, nil
 }

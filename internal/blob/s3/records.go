@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strings"
@@ -22,11 +21,8 @@ import (
 // unprotected. A bucket without object lock cannot keep the promise of
 // retainUntil, and the write is refused rather than made unprotected.
 func (s *Store) PutRecord(ctx context.Context, name string, data []byte, retainUntil time.Time) error {
-	if err := blob.CheckRecordName(name, false); err != nil {
-		return fmt.Errorf("blob put record: %w", err)
-	}
-	if len(data) > blob.MaxRecordSize {
-		return fmt.Errorf("blob put record %s: %d bytes, more than %d", name, len(data), blob.MaxRecordSize)
+	if err := blob.CheckRecord(name, data); err != nil {
+		return err
 	}
 	key := blob.RecordPrefix + name
 	opts := minio.PutObjectOptions{ContentType: "application/octet-stream", SendContentMd5: true, DisableMultipart: true}
@@ -77,12 +73,9 @@ func (s *Store) GetRecord(ctx context.Context, name string) ([]byte, error) {
 		return nil, wrap("get record", name, err)
 	}
 	defer obj.Close()
-	data, err := io.ReadAll(io.LimitReader(obj, blob.MaxRecordSize+1))
+	data, err := blob.ReadRecord(obj)
 	if err != nil {
 		return nil, wrap("get record", name, err)
-	}
-	if len(data) > blob.MaxRecordSize {
-		return nil, fmt.Errorf("blob get record %s: larger than %d bytes", name, blob.MaxRecordSize)
 	}
 	return data, nil
 }
