@@ -220,7 +220,7 @@ func (a *App) Handler() http.Handler {
 	// The pages' templates and catalogs are embedded: a failure to parse
 	// them is a broken build, which the ui tests catch before it ships.
 	pages, err := ui.New(ui.Deps{Auth: a.Auth, Documents: a.Documents, Engine: a.Engine, Search: a.Indexer.Index(),
-		LC: a.LC, Audit: a.trail(), Preview: a.Preview, Selector: a.Selector, Evidence: a.Evidence, Logger: a.Logger, MaxUpload: a.Config.MaxUpload, TimeZone: time.Local})
+		LC: a.LC, Audit: a.trail(), Preview: a.Preview, Selector: a.Selector, Evidence: a.Evidence, Jobs: a.Jobs, Logger: a.Logger, MaxUpload: a.Config.MaxUpload, TimeZone: time.Local})
 	if err != nil {
 		panic(err)
 	}

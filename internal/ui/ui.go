@@ -22,6 +22,7 @@ import (
 	"dossier/internal/dossier"
 	"dossier/internal/engine"
 	"dossier/internal/evidence"
+	"dossier/internal/httpapi"
 	"dossier/internal/lc"
 	"dossier/internal/preview"
 	"dossier/internal/search"
@@ -39,6 +40,8 @@ type Deps struct {
 	Preview   *preview.Service
 	Selector  *evidence.Selector
 	Evidence  *evidence.Exporter
+	// Jobs is the job runner's view of parked jobs, as the API has it.
+	Jobs      httpapi.ParkedJobs
 	Logger    *slog.Logger
 	MaxUpload int64
 	// TimeZone shows times when the browser has not said its own.
@@ -50,6 +53,7 @@ type UI struct {
 	Deps
 	pages    *pages
 	catalogs *catalogs
+	diagrams *diagrams
 }
 
 // New parses the templates and loads the catalogs.
@@ -65,7 +69,7 @@ func New(d Deps) (*UI, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ui: %w", err)
 	}
-	return &UI{Deps: d, pages: p, catalogs: cats}, nil
+	return &UI{Deps: d, pages: p, catalogs: cats, diagrams: &diagrams{}}, nil
 }
 
 // Mount adds the pages to e. Pages that change something are POSTs with a
@@ -85,6 +89,7 @@ func (u *UI) Mount(e *echo.Echo) {
 		auditor  = dossier.RoleAuditor
 		reviewer = dossier.RoleReviewer
 		liaison  = dossier.RoleBankLiaison
+		approver = dossier.RoleApprover
 	)
 
 	e.GET("/", u.handle(u.home))
@@ -120,6 +125,27 @@ func (u *UI) Mount(e *echo.Echo) {
 	e.GET("/audit", in(u.auditLog, auditor, admin))
 	e.POST("/audit/verify", in(u.verifyAudit, auditor, admin))
 	e.POST("/exports", in(u.export, auditor, admin))
+
+	// Admin (SPEC §12), with the API's access: auditors read users and grants,
+	// approvers lend their own authority, anyone reads rates and workflows.
+	e.GET("/admin/users", in(u.userList, admin, auditor))
+	e.POST("/admin/users", in(u.createUser, admin))
+	e.GET("/admin/users/:id", in(u.userPage, admin, auditor))
+	e.POST("/admin/users/:id", in(u.changeUser, admin))
+	e.POST("/admin/users/:id/grants/:grant/confirm", in(u.confirmGrant, admin))
+	e.POST("/admin/users/:id/grants/:grant/cancel", in(u.cancelGrant, admin))
+	e.POST("/admin/users/:id/delegations", in(u.delegateFor, admin))
+	e.POST("/admin/users/:id/delegations/:delegation/revoke", in(u.revokeFor, admin))
+	e.GET("/delegations", in(u.myDelegations, approver, admin))
+	e.POST("/delegations", in(u.delegateMine, approver, admin))
+	e.POST("/delegations/:delegation/revoke", in(u.revokeMine, approver, admin))
+	e.GET("/admin/fx-rates", in(u.fxRates))
+	e.POST("/admin/fx-rates", in(u.setFXRate, admin))
+	e.GET("/admin/workflows", in(u.workflows))
+	e.GET("/admin/workflows/:diagram", in(u.workflowDiagram))
+	e.GET("/admin/jobs", in(u.parkedJobs, admin))
+	e.POST("/admin/jobs/:job/retry", in(u.retryJob, admin))
+	e.POST("/admin/jobs/:job/dismiss", in(u.dismissJob, admin))
 }
 
 // cacheStatic lets browsers keep the assets for an hour: they change only
