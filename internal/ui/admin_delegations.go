@@ -73,7 +73,7 @@ func (u *UI) delegateMine(c echo.Context) error {
 	if err == nil && len(d.Warnings) == 0 {
 		return c.Redirect(http.StatusSeeOther, "/delegations?done=delegated")
 	}
-	if dossier.ErrorCode(err) == dossier.EInternal {
+	if err != nil && dossier.ErrorCode(err) == dossier.EInternal {
 		return err
 	}
 	data, derr := u.myDelegationsData(c)
@@ -110,7 +110,7 @@ func (u *UI) delegateFor(c echo.Context) error {
 	if err == nil && len(d.Warnings) == 0 {
 		return c.Redirect(http.StatusSeeOther, "/admin/users/"+id+"?done="+done)
 	}
-	if code := dossier.ErrorCode(err); code == dossier.EInternal || code == dossier.ENotFound {
+	if code := dossier.ErrorCode(err); err != nil && (code == dossier.EInternal || code == dossier.ENotFound) {
 		return err
 	}
 	data, derr := u.userData(c, id)

@@ -88,7 +88,7 @@ func (u *UI) changeUser(c echo.Context) error {
 		}
 		return c.Redirect(http.StatusSeeOther, "/admin/users/"+id+"?done="+done)
 	}
-	if code := dossier.ErrorCode(err); code == dossier.EInternal || code == dossier.ENotFound {
+	if code := dossier.ErrorCode(err); err != nil && (code == dossier.EInternal || code == dossier.ENotFound) {
 		return err
 	}
 	data, derr := u.userData(c, id)
