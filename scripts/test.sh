@@ -65,6 +65,7 @@ trap 'exit 143' TERM
 missing=() PG_INSTALLED=''
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
 command -v chromium >/dev/null || missing+=(chromium) # the web UI's browser tests
+command -v dot >/dev/null || missing+=(graphviz) # the admin page's workflow diagrams
 command -v curl >/dev/null || missing+=(curl)
 command -v "$(go env CC)" >/dev/null || missing+=(gcc libc6-dev) # -race needs cgo
 if [[ -z ${TEST_DATABASE_URL:-} ]]; then
