@@ -31,8 +31,12 @@ func (u *UI) delegationsOf(c echo.Context, p people, of dossier.User, action str
 	if err != nil {
 		return delegationsView{}, err
 	}
+	edit := dossier.RoleAdmin // for someone else, with a second admin's consent
+	if actor.ID == of.ID {
+		edit = dossier.RoleApprover // one's own: only an approver has authority to lend
+	}
 	return delegationsView{Of: of, Items: items, Names: p, Delegates: p.delegates(of.ID), Action: action, Errors: formErrors{},
-		CanEdit: actor.HasRole(dossier.RoleAdmin) || (actor.ID == of.ID && actor.HasRole(dossier.RoleApprover))}, nil
+		CanEdit: actor.HasRole(edit)}, nil
 }
 
 type myDelegationsData struct {
