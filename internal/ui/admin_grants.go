@@ -21,7 +21,7 @@ func (u *UI) confirmGrant(c echo.Context) error {
 func (u *UI) cancelGrant(c echo.Context) error {
 	actor, _ := u.currentUser(c)
 	err := u.Auth.CancelGrant(c.Request().Context(), actor, c.Param("id"), c.Param("grant"))
-	return u.afterGrant(c, err, "cancelled")
+	return u.afterGrant(c, err, "withdrawn")
 }
 
 // afterGrant goes back to the page the button was on (the list of users or

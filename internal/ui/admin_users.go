@@ -98,7 +98,7 @@ func (u *UI) createUser(c echo.Context) error {
 var doneNotices = map[string]string{
 	"created": "admin.done_created", "created_pending": "admin.done_created_pending",
 	"saved": "admin.done_saved", "pending": "admin.done_pending",
-	"confirmed": "admin.done_confirmed", "cancelled": "admin.done_cancelled",
+	"confirmed": "admin.done_confirmed", "withdrawn": "admin.done_withdrawn",
 	"delegated": "admin.done_delegated", "delegation_pending": "admin.done_delegation_pending",
 	"revoked": "admin.done_revoked", "fx_saved": "admin.done_fx_saved",
 	"retried": "admin.done_retried", "dismissed": "admin.done_dismissed",
