@@ -102,23 +102,33 @@ func (u *UI) amendLC(c echo.Context) error {
 	usr, _ := u.currentUser(c)
 	text := c.FormValue("message")
 	_, err := u.LC.Amend(c.Request().Context(), usr, c.Param("id"), []byte(text))
-	return u.afterAction(c, err, "amended", func(d *docData, msg string) {
-		d.LC.Message, d.LC.AmendError = text, msg
-	})
+	return u.afterLCAction(c, err, "amended", func(f *lcForms, msg string) { f.Message, f.AmendError = text, msg })
 }
 
 // settleAmendment is POST /api/v1/documents/{id}/amendments/{a}/accept or
-// /reject, by the form's decision.
+// /reject, by the form's accept (true or false).
 func (u *UI) settleAmendment(c echo.Context) error {
 	usr, _ := u.currentUser(c)
 	var err error
-	switch decision := c.FormValue("decision"); decision {
-	case "accept", "reject":
-		_, err = u.LC.Settle(c.Request().Context(), usr, c.Param("id"), c.Param("amendment"), decision == "accept")
+	switch v := c.FormValue("accept"); v {
+	case "true", "false":
+		_, err = u.LC.Settle(c.Request().Context(), usr, c.Param("id"), c.Param("amendment"), v == "true")
 	default:
-		err = dossier.Errorf(dossier.EInvalid, "decision %s: use accept or reject", dossier.Clip(decision))
+		err = dossier.Errorf(dossier.EInvalid, "accept %s: use true (accept) or false (reject)", dossier.Clip(v))
 	}
-	return u.afterAction(c, err, "settled", func(d *docData, msg string) { d.LC.SettleError = msg })
+	return u.afterLCAction(c, err, "settled", func(f *lcForms, msg string) { f.SettleError = msg })
+}
+
+// afterLCAction is afterAction for the LC section's forms; sent for a
+// document that is no LC, the refusal is the error page.
+func (u *UI) afterLCAction(c echo.Context, err error, done string, place func(*lcForms, string)) error {
+	if err != nil && dossier.ErrorCode(err) != dossier.EInternal {
+		usr, _ := u.currentUser(c)
+		if d, _, rerr := u.Engine.Document(c.Request().Context(), usr, c.Param("id")); rerr == nil && d.Kind != dossier.KindLetterOfCredit {
+			return err
+		}
+	}
+	return u.afterAction(c, err, done, func(d *docData, msg string) { place(d.LC, msg) })
 }
 
 // presentationCheck is GET /api/v1/documents/{id}/presentation-check: the
