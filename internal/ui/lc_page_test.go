@@ -13,6 +13,7 @@ import (
 
 	"dossier/internal/apptest"
 	"dossier/internal/dossier"
+	"dossier/internal/pdf/pdftest"
 	"dossier/internal/swift/swifttest"
 )
 
@@ -220,5 +221,25 @@ func TestLCAmendmentAcceptedAndChecked(t *testing.T) {
 	}
 	if _, panel := a.get("/documents/" + id + "/lc"); !strings.Contains(panel, sampleLCNumber) {
 		t.Error("an auditor cannot read the LC panel")
+	}
+}
+
+// TestLCPanelOfAScannedCredit: an LC uploaded as a PDF has no message to
+// show, and its panel says so rather than showing nothing.
+func TestLCPanelOfAScannedCredit(t *testing.T) {
+	t.Parallel()
+	s := lcServer(t)
+	s.AddUser(t, "ann", []dossier.Role{dossier.RoleAdmin}, 0)
+	b := newBrowser(t, s)
+	b.signIn("ann")
+	_, body := b.upload(map[string]string{"kind": string(dossier.KindLetterOfCredit), "subtype": "sight", "title": "LC scan"},
+		"lc.pdf", pdftest.Make(t, 1, "scanned credit"))
+	m := regexp.MustCompile(`"id":"([^"]+)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("upload of a scanned LC: %.300s", body)
+	}
+	resp, panel := b.get("/documents/" + m[1] + "/lc")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(panel, `data-test="lc-no-message"`) || strings.Contains(panel, `data-test="lc-fields"`) {
+		t.Errorf("the panel of a scanned LC: %d, want it to say it has no message: %.500s", resp.StatusCode, panel)
 	}
 }
