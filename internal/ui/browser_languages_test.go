@@ -46,7 +46,7 @@ func TestBrowserPagesInEachLanguage(t *testing.T) {
 		b.chooseLanguage(lang.code)
 		pages := []struct {
 			name, path, wait string
-			want           map[string]string
+			want             map[string]string
 		}{
 			{"inbox", "/inbox", "", map[string]string{"h1": lang.inbox}},
 			{"documents", "/documents", "", map[string]string{"h1": lang.documents}},
