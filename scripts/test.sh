@@ -66,6 +66,8 @@ missing=() PG_INSTALLED=''
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
 command -v chromium >/dev/null || missing+=(chromium) # the web UI's browser tests
 command -v dot >/dev/null || missing+=(graphviz) # the admin page's workflow diagrams
+# The Chinese pages' screenshots need a CJK font, else they show empty boxes.
+if ! command -v fc-list >/dev/null || ! fc-list :lang=zh | grep -q .; then missing+=(fonts-noto-cjk); fi
 command -v curl >/dev/null || missing+=(curl)
 command -v "$(go env CC)" >/dev/null || missing+=(gcc libc6-dev) # -race needs cgo
 if [[ -z ${TEST_DATABASE_URL:-} ]]; then

@@ -3,12 +3,10 @@ package httpapi
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -119,32 +117,11 @@ func (h *handlers) content(c echo.Context) error {
 	if c.Request().Method == http.MethodHead {
 		return h.contentHead(c, version)
 	}
-	var rc io.ReadSeekCloser
-	var name, mediaType, sha string
-	var modified time.Time
-	switch c.QueryParam("rendition") {
-	case "", "original":
-		var f dossier.FileVersion
-		if f, rc, err = h.Documents.Open(c.Request().Context(), u, c.Param("id"), version); err != nil {
-			return err
-		}
-		name, mediaType, sha, modified = f.Filename, f.MediaType, f.SHA256, f.CreatedAt
-	case documents.RenditionStamped:
-		var r dossier.Rendition
-		if r, rc, err = h.Documents.OpenRendition(c.Request().Context(), u, c.Param("id"), documents.RenditionStamped); err != nil {
-			return err
-		}
-		name, mediaType, sha, modified = "stamped-"+r.DocumentID+".pdf", "application/pdf", r.SHA256, r.CreatedAt
-	default:
-		return dossier.Errorf(dossier.EInvalid, "rendition=%s: use original or stamped", dossier.Clip(c.QueryParam("rendition")))
+	content, err := h.Documents.OpenContent(c.Request().Context(), u, c.Param("id"), version, c.QueryParam("rendition"))
+	if err != nil {
+		return err
 	}
-	defer rc.Close()
-	hdr := c.Response().Header()
-	hdr.Set(echo.HeaderContentType, mediaType)
-	hdr.Set("ETag", fmt.Sprintf(`"%s"`, sha))
-	hdr.Set("X-Content-Type-Options", "nosniff")
-	hdr.Set(echo.HeaderContentDisposition, mime.FormatMediaType("inline", map[string]string{"filename": name}))
-	http.ServeContent(&rangeProblems{ResponseWriter: c.Response()}, c.Request(), "", modified, rc)
+	content.Serve(&rangeProblems{ResponseWriter: c.Response()}, c.Request(), "inline")
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"dossier/internal/media"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -31,7 +32,8 @@ type docData struct {
 	LinkError   string
 	HoldError   string
 	VersionErr  string
-	Pages       []int // the page images shown: every page of a PDF, up to maxPreviewPages
+	Pages       []int    // the page images shown: every page of a PDF, up to maxPreviewPages
+	LC          *lcForms // the forms of a letter of credit, nil for other kinds
 }
 
 // maxPreviewPages bounds the images on one page; a longer file is read
@@ -67,6 +69,9 @@ func (u *UI) docData(usr dossier.User, d dossier.Document, allowed []string) *do
 		for n := 1; n <= min(d.File.PageCount, maxPreviewPages); n++ {
 			data.Pages = append(data.Pages, n)
 		}
+	}
+	if d.Kind == dossier.KindLetterOfCredit {
+		data.LC = &lcForms{CheckOn: u.LC.Now().UTC().Format(time.DateOnly)}
 	}
 	def, ok := u.Engine.Definitions().Kind(d.Kind)
 	if !ok {

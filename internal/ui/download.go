@@ -2,13 +2,9 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 	"io"
-	"mime"
 	"mime/multipart"
-	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -28,30 +24,11 @@ func (u *UI) download(c echo.Context) error {
 		}
 		version = n
 	}
-	var rc io.ReadSeekCloser
-	var name, mediaType string
-	var modified time.Time
-	switch c.QueryParam("rendition") {
-	case "", "original":
-		f, r, err := u.Documents.Open(c.Request().Context(), usr, c.Param("id"), version)
-		if err != nil {
-			return err
-		}
-		rc, name, mediaType, modified = r, f.Filename, f.MediaType, f.CreatedAt
-	case documents.RenditionStamped:
-		rd, r, err := u.Documents.OpenRendition(c.Request().Context(), usr, c.Param("id"), documents.RenditionStamped)
-		if err != nil {
-			return err
-		}
-		rc, name, mediaType, modified = r, fmt.Sprintf("stamped-%s.pdf", rd.DocumentID), "application/pdf", rd.CreatedAt
-	default:
-		return dossier.Errorf(dossier.EInvalid, "rendition=%s: use original or stamped", dossier.Clip(c.QueryParam("rendition")))
+	content, err := u.Documents.OpenContent(c.Request().Context(), usr, c.Param("id"), version, c.QueryParam("rendition"))
+	if err != nil {
+		return err
 	}
-	defer rc.Close()
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentType, mediaType)
-	h.Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	http.ServeContent(c.Response(), c.Request(), "", modified, rc)
+	content.Serve(c.Response(), c.Request(), "attachment")
 	return nil
 }
 
