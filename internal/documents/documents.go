@@ -139,39 +139,6 @@ func (s *Service) afterFileChange(ctx context.Context, tx changeTx, actor dossie
 	return followup.Queue(ctx, tx, s.now(), followup.Change{What: what, Document: d})
 }
 
-// Filter selects the documents of a list, newest first, after Cursor (an
-// id) when set; zero fields match all.
-type Filter struct {
-	Kind     dossier.Kind
-	State    string
-	Customer string
-	Subtype  string
-	Currency string
-	Cursor   string
-	Limit    int // 1..200; other values give 50
-}
-
-// List returns one page of documents and the cursor of the next page ("" at the end).
-func (s *Service) List(ctx context.Context, lf Filter) ([]dossier.Document, string, error) {
-	f := store.DocumentFilter{Kind: lf.Kind, State: lf.State, Customer: lf.Customer, Subtype: lf.Subtype,
-		Currency: lf.Currency, Cursor: lf.Cursor, Limit: lf.Limit}
-	if f.Limit <= 0 || f.Limit > 200 {
-		f.Limit = 50
-	}
-	want := f.Limit
-	f.Limit++ // one more tells whether another page exists
-	var docs []dossier.Document
-	err := s.store.Read(ctx, func(tx store.Tx) (err error) {
-		docs, err = tx.ListDocuments(ctx, f)
-		return err
-	})
-	if err != nil || len(docs) <= want {
-		return docs, "", err
-	}
-	docs = docs[:want]
-	return docs, docs[want-1].ID, nil
-}
-
 // Versions returns every file version of a document.
 func (s *Service) Versions(ctx context.Context, id string) ([]dossier.FileVersion, error) {
 	var files []dossier.FileVersion

@@ -57,6 +57,15 @@ type Document struct {
 	File         FileVersion       `json:"file"` // the newest file version
 }
 
+// ListDate is the date a document is listed and searched by (SPEC §10,
+// §12): its issue date, else the day it was uploaded (UTC), as YYYY-MM-DD.
+func (d Document) ListDate() string {
+	if v := d.Dates["issue_date"]; v != "" {
+		return v
+	}
+	return d.CreatedAt.UTC().Format(time.DateOnly)
+}
+
 // DefaultRetentionYears is how long an archived document stays locked when
 // the configuration names no retention for its kind. It lives in
 // the domain so that the configuration and the documents service share it.

@@ -29,21 +29,15 @@ func (h *handlers) getDocument(c echo.Context) error {
 	return documentJSON(c, http.StatusOK, d, allowed)
 }
 
+// listDocuments reads the filters as the /documents page does; the
+// service checks them and names a bad parameter.
 func (h *handlers) listDocuments(c echo.Context) error {
 	limit, err := intParam(c, "limit", 50, 1, 200)
 	if err != nil {
 		return err
 	}
-	f := documents.Filter{
-		Kind: dossier.Kind(c.QueryParam("kind")), State: c.QueryParam("state"),
-		Customer: c.QueryParam("customer"), Cursor: c.QueryParam("cursor"), Limit: limit,
-	}
-	if f.State != "" && !h.isState(f.State) {
-		return dossier.Errorf(dossier.EInvalid, "state=%s is not a state of any kind's workflow", dossier.Clip(f.State))
-	}
-	if _, ok := h.Engine.Definitions().Kind(f.Kind); f.Kind != "" && !ok {
-		return dossier.Errorf(dossier.EInvalid, "kind=%s is unknown", dossier.Clip(string(f.Kind)))
-	}
+	f := documents.FilterOf(c.QueryParams())
+	f.Limit = limit
 	docs, next, err := h.Documents.List(c.Request().Context(), f)
 	if err != nil {
 		return err

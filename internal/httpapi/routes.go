@@ -54,6 +54,9 @@ func (h *handlers) routes(e *echo.Echo) {
 	api.POST("/documents/:id/amendments/:amendment/accept", h.acceptAmendment, allow(liaison))
 	api.POST("/documents/:id/amendments/:amendment/reject", h.rejectAmendment, allow(liaison))
 	api.GET("/search", h.search, signedIn)
+	api.GET("/views", h.listViews, signedIn) // one's own and the shared ones
+	api.POST("/views", h.saveView, signedIn)
+	api.DELETE("/views/:id", h.deleteView, signedIn) // its owner: the service decides
 
 	api.POST("/documents", h.upload, allow(admin))
 	api.GET("/documents", h.listDocuments, signedIn)

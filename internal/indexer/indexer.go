@@ -128,10 +128,7 @@ func (s *Service) IndexDocument(ctx context.Context, id string) error {
 
 // Doc is a document as the index sees it.
 func Doc(d dossier.Document, pages []string) search.Doc {
-	date := d.Dates["issue_date"]
-	if date == "" {
-		date = d.CreatedAt.UTC().Format(time.DateOnly)
-	}
+	date := d.ListDate()
 	fields := map[string]string{}
 	var raw map[string]any
 	if json.Unmarshal(d.Fields, &raw) == nil {

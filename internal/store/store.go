@@ -35,6 +35,19 @@ type Tx interface {
 	WorkflowTx
 	SearchTx
 	LCTx
+	ViewTx
+}
+
+// ViewTx holds the saved views of the documents list.
+type ViewTx interface {
+	// AddView stores v; EConflict when its owner has a view of that name.
+	AddView(ctx context.Context, v dossier.SavedView) error
+	View(ctx context.Context, id string) (dossier.SavedView, error)
+	// Views lists the views of owner and the views others share, by name.
+	Views(ctx context.Context, owner string) ([]dossier.SavedView, error)
+	// DeleteView deletes owner's view id; ENotFound when owner has no
+	// such view, whoever else has.
+	DeleteView(ctx context.Context, owner, id string) error
 }
 
 // LCTx holds what letters of credit need beyond documents.
@@ -258,8 +271,9 @@ type WorkflowTx interface {
 	DocumentsUsingBlob(ctx context.Context, sha string) ([]dossier.Document, error)
 }
 
-// DocumentFilter selects documents for a list; results are ordered by id
-// descending (newest first) and start after Cursor (an id) when set.
+// DocumentFilter selects documents for a list, in the order Sort (newest
+// first when ""), starting after the document with id Cursor whose key
+// under Sort is CursorKey (Sort.SortKey of it) when Cursor is set.
 type DocumentFilter struct {
 	Kind     dossier.Kind
 	State    string
@@ -267,8 +281,16 @@ type DocumentFilter struct {
 	Customer string
 	Subtype  string
 	Currency string
-	Cursor   string
-	Limit    int
+	// DateFrom and DateTo bound dossier.Document.ListDate, YYYY-MM-DD,
+	// inclusive.
+	DateFrom, DateTo string
+	// AmountMin and AmountMax bound the amount, exact decimals, inclusive;
+	// a document without an amount is outside every bound.
+	AmountMin, AmountMax string
+	Sort                 DocumentSort
+	Cursor               string
+	CursorKey            string
+	Limit                int
 }
 
 // KindState names a state of one kind's workflow.

@@ -39,6 +39,8 @@ var pageTable = []pageRoute{
 	{"GET", "/inbox", false, nil},
 	{"GET", "/inbox/count", false, nil},
 	{"GET", "/documents", false, nil},
+	{"POST", "/documents/views", false, nil},
+	{"POST", "/documents/views/{id}/delete", false, nil},
 	{"GET", "/upload", false, []dossier.Role{admin}},
 	{"POST", "/upload", false, []dossier.Role{admin}},
 	{"POST", "/upload/mt700", false, []dossier.Role{admin}},

@@ -10,68 +10,125 @@ import (
 
 	"dossier/internal/documents"
 	"dossier/internal/dossier"
+	"dossier/internal/store"
 )
 
 type listData struct {
 	Rows          []row
 	Kinds, States []string
-	Kind, State   string
-	Customer      string
 	Subtypes      []string
-	Subtype       string
-	Currency      string
-	SearchURL     string // the same filters on the search page, which adds dates, amounts and sort
+	Sorts         []string
+	Q             url.Values // the filters as given, for the form
+	Sort          string     // the order in effect
+	SortCols      map[string]sortCol
+	SearchURL     string // the same filters on the search page, which adds full text and facets
 	Next          string // the query string of the next page; "" on the last
 	First         bool
 	FirstURL      string
 	Errors        formErrors
+	views
 }
+
+// listFields are the form fields a refusal of the list can name.
+var listFields = []string{"kind", "state", "subtype", "customer", "currency", "date_from", "date_to", "amount_min", "amount_max", "sort", "cursor"}
 
 // documentList is GET /api/v1/documents as a page: the filters live in the
 // URL, so a filtered list is a link to share, and the next page is the same
-// link with the cursor.
+// link with the cursor. ?view=ID opens a saved view: the link it keeps.
 func (u *UI) documentList(c echo.Context) error {
+	usr, _ := u.currentUser(c)
 	q := c.QueryParams()
-	data := listData{Kinds: u.kinds(), States: u.states(), Kind: q.Get("kind"), State: q.Get("state"),
-		Customer: q.Get("customer"), Subtype: q.Get("subtype"), Currency: strings.ToUpper(q.Get("currency")),
-		Subtypes: u.subtypes(q.Get("kind")), First: q.Get("cursor") == ""}
-	f := documents.Filter{Kind: dossier.Kind(data.Kind), State: data.State, Customer: data.Customer,
-		Subtype: data.Subtype, Currency: data.Currency, Cursor: q.Get("cursor"), Limit: 25}
-	sq := url.Values{}
-	for k, v := range map[string]string{"kind": data.Kind, "state": data.State, "customer": data.Customer, "currency": data.Currency} {
-		if v != "" {
-			sq.Set(k, v)
+	if id := q.Get("view"); id != "" {
+		v, err := u.Documents.View(c.Request().Context(), usr, id)
+		if err != nil {
+			return err
 		}
+		return c.Redirect(http.StatusSeeOther, "/documents?"+v.Query)
 	}
-	data.SearchURL = "/search?" + sq.Encode()
+	f := documents.FilterOf(q)
+	f.Limit = 25
+	data := &listData{Kinds: u.kinds(), States: u.states(), Subtypes: u.subtypes(string(f.Kind)), Q: q,
+		Sort: string(f.Sort), First: q.Get("cursor") == "", Errors: formErrors{}}
+	if data.Sort == "" {
+		data.Sort = string(store.SortCreatedDesc)
+	}
+	for _, s := range store.DocumentSorts {
+		data.Sorts = append(data.Sorts, string(s))
+	}
+	data.SearchURL = "/search?" + searchQuery(f).Encode()
+	if err := u.loadViews(c, usr, &data.views, f.Query().Encode()); err != nil {
+		return err
+	}
 	docs, next, err := u.Documents.List(c.Request().Context(), f)
 	if err != nil {
 		if dossier.ErrorCode(err) == dossier.EInternal {
 			return err
 		}
-		data.Errors = errorsFor(err, []string{"kind", "state", "customer", "cursor"})
+		data.Errors = errorsFor(err, listFields)
 		return u.render(c, statusOf(err), "documents", u.view(c, "documents.title", data))
 	}
 	for _, d := range docs {
 		data.Rows = append(data.Rows, u.row(d, nil))
 	}
+	data.SortCols = sortCols(q, data.Sort)
 	if !data.First {
-		fq := url.Values{}
-		for k, v := range q {
-			fq[k] = v
-		}
-		fq.Del("cursor")
-		data.FirstURL = "/documents?" + fq.Encode()
+		data.FirstURL = "/documents?" + without(q, "cursor").Encode()
 	}
 	if next != "" {
-		nq := url.Values{}
-		for k, v := range q {
-			nq[k] = v
-		}
+		nq := without(q)
 		nq.Set("cursor", next)
 		data.Next = "/documents?" + nq.Encode()
 	}
 	return u.render(c, http.StatusOK, "documents", u.view(c, "documents.title", data))
+}
+
+// sortCol is a column header that sorts: its link, and aria-sort's value
+// when the list is in its order ("" when not).
+type sortCol struct{ Link, AriaSort string }
+
+// sortCols gives each sortable column the link that orders by it: the
+// column's natural direction first, the other on a second click.
+func sortCols(q url.Values, current string) map[string]sortCol {
+	cols := map[string]sortCol{}
+	for col, first := range map[string]string{"title": "title", "amount": "-amount", "date": "-date"} {
+		s, c := first, sortCol{}
+		if cur := store.DocumentSort(current); cur.Field() == col {
+			c.AriaSort = map[bool]string{true: "descending", false: "ascending"}[cur.Desc()]
+			if current == first {
+				s = strings.TrimPrefix(first, "-")
+				if s == first {
+					s = "-" + first
+				}
+			}
+		}
+		lq := without(q, "cursor")
+		lq.Set("sort", s)
+		c.Link = "/documents?" + lq.Encode()
+		cols[col] = c
+	}
+	return cols
+}
+
+// without copies q without the named parameters.
+func without(q url.Values, names ...string) url.Values {
+	out := url.Values{}
+	for k, v := range q {
+		if !slices.Contains(names, k) {
+			out[k] = slices.Clone(v)
+		}
+	}
+	return out
+}
+
+// searchQuery is f as parameters of the search page, which has no subtype
+// nor a sort of its own beyond date.
+func searchQuery(f documents.Filter) url.Values {
+	sq := f.Query()
+	sq.Del("subtype")
+	if s := store.DocumentSort(sq.Get("sort")); s.Field() != "date" {
+		sq.Del("sort")
+	}
+	return sq
 }
 
 // subtypes lists the subtypes of kind, or of every kind when kind is "".

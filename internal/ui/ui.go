@@ -101,6 +101,8 @@ func (u *UI) Mount(e *echo.Echo) {
 	e.GET("/inbox", in(u.inbox))
 	e.GET("/inbox/count", in(u.inboxCount))
 	e.GET("/documents", in(u.documentList))
+	e.POST("/documents/views", in(u.saveView))
+	e.POST("/documents/views/:id/delete", in(u.deleteView)) // its owner: the service decides
 	e.GET("/upload", in(u.uploadPage, admin))
 	e.POST("/upload", in(u.upload, admin))
 	e.POST("/upload/mt700", in(u.fillFromMT700, admin))

@@ -55,3 +55,14 @@ func TestSearchAfterCJKUpgrade(t *testing.T) {
 		return db, db.Search(), nil
 	})
 }
+
+func TestListKeysAfterUpgrade(t *testing.T) {
+	url, raw := migratedTo(t, 13)
+	storetest.ListKeysAfterUpgrade(t, raw, func() (store.Store, error) {
+		db, err := postgres.Open(context.Background(), url)
+		if err == nil {
+			t.Cleanup(func() { db.Close() })
+		}
+		return db, err
+	})
+}

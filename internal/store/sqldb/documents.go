@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"dossier/internal/dossier"
@@ -27,11 +26,13 @@ func (t *tx) CreateDocument(ctx context.Context, d dossier.Document) error {
 		return err
 	}
 	_, err = t.exec(ctx, `INSERT INTO documents (id, kind, subtype, title, number, customer, amount, currency,
-		dates, product_codes, tags, fields, state, version, round, created_by, created_at, updated_at, legal_hold, archived_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
+		dates, product_codes, tags, fields, state, version, round, created_by, created_at, updated_at, legal_hold, archived_at,
+		list_date, amount_key, title_key)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
 		d.ID, string(d.Kind), d.Subtype, d.Title, d.Number, d.Customer, d.Amount, d.Currency,
 		enc.dates, enc.codes, enc.tags, enc.fields, d.State, d.Version, d.Round, d.CreatedBy,
-		d.CreatedAt.UTC(), d.UpdatedAt.UTC(), d.LegalHold, nullTime(d.ArchivedAt))
+		d.CreatedAt.UTC(), d.UpdatedAt.UTC(), d.LegalHold, nullTime(d.ArchivedAt),
+		enc.listDate, enc.amountKey, enc.titleKey)
 	if err = t.conflictOr(err, fmt.Sprintf("a document with id %s exists", d.ID)); err != nil {
 		return fmt.Errorf("create document %s: %w", d.ID, err)
 	}
@@ -48,63 +49,6 @@ func (t *tx) Document(ctx context.Context, id string) (dossier.Document, error) 
 	return d, nil
 }
 
-func (t *tx) ListDocuments(ctx context.Context, f store.DocumentFilter) ([]dossier.Document, error) {
-	var where []string
-	var args []any
-	add := func(cond string, v any) {
-		args = append(args, v)
-		where = append(where, fmt.Sprintf(cond, len(args)))
-	}
-	if f.Kind != "" {
-		add("d.kind = $%d", string(f.Kind))
-	}
-	if f.State != "" {
-		add("d.state = $%d", f.State)
-	}
-	if f.Customer != "" {
-		add("d.customer = $%d", f.Customer)
-	}
-	if f.Subtype != "" {
-		add("d.subtype = $%d", f.Subtype)
-	}
-	if f.Currency != "" {
-		add("d.currency = $%d", f.Currency)
-	}
-	if len(f.In) > 0 {
-		var pairs []string
-		for _, ks := range f.In {
-			args = append(args, string(ks.Kind), ks.State)
-			pairs = append(pairs, fmt.Sprintf("(d.kind = $%d AND d.state = $%d)", len(args)-1, len(args)))
-		}
-		where = append(where, "("+strings.Join(pairs, " OR ")+")")
-	}
-	if f.Cursor != "" {
-		add("d.id < $%d", f.Cursor)
-	}
-	q := documentSelect
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY d.id DESC"
-	if f.Limit > 0 {
-		q += fmt.Sprintf(" LIMIT %d", f.Limit)
-	}
-	rows, err := t.tx.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list documents: %w", err)
-	}
-	defer rows.Close()
-	docs := []dossier.Document{}
-	for rows.Next() {
-		d, err := scanDocument(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list documents: %w", err)
-		}
-		docs = append(docs, d)
-	}
-	return docs, rows.Err()
-}
-
 func (t *tx) UpdateDocument(ctx context.Context, d dossier.Document, expectVersion int) error {
 	enc, err := encodeDocument(d)
 	if err != nil {
@@ -112,10 +56,12 @@ func (t *tx) UpdateDocument(ctx context.Context, d dossier.Document, expectVersi
 	}
 	res, err := t.exec(ctx, `UPDATE documents SET subtype = $1, title = $2, number = $3, customer = $4,
 		amount = $5, currency = $6, dates = $7, product_codes = $8, tags = $9, fields = $10, state = $11,
-		version = $12, updated_at = $13, legal_hold = $14, archived_at = $15, round = $16
-		WHERE id = $17 AND version = $18`,
+		version = $12, updated_at = $13, legal_hold = $14, archived_at = $15, round = $16,
+		list_date = $17, amount_key = $18, title_key = $19
+		WHERE id = $20 AND version = $21`,
 		d.Subtype, d.Title, d.Number, d.Customer, d.Amount, d.Currency, enc.dates, enc.codes, enc.tags,
-		enc.fields, d.State, d.Version, d.UpdatedAt.UTC(), d.LegalHold, nullTime(d.ArchivedAt), d.Round, d.ID, expectVersion)
+		enc.fields, d.State, d.Version, d.UpdatedAt.UTC(), d.LegalHold, nullTime(d.ArchivedAt), d.Round,
+		enc.listDate, enc.amountKey, enc.titleKey, d.ID, expectVersion)
 	if err != nil {
 		return fmt.Errorf("update document %s: %w", d.ID, err)
 	}
@@ -130,10 +76,15 @@ func (t *tx) UpdateDocument(ctx context.Context, d dossier.Document, expectVersi
 	return nil
 }
 
-type encodedDocument struct{ dates, codes, tags, fields string }
+// encodedDocument is a document's JSON columns and its sort keys.
+type encodedDocument struct {
+	dates, codes, tags, fields    string
+	listDate, amountKey, titleKey string
+}
 
 func encodeDocument(d dossier.Document) (encodedDocument, error) {
-	var e encodedDocument
+	e := encodedDocument{listDate: store.SortDate.SortKey(d), amountKey: store.SortAmount.SortKey(d),
+		titleKey: store.SortTitle.SortKey(d)}
 	dates := d.Dates
 	if dates == nil {
 		dates = map[string]string{}

@@ -54,3 +54,14 @@ func TestSearchAfterCJKUpgrade(t *testing.T) {
 		return db, db.Search(), nil
 	})
 }
+
+func TestListKeysAfterUpgrade(t *testing.T) {
+	path, raw := migratedTo(t, 13)
+	storetest.ListKeysAfterUpgrade(t, raw, func() (store.Store, error) {
+		db, err := Open(context.Background(), path)
+		if err == nil {
+			t.Cleanup(func() { db.Close() })
+		}
+		return db, err
+	})
+}
