@@ -95,6 +95,9 @@ func TestDocumentListRangesAndSort(t *testing.T) {
 		if resp.StatusCode != http.StatusBadRequest || !re.MatchString(page) {
 			t.Errorf("?%s: status %d, want 400 with the problem under %s", query, resp.StatusCode, field)
 		}
+		if strings.Contains(page, "No document matches") || strings.Contains(page, `action="/documents/views"`) {
+			t.Errorf("?%s: a refused filter is shown as an empty list, or offered to be saved", query)
+		}
 	}
 }
 
