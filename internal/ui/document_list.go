@@ -45,18 +45,8 @@ func (u *UI) documentList(c echo.Context) error {
 		}
 		return c.Redirect(http.StatusSeeOther, "/documents?"+v.Query)
 	}
-	f := documents.FilterOf(q)
-	f.Limit = 25
-	data := &listData{Kinds: u.kinds(), States: u.states(), Subtypes: u.subtypes(string(f.Kind)), Q: q,
-		Sort: string(f.Sort), First: q.Get("cursor") == "", Errors: formErrors{}}
-	if data.Sort == "" {
-		data.Sort = string(store.SortCreatedDesc)
-	}
-	for _, s := range store.DocumentSorts {
-		data.Sorts = append(data.Sorts, string(s))
-	}
-	data.SearchURL = "/search?" + searchQuery(f).Encode()
-	if err := u.loadViews(c, usr, &data.views, f.Query().Encode()); err != nil {
+	f, data, err := u.listPage(c, usr, q)
+	if err != nil {
 		return err
 	}
 	docs, next, err := u.Documents.List(c.Request().Context(), f)
@@ -80,6 +70,23 @@ func (u *UI) documentList(c echo.Context) error {
 		data.Next = "/documents?" + nq.Encode()
 	}
 	return u.render(c, http.StatusOK, "documents", u.view(c, "documents.title", data))
+}
+
+// listPage reads the filters of q and fills what every documents page
+// shows around the rows: the form's choices and the saved views.
+func (u *UI) listPage(c echo.Context, usr dossier.User, q url.Values) (documents.Filter, *listData, error) {
+	f := documents.FilterOf(q)
+	f.Limit = 25
+	data := &listData{Kinds: u.kinds(), States: u.states(), Subtypes: u.subtypes(string(f.Kind)), Q: q,
+		Sort: string(f.Sort), First: q.Get("cursor") == "", Errors: formErrors{}}
+	if data.Sort == "" {
+		data.Sort = string(store.SortCreatedDesc)
+	}
+	for _, s := range store.DocumentSorts {
+		data.Sorts = append(data.Sorts, string(s))
+	}
+	data.SearchURL = "/search?" + searchQuery(f).Encode()
+	return f, data, u.loadViews(c, usr, &data.views, f.Query().Encode())
 }
 
 // sortCol is a column header that sorts: its link, and aria-sort's value

@@ -64,11 +64,9 @@ func (u *UI) saveView(c echo.Context) error {
 		return err
 	}
 	q, _ := url.ParseQuery(query)
-	f := documents.FilterOf(q)
-	f.Limit = 25
-	data := &listData{Kinds: u.kinds(), States: u.states(), Subtypes: u.subtypes(string(f.Kind)), Q: q,
-		Sort: string(f.Sort), First: true, Errors: formErrors{}}
-	if lerr := u.loadViews(c, usr, &data.views, f.Query().Encode()); lerr != nil {
+	q.Del("cursor")
+	f, data, lerr := u.listPage(c, usr, q)
+	if lerr != nil {
 		return lerr
 	}
 	data.ViewName, data.ViewShared, data.ViewError = name, shared, dossier.ErrorMessage(err)
@@ -86,9 +84,11 @@ func (u *UI) deleteView(c echo.Context) error {
 	if err := u.Documents.DeleteView(c.Request().Context(), usr, c.Param("id")); err != nil {
 		return err
 	}
+	// Back to the list that was on screen, rebuilt from its filters alone.
+	q, _ := url.ParseQuery(c.FormValue("query"))
 	back := "/documents"
-	if q := c.FormValue("query"); q != "" {
-		back += "?" + q
+	if fq := documents.FilterOf(q).Query().Encode(); fq != "" {
+		back += "?" + fq
 	}
 	return c.Redirect(http.StatusSeeOther, back)
 }

@@ -95,6 +95,9 @@ func TestDocumentListRangesAndSort(t *testing.T) {
 		if resp.StatusCode != http.StatusBadRequest || !re.MatchString(page) {
 			t.Errorf("?%s: status %d, want 400 with the problem under %s", query, resp.StatusCode, field)
 		}
+		if strings.Contains(page, "No document matches") || strings.Contains(page, `action="/documents/views"`) {
+			t.Errorf("?%s: a refused filter is shown as an empty list, or offered to be saved", query)
+		}
 	}
 }
 
@@ -171,5 +174,53 @@ func TestSavedViewsSharedBetweenUsers(t *testing.T) {
 	}
 	if _, page := jon.get("/documents"); strings.Contains(page, "Ten and up") {
 		t.Error("the deleted view is still listed to jon")
+	}
+}
+
+// TestDocumentListPagesUnderASort follows the page's next link under an
+// order other than the default: it keeps the filters and the order, and the
+// two pages hold every document once, in order.
+func TestDocumentListPagesUnderASort(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	s.AddUser(t, "max", []dossier.Role{dossier.RoleAdmin}, 0)
+	token := s.SignIn(t, "max")
+	const n = 27 // the page shows 25
+	var want []string
+	for i := n; i >= 1; i-- { // uploaded largest first, so the order is not the upload order
+		title := fmt.Sprintf("Lot %02d", i)
+		meta := fmt.Sprintf(`{"kind":"other","title":%q,"amount":"%d.5","currency":"EUR"}`, title, i)
+		if resp := s.Upload(t, token, "lot.pdf", pdftest.Make(t, 1, title), meta); resp.StatusCode != http.StatusCreated {
+			t.Fatalf("upload %s: %d %s", title, resp.StatusCode, s.Body(t, resp))
+		}
+		if i >= 2 {
+			want = append([]string{title}, want...)
+		}
+	}
+	b := newBrowser(t, s)
+	b.signIn("max")
+	lots := regexp.MustCompile(`>(Lot \d\d)</a>`)
+	var got []string
+	_, page := b.get("/documents?sort=amount&amount_min=2")
+	for _, m := range lots.FindAllStringSubmatch(page, -1) {
+		got = append(got, m[1])
+	}
+	next := regexp.MustCompile(`<a href="([^"]+)" rel="next">`).FindStringSubmatch(page)
+	if len(got) != 25 || next == nil {
+		t.Fatalf("first page: %d rows and next link %v, want 25 and a link", len(got), next)
+	}
+	link := strings.ReplaceAll(next[1], "&amp;", "&")
+	if !strings.Contains(link, "sort=amount") || !strings.Contains(link, "amount_min=2") || !strings.Contains(link, "cursor=") {
+		t.Errorf("the next link %s does not keep the filters and the order", link)
+	}
+	_, page = b.get(link)
+	for _, m := range lots.FindAllStringSubmatch(page, -1) {
+		got = append(got, m[1])
+	}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("two pages by amount from 2:\n  got  %v\n  want %v", got, want)
+	}
+	if strings.Contains(page, `rel="next"`) {
+		t.Error("the last page offers a next page")
 	}
 }
