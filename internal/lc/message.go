@@ -10,30 +10,30 @@ import (
 	"dossier/internal/swift"
 )
 
-// Message is the MT700 of LC document id as the bank wrote it: the first
-// file version, when it is the message text the LC was created from. It is
-// nil when the LC was uploaded as a PDF (and perhaps filled from a message
-// that was not kept). Reading it is a download of that file, audited.
-func (s *Service) Message(ctx context.Context, actor dossier.User, id string) (*swift.Message, error) {
+// message is the MT700 of LC document id as the bank wrote it: its first
+// file version, when that is the message text the LC was created from. An
+// LC uploaded as a PDF (perhaps filled from a message that was not kept)
+// has none: ok is false.
+func (s *Service) message(ctx context.Context, actor dossier.User, id string) (m swift.Message, ok bool, err error) {
 	f, err := s.docs.FileInfo(ctx, id, 1)
 	if err != nil {
-		return nil, err
+		return m, false, err
 	}
 	if !strings.HasPrefix(f.MediaType, "text/plain") || f.Size > MaxMessage {
-		return nil, nil
+		return m, false, nil
 	}
 	_, rc, err := s.docs.Open(ctx, actor, id, 1)
 	if err != nil {
-		return nil, err
+		return m, false, err
 	}
 	defer rc.Close()
 	text, err := io.ReadAll(io.LimitReader(rc, MaxMessage))
 	if err != nil {
-		return nil, fmt.Errorf("read the message of LC %s: %w", id, err)
+		return m, false, fmt.Errorf("read the message of LC %s: %w", id, err)
 	}
-	m, err := Parse(text)
-	if err != nil || m.MessageType != "700" {
-		return nil, nil // a text file that is no MT700: an LC without its message
+	// A text file that is no MT700 is an LC without its message, not an error.
+	if m, err = Parse(text); err != nil || m.MessageType != "700" {
+		return swift.Message{}, false, nil
 	}
-	return &m, nil
+	return m, true, nil
 }

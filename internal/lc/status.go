@@ -6,18 +6,31 @@ import (
 
 	"dossier/internal/dossier"
 	"dossier/internal/store"
+	"dossier/internal/swift"
 )
 
-// Status is LC document id as its register row shows it today: the same
-// deadlines, urgency, discrepancies and pending amendment, for the LC's own
-// page, counted by the code that counts the register's.
-func (s *Service) Status(ctx context.Context, id string) (Row, error) {
+// Overview is what an LC's own page shows of it: its register row, its
+// amendments, and the MT700 it was made from.
+type Overview struct {
+	// Row is the LC as the register shows it today, counted by the code
+	// that counts the register's.
+	Row        Row
+	Amendments []dossier.Amendment
+	// Message is the MT700 as the bank wrote it, when HasMessage: an LC
+	// uploaded as a PDF has none.
+	Message    swift.Message
+	HasMessage bool
+}
+
+// Overview reads LC document id for its page: the row and the amendments
+// in one transaction, then the message (a download of its file, audited).
+func (s *Service) Overview(ctx context.Context, actor dossier.User, id string) (Overview, error) {
 	def, err := s.defs.Lookup(dossier.KindLetterOfCredit)
 	if err != nil {
-		return Row{}, err
+		return Overview{}, err
 	}
 	events := presentationEvents(def)
-	var r Row
+	var o Overview
 	err = s.store.Read(ctx, func(tx store.Tx) error {
 		d, err := s.letterOfCredit(ctx, tx, id)
 		if err != nil {
@@ -29,16 +42,19 @@ func (s *Service) Status(ctx context.Context, id string) (Row, error) {
 		}
 		// Only the events the register reads: the same history gives the same row.
 		history := slices.DeleteFunc(all, func(h dossier.HistoryEntry) bool { return !slices.Contains(events, h.Event) })
-		r = row(d, civil(s.Now()), history)
-		amendments, err := tx.Amendments(ctx, id)
-		if err != nil {
+		o.Row = row(d, civil(s.Now()), history)
+		if o.Amendments, err = tx.Amendments(ctx, id); err != nil {
 			return err
 		}
-		if i := slices.IndexFunc(amendments, func(a dossier.Amendment) bool { return a.State == dossier.AmendmentPending }); i >= 0 {
-			a := amendments[i]
-			r.PendingAmendment = &PendingAmendment{ID: a.ID, Number: a.Number, ReceivedAt: a.CreatedAt}
+		if i := slices.IndexFunc(o.Amendments, func(a dossier.Amendment) bool { return a.State == dossier.AmendmentPending }); i >= 0 {
+			a := o.Amendments[i]
+			o.Row.PendingAmendment = &PendingAmendment{ID: a.ID, Number: a.Number, ReceivedAt: a.CreatedAt}
 		}
 		return nil
 	})
-	return r, err
+	if err != nil {
+		return o, err
+	}
+	o.Message, o.HasMessage, err = s.message(ctx, actor, id)
+	return o, err
 }

@@ -56,23 +56,13 @@ var amendmentHeader = []string{"20", "21", "23", "26E", "27", "30", "52A", "52D"
 func (u *UI) lcPanel(c echo.Context) error {
 	usr, _ := u.currentUser(c)
 	ctx, id := c.Request().Context(), c.Param("id")
-	r, err := u.LC.Status(ctx, id)
+	o, err := u.LC.Overview(ctx, usr, id)
 	if err != nil {
 		return err
 	}
-	data := lcPanelData{ID: id, Row: r, CanSettle: usr.HasRole(dossier.RoleBankLiaison)}
-	m, err := u.LC.Message(ctx, usr, id)
-	if err != nil {
-		return err
-	}
-	if m != nil {
-		data.HasMessage, data.Fields = true, m.Fields
-	}
-	all, err := u.LC.Amendments(ctx, id)
-	if err != nil {
-		return err
-	}
-	for _, a := range all {
+	data := lcPanelData{ID: id, Row: o.Row, HasMessage: o.HasMessage, Fields: o.Message.Fields,
+		CanSettle: usr.HasRole(dossier.RoleBankLiaison)}
+	for _, a := range o.Amendments {
 		data.Amendments = append(data.Amendments, amendmentOf(a))
 	}
 	return u.fragment(c, http.StatusOK, "lc-panel", u.view(c, "lcpage.title", data))

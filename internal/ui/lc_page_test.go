@@ -165,6 +165,11 @@ func TestLCAmendmentAcceptedAndChecked(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("recording the MT707: %d %.400s", resp.StatusCode, page)
 	}
+	// A second MT707 while the first is pending is a conflict, said next to the message box.
+	resp, page = b.post("/documents/"+id+"/lc/amendments", url.Values{"_csrf": {b.csrf}, "message": {sampleMT707("02")}})
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(page, `id="lc-mt707-err"`) || !strings.Contains(page, "still pending") {
+		t.Errorf("a second amendment while one is pending: %d, want 409 with the reason next to the message", resp.StatusCode)
+	}
 	_, panel := b.get("/documents/" + id + "/lc")
 	panel = html.UnescapeString(panel)
 	m := regexp.MustCompile(`action="/documents/` + id + `/lc/amendments/([^"]+)"`).FindStringSubmatch(panel)
