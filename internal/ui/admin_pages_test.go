@@ -274,8 +274,10 @@ func TestDelegationsFromBothPages(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasSuffix(resp.Header.Get("Location"), "done=delegation_pending") {
 		t.Fatalf("an admin's delegation: %d to %q, want it to wait for a second admin", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	if _, page := adm.get("/admin/users"); !strings.Contains(page, "Delegation to Test ap1") {
-		t.Errorf("the waiting delegation is not among the grants: %s", page)
+	for _, path := range []string{"/admin/users", ap3Page} {
+		if _, page := adm.get(path); !strings.Contains(page, "Delegation from Test ap3 (ap3) to Test ap1 (ap1)") {
+			t.Errorf("%s: the waiting delegation is not among the grants: %s", path, page)
+		}
 	}
 }
 
