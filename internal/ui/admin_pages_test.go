@@ -94,6 +94,24 @@ func TestAdminCreatesAUserAndASecondAdminConfirms(t *testing.T) {
 	if got := find(t, page, `data-test="level">([^<]*)<`, "level"); got != "2" {
 		t.Errorf("zed's level after the confirmation: %q, want 2", got)
 	}
+
+	// Ann raises the level to 3 on zed's page; it waits, and bob withdraws it.
+	_, page = ann.get(userPage)
+	form = url.Values{"_csrf": {ann.csrf}, "version": {find(t, page, `name="version" value="(\d+)"`, "version")},
+		"display_name": {"Zed"}, "roles": {"reviewer", "approver"}, "approval_level": {"3"}}
+	if resp, _ := ann.post(userPage, form); !strings.HasSuffix(resp.Header.Get("Location"), "?done=pending") {
+		t.Fatalf("raising the level: %d to %q, want it to wait for a second admin", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, page = bob.get(userPage)
+	grant = find(t, page, `data-grant="([^"]+)" data-state="pending"`, "the raise")
+	resp, _ = bob.post(userPage+"/grants/"+grant+"/cancel", url.Values{"_csrf": {bob.csrf}})
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != userPage+"?done=withdrawn" {
+		t.Fatalf("bob withdraws the raise: %d to %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, page = bob.get(userPage + "?done=withdrawn")
+	if got := find(t, page, `data-test="level">([^<]*)<`, "level"); got != "2" || !strings.Contains(page, "The grant was withdrawn") {
+		t.Errorf("after the withdrawal zed's level is %q, want still 2, and the page saying so", got)
+	}
 }
 
 // TestStaleUserFormSaysSomeoneElseChangedIt: the change form carries the
@@ -274,8 +292,10 @@ func TestDelegationsFromBothPages(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther || !strings.HasSuffix(resp.Header.Get("Location"), "done=delegation_pending") {
 		t.Fatalf("an admin's delegation: %d to %q, want it to wait for a second admin", resp.StatusCode, resp.Header.Get("Location"))
 	}
-	if _, page := adm.get("/admin/users"); !strings.Contains(page, "Delegation to Test ap1") {
-		t.Errorf("the waiting delegation is not among the grants: %s", page)
+	for _, path := range []string{"/admin/users", ap3Page} {
+		if _, page := adm.get(path); !strings.Contains(page, "Delegation from Test ap3 (ap3) to Test ap1 (ap1)") {
+			t.Errorf("%s: the waiting delegation is not among the grants: %s", path, page)
+		}
 	}
 }
 

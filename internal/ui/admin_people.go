@@ -55,6 +55,7 @@ func (p people) delegates(from string) []dossier.User {
 type grantView struct {
 	dossier.Grant
 	Grantee    string
+	Delegator  string // whose authority a delegation lends
 	Requester  string
 	Confirmers []string
 	// CanConfirm: the user looking at the page is one of the confirmers.
@@ -63,6 +64,9 @@ type grantView struct {
 
 func (p people) grant(g dossier.Grant, viewer dossier.User) grantView {
 	v := grantView{Grant: g, Grantee: p.Name(g.UserID), Requester: p.Name(g.RequestedBy)}
+	if g.Delegation != nil {
+		v.Delegator = p.Name(g.Delegation.FromUserID)
+	}
 	for _, u := range p {
 		if u.HasRole(dossier.RoleAdmin) && !u.Disabled && u.ID != g.RequestedBy && u.ID != g.UserID {
 			v.Confirmers = append(v.Confirmers, p.Name(u.ID))

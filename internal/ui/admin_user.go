@@ -49,6 +49,17 @@ func (u *UI) userData(c echo.Context, id string) (userData, error) {
 	if err != nil {
 		return userData{}, err
 	}
+	// A delegation waiting for a second admin is the delegate's grant; the
+	// page of the approver who lends it shows it too.
+	pending, err := u.Auth.Grants(ctx, actor, "", dossier.GrantPending)
+	if err != nil {
+		return userData{}, err
+	}
+	for _, g := range pending {
+		if g.Delegation != nil && g.Delegation.FromUserID == id && g.UserID != id {
+			grants = append(grants, g)
+		}
+	}
 	p := peopleOf(users)
 	data := userData{User: usr, Form: formOfUser(usr), Roles: dossier.AllRoles, Grants: p.grants(grants, actor)}
 	data.Deleg, err = u.delegationsOf(c, p, usr, "/admin/users/"+usr.ID+"/delegations")
