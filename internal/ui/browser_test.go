@@ -198,9 +198,23 @@ func (b *tab) checkAccessible(name string) {
 	}
 	// Wider than the window: something sticks out on the right.
 	if w := eval[[]int](b, "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"); w[0] > w[1] {
-		b.t.Errorf("%s at %d px: the page is %d px wide in a window of %d and scrolls sideways", name, b.width, w[0], w[1])
+		b.t.Errorf("%s at %d px: the page is %d px wide in a window of %d and scrolls sideways; it sticks out: %s",
+			name, b.width, w[0], w[1], eval[string](b, sticksOut))
 	}
 }
+
+// sticksOut names the innermost elements whose right edge passes the
+// window's, so that a failure says what to fix.
+const sticksOut = `(() => {
+  const w = document.documentElement.clientWidth, out = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    if (el.getBoundingClientRect().right <= w + 0.5) continue;
+    if ([...el.children].some(c => c.getBoundingClientRect().right > w + 0.5)) continue;
+    out.push(el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className ? "." + String(el.className).replace(/ +/g, ".") : "") +
+      " «" + (el.textContent || "").trim().slice(0, 40) + "»");
+  }
+  return out.slice(0, 5).join(", ") || "nothing visible";
+})()`
 
 func TestBrowserA11yCheckFindsViolations(t *testing.T) {
 	t.Parallel()
