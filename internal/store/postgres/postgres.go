@@ -35,6 +35,10 @@ func Open(ctx context.Context, url string) (*sqldb.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("DOSSIER_DATABASE_URL is not a valid PostgreSQL URL: %w", err)
 	}
+	return open(ctx, cfg)
+}
+
+func open(ctx context.Context, cfg *pgxpool.Config) (*sqldb.DB, error) {
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
