@@ -86,6 +86,9 @@ type UserTx interface {
 
 	CreateSession(ctx context.Context, s dossier.Session) error
 	Session(ctx context.Context, tokenHash string) (dossier.Session, error)
+	// SessionUser is Session with the user it belongs to, read together:
+	// every signed-in request asks for both.
+	SessionUser(ctx context.Context, tokenHash string) (dossier.Session, dossier.User, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
 	// DeleteSessionsOf ends every session of a user.
 	DeleteSessionsOf(ctx context.Context, userID string) error

@@ -95,7 +95,7 @@ func TestDocumentReadRoundTrips(t *testing.T) {
 	}
 	read() // the first read on a connection prepares its statements
 	sent := trace.during(read)
-	const most = 12
+	const most = 7
 	if len(sent) > most {
 		t.Errorf("a document's read took %d round trips, want at most %d:\n%s", len(sent), most, strings.Join(sent, "\n"))
 	}

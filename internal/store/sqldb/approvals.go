@@ -20,7 +20,7 @@ func (t *tx) SetFXRate(ctx context.Context, r dossier.FXRate) error {
 }
 
 func (t *tx) FXRates(ctx context.Context) ([]dossier.FXRate, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT currency, rate, updated_by, updated_at FROM fx_rates ORDER BY currency`)
+	rows, err := t.q.QueryContext(ctx, `SELECT currency, rate, updated_by, updated_at FROM fx_rates ORDER BY currency`)
 	if err != nil {
 		return nil, fmt.Errorf("FX rates: %w", err)
 	}

@@ -89,7 +89,7 @@ func (t *tx) ListDocuments(ctx context.Context, f store.DocumentFilter) ([]dossi
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
-	rows, err := t.tx.QueryContext(ctx, q, args...)
+	rows, err := t.q.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list documents: %w", err)
 	}

@@ -34,7 +34,7 @@ func (t *tx) AddGrant(ctx context.Context, g dossier.Grant) error {
 const grantColumns = `id, user_id, kind, state, change, requested_by, requested_at, decided_by, decided_at`
 
 func (t *tx) Grant(ctx context.Context, id string) (dossier.Grant, error) {
-	g, err := scanGrant(t.tx.QueryRowContext(ctx, `SELECT `+grantColumns+` FROM grants WHERE id = $1`, id))
+	g, err := scanGrant(t.q.QueryRowContext(ctx, `SELECT `+grantColumns+` FROM grants WHERE id = $1`, id))
 	if err != nil {
 		return g, notFound(err, "grant", id)
 	}

@@ -80,7 +80,7 @@ func (t *tx) Approvals(ctx context.Context, documentID string, round int) ([]dos
 
 func (t *tx) AddReview(ctx context.Context, r dossier.Review) (int64, error) {
 	var id int64
-	err := t.tx.QueryRowContext(ctx, `INSERT INTO reviews (document_id, round, department, decision, comment, reviewer_id, at, sha256)
+	err := t.q.QueryRowContext(ctx, `INSERT INTO reviews (document_id, round, department, decision, comment, reviewer_id, at, sha256)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 		r.DocumentID, r.Round, r.Department, r.Decision, r.Comment, r.ReviewerID, r.At.UTC(), r.SHA256).Scan(&id)
 	if err != nil {
@@ -90,7 +90,7 @@ func (t *tx) AddReview(ctx context.Context, r dossier.Review) (int64, error) {
 }
 
 func (t *tx) Reviews(ctx context.Context, documentID string, round int) ([]dossier.Review, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, document_id, round, department, decision, comment, reviewer_id, at, sha256
+	rows, err := t.q.QueryContext(ctx, `SELECT id, document_id, round, department, decision, comment, reviewer_id, at, sha256
 		FROM reviews WHERE document_id = $1 AND round = $2 ORDER BY id`, documentID, round)
 	if err != nil {
 		return nil, fmt.Errorf("reviews of %s: %w", documentID, err)
@@ -118,7 +118,7 @@ func (t *tx) HistoryOfKind(ctx context.Context, kind dossier.Kind, events []stri
 		args = append(args, e)
 		marks[i] = fmt.Sprintf("$%d", i+2)
 	}
-	rows, err := t.tx.QueryContext(ctx, `SELECT `+historyColumns+` FROM history h JOIN documents d ON d.id = h.document_id
+	rows, err := t.q.QueryContext(ctx, `SELECT `+historyColumns+` FROM history h JOIN documents d ON d.id = h.document_id
 		WHERE d.kind = $1 AND h.event IN (`+strings.Join(marks, ", ")+`) ORDER BY h.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("history of %s: %w", kind, err)
