@@ -93,7 +93,8 @@ func open(ctx context.Context, cfg *pgxpool.Config) (*sqldb.DB, error) {
 		return fail(fmt.Errorf("connect to PostgreSQL: %w", err))
 	}
 	reader := stdlib.OpenDBFromPool(rpool)
-	d := sqldb.Dialect{Name: "postgres", IsUniqueViolation: isUniqueViolation, IsConnectionLost: isConnectionLost, ReadsOutsideTx: true}
+	d := sqldb.Dialect{Name: "postgres", IsUniqueViolation: isUniqueViolation, IsConnectionLost: isConnectionLost,
+		ReadsOutsideTx: true, Batch: batch}
 	s, err := sqldb.New(reader, db, d, q, func() { rpool.Close(); pool.Close() })
 	if err != nil {
 		reader.Close()

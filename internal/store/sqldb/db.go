@@ -37,6 +37,9 @@ type Dialect struct {
 	// out of one, so a read-only transaction only adds two round trips
 	// to every read. SQLite's read transaction is its snapshot: it keeps it.
 	ReadsOutsideTx bool
+	// Batch, when set, sends statements on c together and reads each one's
+	// rows in turn (PostgreSQL's pipeline); see tx.batch.
+	Batch batchFunc
 }
 
 // DB is a store.Store. Writes go through writer, reads through reader; on
@@ -86,7 +89,7 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn fun
 	var t *tx
 	if opts != nil && opts.ReadOnly && db.dialect.ReadsOutsideTx {
 		return db.readOutsideTx(ctx, pool, func(c *sql.Conn) error {
-			return fn(&tx{q: c, d: db.dialect, jobs: db.inserter})
+			return fn(&tx{q: c, conn: c, d: db.dialect, jobs: db.inserter})
 		})
 	}
 	err := db.runSQL(ctx, pool, opts, func(sqlTx *sql.Tx) error {
@@ -220,7 +223,8 @@ type queryer interface {
 // tx is one transaction, or a read outside one; it implements store.Tx.
 type tx struct {
 	q      queryer
-	tx     *sql.Tx // nil in a read outside a transaction
+	tx     *sql.Tx   // nil in a read outside a transaction
+	conn   *sql.Conn // set in a read outside a transaction
 	d      Dialect
 	jobs   *river.Client[*sql.Tx]
 	stmts  *stmtCache

@@ -29,12 +29,18 @@ func (t *tx) FileVersion(ctx context.Context, documentID string, version int) (d
 	return f, nil
 }
 
+const fileVersionsQuery = `SELECT ` + fileColumns + ` FROM file_versions WHERE document_id = $1 ORDER BY version`
+
 func (t *tx) FileVersions(ctx context.Context, documentID string) ([]dossier.FileVersion, error) {
-	rows, err := t.hotQuery(ctx, `SELECT `+fileColumns+` FROM file_versions WHERE document_id = $1 ORDER BY version`, documentID)
+	rows, err := t.hotQuery(ctx, fileVersionsQuery, documentID)
 	if err != nil {
 		return nil, fmt.Errorf("list file versions of %s: %w", documentID, err)
 	}
 	defer rows.Close()
+	return readFiles(rows, documentID)
+}
+
+func readFiles(rows Rows, documentID string) ([]dossier.FileVersion, error) {
 	var files []dossier.FileVersion
 	for rows.Next() {
 		f, err := scanFile(rows)

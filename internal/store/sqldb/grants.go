@@ -41,13 +41,19 @@ func (t *tx) Grant(ctx context.Context, id string) (dossier.Grant, error) {
 	return g, nil
 }
 
+const grantsQuery = `SELECT ` + grantColumns + ` FROM grants
+	WHERE ($1 = '' OR user_id = $1) AND ($2 = '' OR state = $2) ORDER BY requested_at, id`
+
 func (t *tx) Grants(ctx context.Context, userID string, state dossier.GrantState) ([]dossier.Grant, error) {
-	rows, err := t.hotQuery(ctx, `SELECT `+grantColumns+` FROM grants
-		WHERE ($1 = '' OR user_id = $1) AND ($2 = '' OR state = $2) ORDER BY requested_at, id`, userID, string(state))
+	rows, err := t.hotQuery(ctx, grantsQuery, userID, string(state))
 	if err != nil {
 		return nil, fmt.Errorf("list grants: %w", err)
 	}
 	defer rows.Close()
+	return readGrants(rows)
+}
+
+func readGrants(rows Rows) ([]dossier.Grant, error) {
 	out := []dossier.Grant{}
 	for rows.Next() {
 		g, err := scanGrant(rows)
