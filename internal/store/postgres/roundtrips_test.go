@@ -162,3 +162,54 @@ func pendingApproval(t *testing.T, st store.Store, clerk, reviewer string) strin
 	}
 	return d.ID
 }
+
+// TestTransitionRoundTrips pins what firing an event costs the database on
+// PostgreSQL: a submit of a received purchase order, with its history,
+// audit event and follow-up job, and the events allowed next.
+func TestTransitionRoundTrips(t *testing.T) {
+	trace := &statements{}
+	ctx := context.Background()
+	st, err := postgres.OpenTraced(ctx, testenv.PostgreSQL.URL(t), trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	defs, err := app.LoadWorkflows("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := auth.New(st, time.Now)
+	a.Cost = bcrypt.MinCost
+	eng := engine.New(st, defs, time.Now)
+	clerk := addUser(t, a, "clerk", 0, dossier.RoleAdmin)
+	reviewer := addUser(t, a, "reviewer", 0, dossier.RoleReviewer)
+	var ids []string
+	for range 2 {
+		id := pendingApproval(t, st, clerk.ID, reviewer.ID)
+		err := st.Write(ctx, func(tx store.Tx) error {
+			d, err := tx.Document(ctx, id)
+			if err != nil {
+				return err
+			}
+			prev := d.Version
+			d.State, d.Version = "received", d.Version+1
+			return tx.UpdateDocument(ctx, d, prev)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	submit := func(id string) {
+		if _, _, err := eng.Fire(ctx, clerk, id, engine.Fire{Event: "submit", Comment: "bench step"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	submit(ids[0]) // the first on a connection prepares its statements
+	sent := trace.during(func() { submit(ids[1]) })
+	const most = 10
+	if len(sent) > most {
+		t.Errorf("a transition took %d round trips, want at most %d:\n%s", len(sent), most, strings.Join(sent, "\n"))
+	}
+	t.Logf("%d round trips:\n%s", len(sent), strings.Join(sent, "\n"))
+}
