@@ -94,7 +94,7 @@ func open(ctx context.Context, cfg *pgxpool.Config) (*sqldb.DB, error) {
 	}
 	reader := stdlib.OpenDBFromPool(rpool)
 	d := sqldb.Dialect{Name: "postgres", IsUniqueViolation: isUniqueViolation, IsConnectionLost: isConnectionLost,
-		ReadsOutsideTx: true, Batch: batch}
+		ReadsOutsideTx: true, Batch: batch, ModifyingCTE: true}
 	s, err := sqldb.New(reader, db, d, q, func() { rpool.Close(); pool.Close() })
 	if err != nil {
 		reader.Close()

@@ -37,6 +37,9 @@ type Dialect struct {
 	// out of one, so a read-only transaction only adds two round trips
 	// to every read. SQLite's read transaction is its snapshot: it keeps it.
 	ReadsOutsideTx bool
+	// ModifyingCTE says that a WITH clause may insert (PostgreSQL), so
+	// that one statement can write two tables.
+	ModifyingCTE bool
 	// Batch, when set, sends statements on c together and reads each one's
 	// rows in turn (PostgreSQL's pipeline); see tx.batch.
 	Batch batchFunc
