@@ -133,17 +133,25 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 	a.Preview = preview.New(a.Documents, blobs, a.Extractor, filepath.Join(c.DataDir, "cache", "pages"), tmp)
 	a.Selector = &evidence.Selector{Store: st, Search: index, Defs: defs}
 	a.Evidence = &evidence.Exporter{Store: st, Blobs: blobs, Key: a.Key, TempDir: tmp, Now: time.Now}
-	a.Jobs, err = jobs.New(st.JobQueue(), map[string]jobs.Handler{
+	// The jobs of a change's follow-ups, each also a step of a follow-up job.
+	steps := map[string]followup.Handler{
 		followup.Stamp:   a.Documents.StampJob,
 		followup.Retain:  a.Documents.LockJob,
 		followup.Index:   a.Indexer.IndexJob,
 		followup.Extract: a.Indexer.ExtractJob,
 		followup.Notify:  a.notify,
+	}
+	handlers := map[string]jobs.Handler{
+		followup.Follow:  followup.Steps(steps, st, time.Now),
 		followup.Watch:   func(ctx context.Context, _ []byte) error { return a.Watcher.Watch(ctx) },
 		followup.Deliver: a.Watcher.Deliver,
 
 		followup.Checkpoint: a.Checkpoints.Job,
-	}, log, jobs.Config{})
+	}
+	for k, h := range steps {
+		handlers[k] = h
+	}
+	a.Jobs, err = jobs.New(st.JobQueue(), handlers, log, jobs.Config{})
 	if err == nil {
 		err = a.Jobs.AddPeriodic(followup.Watch, WatchEvery, nil)
 	}

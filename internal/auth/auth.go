@@ -123,15 +123,15 @@ func (s *Service) authenticate(ctx context.Context, token string) (dossier.User,
 	}
 	var u dossier.User
 	err := s.store.Read(ctx, func(tx store.Tx) error {
-		sess, err := tx.Session(ctx, hashToken(token))
+		sess, user, err := tx.SessionUser(ctx, hashToken(token))
 		if err != nil {
 			return err
 		}
 		if !s.now().Before(sess.ExpiresAt) {
 			return dossier.Errorf(dossier.EUnauthorized, "the session has expired: sign in again")
 		}
-		u, err = tx.UserByID(ctx, sess.UserID)
-		return err
+		u = user
+		return nil
 	})
 	if dossier.ErrorCode(err) == dossier.ENotFound {
 		return u, "", dossier.Errorf(dossier.EUnauthorized, "the token is not valid: sign in again")

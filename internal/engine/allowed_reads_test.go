@@ -39,6 +39,26 @@ func (t *countingTx) History(ctx context.Context, id string) ([]dossier.HistoryE
 	return t.Tx.History(ctx, id)
 }
 
+func (t *countingTx) DocumentFacts(ctx context.Context, id, actorID string) (store.DocumentFacts, error) {
+	t.s.add("DocumentFacts")
+	return t.Tx.DocumentFacts(ctx, id, actorID)
+}
+
+func (t *countingTx) FileVersions(ctx context.Context, id string) ([]dossier.FileVersion, error) {
+	t.s.add("FileVersions")
+	return t.Tx.FileVersions(ctx, id)
+}
+
+func (t *countingTx) Grants(ctx context.Context, userID string, state dossier.GrantState) ([]dossier.Grant, error) {
+	t.s.add("Grants")
+	return t.Tx.Grants(ctx, userID, state)
+}
+
+func (t *countingTx) DelegationsTo(ctx context.Context, userID string) ([]dossier.Delegation, error) {
+	t.s.add("DelegationsTo")
+	return t.Tx.DelegationsTo(ctx, userID)
+}
+
 func (t *countingTx) FXRates(ctx context.Context) ([]dossier.FXRate, error) {
 	t.s.add("FXRates")
 	return t.Tx.FXRates(ctx)
@@ -51,8 +71,10 @@ func (t *countingTx) Approvals(ctx context.Context, id string, round int) ([]dos
 
 // TestAllowedReadsEachFactOnce: every read of a document runs the guards of
 // every event the reader may fire (approve: doa and not_actor_of; reject:
-// not_actor_of), and must stay cheap: the history and the DOA round are read
-// once for all of them, the FX rates only when the amount needs converting.
+// not_actor_of), and must stay cheap: the history, the DOA round, the file
+// versions and the reader's grants and delegations are read once for all of
+// them, with the document (DocumentFacts), and the FX rates only when the
+// amount needs converting.
 func TestAllowedReadsEachFactOnce(t *testing.T) {
 	t.Parallel()
 	forEachBackend(t, func(t *testing.T, e *env) {
@@ -74,7 +96,8 @@ func TestAllowedReadsEachFactOnce(t *testing.T) {
 			if want := []string{"approve", "reject"}; !slices.Equal(allowed, want) {
 				t.Fatalf("%s: allowed_events %v, want %v", tc.currency, allowed, want)
 			}
-			want := map[string]int{"History": 1, "Approvals": 1, "FXRates": tc.fxReads}
+			want := map[string]int{"DocumentFacts": 1, "History": 0, "Approvals": 0, "FileVersions": 0, "Grants": 0,
+				"DelegationsTo": 0, "FXRates": tc.fxReads}
 			for name, n := range want {
 				if counting.counts[name] != n {
 					t.Errorf("%s: %s read %d times for one document, want %d", tc.currency, name, counting.counts[name], n)

@@ -9,15 +9,18 @@ import (
 )
 
 // Document returns document id and the events actor can fire on it now,
-// read in one transaction.
+// read in one transaction. The document comes with what the guards read
+// about it and the actor, in one batch: this is every read of a document.
 func (e *Engine) Document(ctx context.Context, actor dossier.User, id string) (dossier.Document, []string, error) {
 	var d dossier.Document
 	var allowed []string
-	err := e.store.Read(ctx, func(tx store.Tx) (err error) {
-		if d, err = tx.Document(ctx, id); err != nil {
+	err := e.store.Read(ctx, func(tx store.Tx) error {
+		f, err := tx.DocumentFacts(ctx, id, actor.ID)
+		if err != nil {
 			return err
 		}
-		allowed, err = e.allowed(ctx, tx, actor, d)
+		d = f.Document
+		allowed, err = e.allowed(ctx, factsTx{Tx: tx, f: f, actor: actor.ID}, actor, d)
 		return err
 	})
 	return d, allowed, err

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"dossier/internal/dossier"
@@ -32,7 +33,16 @@ const (
 
 	// Checkpoint is periodic: sign the audit chains' heads into the object store.
 	Checkpoint = "audit_checkpoint"
+
+	// Follow carries the follow-ups of one change that are cheap and touch
+	// only the database, notify and index, as one job that runs them in
+	// order (see Steps): a transition queues one job instead of two, and a
+	// job costs its change a row in the queue, its indexes and a wake-up.
+	Follow = "follow_up"
 )
+
+// merged are the kinds a Follow job carries when a change queues both.
+var merged = []string{Notify, Index}
 
 // What is the sort of change that committed.
 type What int
@@ -72,14 +82,39 @@ func Queue(ctx context.Context, tx store.JobTx, now time.Time, c Change) error {
 	if err != nil {
 		return fmt.Errorf("follow-ups of %s: %w", d.ID, err)
 	}
-	jobs := make([]store.Job, len(kinds))
-	for i, k := range kinds {
-		jobs[i] = store.Job{Kind: k, Payload: payload, RunAt: now}
+	jobs, err := group(kinds, d, payload, now)
+	if err != nil {
+		return fmt.Errorf("follow-ups of %s: %w", d.ID, err)
 	}
 	if err := tx.Enqueue(ctx, jobs...); err != nil {
 		return fmt.Errorf("follow-ups of %s: %w", d.ID, err)
 	}
 	return nil
+}
+
+// group makes the jobs of kinds: one each, except the merged kinds, which
+// share one Follow job in the place of the first of them when both follow.
+func group(kinds []string, d dossier.Document, payload []byte, now time.Time) ([]store.Job, error) {
+	var steps []string
+	for _, k := range kinds {
+		if slices.Contains(merged, k) {
+			steps = append(steps, k)
+		}
+	}
+	jobs := make([]store.Job, 0, len(kinds))
+	for _, k := range kinds {
+		switch {
+		case len(steps) < 2 || !slices.Contains(merged, k):
+			jobs = append(jobs, store.Job{Kind: k, Payload: payload, RunAt: now})
+		case k == steps[0]:
+			p, err := json.Marshal(Payload{DocumentID: d.ID, Version: d.Version, State: d.State, FileVersion: d.File.Version, Steps: steps})
+			if err != nil {
+				return nil, err
+			}
+			jobs = append(jobs, store.Job{Kind: Follow, Payload: p, RunAt: now})
+		}
+	}
+	return jobs, nil
 }
 
 // Follows returns the job kinds that follow c, in the order they are queued.
@@ -122,4 +157,6 @@ type Payload struct {
 	Version     int    `json:"version"`
 	State       string `json:"state"`
 	FileVersion int    `json:"file_version"`
+	// Steps are the kinds a Follow job runs, in order; empty in any other job.
+	Steps []string `json:"steps,omitempty"`
 }

@@ -25,6 +25,7 @@ var kinds = map[string]kind{
 	followup.Deliver: kindOf[deliver](),
 
 	followup.Checkpoint: kindOf[checkpoint](),
+	followup.Follow:     kindOf[follow](),
 }
 
 type (
@@ -36,6 +37,7 @@ type (
 	watch       struct{}
 	deliver     struct{}
 	checkpoint  struct{}
+	follow      struct{}
 )
 
 func (stamp) name() string       { return followup.Stamp }
@@ -46,6 +48,7 @@ func (extractText) name() string { return followup.Extract }
 func (watch) name() string       { return followup.Watch }
 func (deliver) name() string     { return followup.Deliver }
 func (checkpoint) name() string  { return followup.Checkpoint }
+func (follow) name() string      { return followup.Follow }
 
 // name is what a kind's marker type gives: its name.
 type name interface{ name() string }

@@ -20,7 +20,7 @@ func (t *tx) SetFXRate(ctx context.Context, r dossier.FXRate) error {
 }
 
 func (t *tx) FXRates(ctx context.Context) ([]dossier.FXRate, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT currency, rate, updated_by, updated_at FROM fx_rates ORDER BY currency`)
+	rows, err := t.q.QueryContext(ctx, `SELECT currency, rate, updated_by, updated_at FROM fx_rates ORDER BY currency`)
 	if err != nil {
 		return nil, fmt.Errorf("FX rates: %w", err)
 	}
@@ -46,8 +46,15 @@ func (t *tx) AddDelegation(ctx context.Context, d dossier.Delegation) error {
 	return nil
 }
 
+const delegationsToQuery = `SELECT ` + delegationColumns + ` FROM delegations WHERE to_user_id = $1 ORDER BY created_at, id`
+
 func (t *tx) DelegationsTo(ctx context.Context, userID string) ([]dossier.Delegation, error) {
-	return t.delegations(ctx, `to_user_id = $1`, userID)
+	rows, err := t.hotQuery(ctx, delegationsToQuery, userID)
+	if err != nil {
+		return nil, fmt.Errorf("delegations of %s: %w", userID, err)
+	}
+	defer rows.Close()
+	return readDelegations(rows, userID)
 }
 
 func (t *tx) DelegationsOf(ctx context.Context, userID string) ([]dossier.Delegation, error) {
@@ -65,13 +72,19 @@ func (t *tx) DeleteDelegation(ctx context.Context, id string) error {
 	return nil
 }
 
+const delegationColumns = `id, from_user_id, to_user_id, from_date, until_date, created_by, confirmed_by, created_at`
+
 func (t *tx) delegations(ctx context.Context, cond string, userID string) ([]dossier.Delegation, error) {
-	rows, err := t.hotQuery(ctx, `SELECT id, from_user_id, to_user_id, from_date, until_date, created_by, confirmed_by, created_at
+	rows, err := t.hotQuery(ctx, `SELECT `+delegationColumns+`
 		FROM delegations WHERE `+cond+` ORDER BY created_at, id`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("delegations of %s: %w", userID, err)
 	}
 	defer rows.Close()
+	return readDelegations(rows, userID)
+}
+
+func readDelegations(rows Rows, userID string) ([]dossier.Delegation, error) {
 	out := []dossier.Delegation{}
 	for rows.Next() {
 		var d dossier.Delegation

@@ -31,7 +31,7 @@ var documentParts = []struct{ table, where string }{
 
 func (t *tx) DeleteDocument(ctx context.Context, id string) error {
 	var one int
-	err := t.tx.QueryRowContext(ctx, `SELECT 1 FROM documents WHERE id = $1`, id).Scan(&one)
+	err := t.q.QueryRowContext(ctx, `SELECT 1 FROM documents WHERE id = $1`, id).Scan(&one)
 	if err != nil {
 		return fmt.Errorf("delete document: %w", notFound(err, "document", id))
 	}
@@ -54,7 +54,7 @@ func (t *tx) ScanArchived(ctx context.Context, f store.ArchiveFilter, fn func(st
 		args = append(args, f.Before.UTC())
 		where = append(where, fmt.Sprintf("archived_at < $%d", len(args)))
 	}
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, kind, state, number, title, archived_at, legal_hold FROM documents
+	rows, err := t.q.QueryContext(ctx, `SELECT id, kind, state, number, title, archived_at, legal_hold FROM documents
 		WHERE `+strings.Join(where, " AND ")+` ORDER BY archived_at, id`, args...)
 	if err != nil {
 		return fmt.Errorf("list archived documents: %w", err)
@@ -76,7 +76,7 @@ func (t *tx) ScanArchived(ctx context.Context, f store.ArchiveFilter, fn func(st
 }
 
 func (t *tx) ScanBlobRefs(ctx context.Context, fn func(store.BlobRef) error) error {
-	rows, err := t.tx.QueryContext(ctx, `SELECT sha256, size, document_id, version, '' FROM file_versions
+	rows, err := t.q.QueryContext(ctx, `SELECT sha256, size, document_id, version, '' FROM file_versions
 		UNION ALL SELECT sha256, size, document_id, file_version, name FROM renditions`)
 	if err != nil {
 		return fmt.Errorf("list blob references: %w", err)

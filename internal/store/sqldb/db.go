@@ -31,11 +31,23 @@ type Dialect struct {
 	// while pgx caches its statements itself and, under database/sql,
 	// would deallocate them whenever the pool closes an idle connection.
 	PrepareHot bool
+	// ReadsOutsideTx runs Read's statements on one connection without
+	// BEGIN and COMMIT. PostgreSQL at its default isolation, READ
+	// COMMITTED, takes a snapshot per statement inside a transaction or
+	// out of one, so a read-only transaction only adds two round trips
+	// to every read. SQLite's read transaction is its snapshot: it keeps it.
+	ReadsOutsideTx bool
+	// ModifyingCTE says that a WITH clause may insert (PostgreSQL), so
+	// that one statement can write two tables.
+	ModifyingCTE bool
+	// Batch, when set, sends statements on c together and reads each one's
+	// rows in turn (PostgreSQL's pipeline); see tx.batch.
+	Batch batchFunc
 }
 
 // DB is a store.Store. Writes go through writer, reads through reader; on
 // SQLite these are separate pools so that one writer at a time holds the lock
-// while readers go on, on PostgreSQL they are the same pool.
+// while readers go on, on PostgreSQL the reader's sessions refuse writes.
 type DB struct {
 	reader, writer *sql.DB
 	dialect        Dialect
@@ -78,8 +90,13 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn fun
 		stmts = db.readStmts
 	}
 	var t *tx
+	if opts != nil && opts.ReadOnly && db.dialect.ReadsOutsideTx {
+		return db.readOutsideTx(ctx, pool, func(c *sql.Conn) error {
+			return fn(&tx{q: c, conn: c, d: db.dialect, jobs: db.inserter})
+		})
+	}
 	err := db.runSQL(ctx, pool, opts, func(sqlTx *sql.Tx) error {
-		t = &tx{tx: sqlTx, d: db.dialect, jobs: db.inserter, stmts: stmts}
+		t = &tx{q: sqlTx, tx: sqlTx, d: db.dialect, jobs: db.inserter, stmts: stmts}
 		return fn(t)
 	})
 	if t != nil && len(t.missed) > 0 {
@@ -117,6 +134,28 @@ func (db *DB) runSQL(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn 
 	// fn may change more than the database and must run once.
 	for i := 1; i < readAttempts && err != nil && opts != nil && opts.ReadOnly && db.lost(err) && ctx.Err() == nil; i++ {
 		err = db.runOnce(ctx, pool, opts, fn)
+	}
+	return err
+}
+
+// readOutsideTx runs fn on one connection of pool, tried again on
+// another when the connection breaks, as runSQL does a read-only transaction.
+func (db *DB) readOutsideTx(ctx context.Context, pool *sql.DB, fn func(*sql.Conn) error) error {
+	once := func() error {
+		c, err := pool.Conn(ctx)
+		if err != nil {
+			return unavailable("connect", err)
+		}
+		defer c.Close()
+		err = fn(c)
+		if err != nil && dossier.ErrorCode(err) == dossier.EInternal && db.lost(err) {
+			return unavailable("read", err)
+		}
+		return err
+	}
+	err := once()
+	for i := 1; i < readAttempts && err != nil && db.lost(err) && ctx.Err() == nil; i++ {
+		err = once()
 	}
 	return err
 }
@@ -176,9 +215,19 @@ func unavailable(op string, err error) error {
 	return fmt.Errorf("%s: %w: %w", op, dossier.Errorf(dossier.EUnavailable, "the database is unavailable"), err)
 }
 
-// tx is one transaction; it implements store.Tx.
+// queryer is what a tx's statements run on: its transaction, or the
+// connection of a read outside one (Dialect.ReadsOutsideTx).
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// tx is one transaction, or a read outside one; it implements store.Tx.
 type tx struct {
-	tx     *sql.Tx
+	q      queryer
+	tx     *sql.Tx   // nil in a read outside a transaction
+	conn   *sql.Conn // set in a read outside a transaction
 	d      Dialect
 	jobs   *river.Client[*sql.Tx]
 	stmts  *stmtCache
@@ -186,7 +235,7 @@ type tx struct {
 }
 
 func (t *tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return t.tx.ExecContext(ctx, query, args...)
+	return t.q.ExecContext(ctx, query, args...)
 }
 
 // notFound turns sql.ErrNoRows into the domain's not-found error.

@@ -97,7 +97,7 @@ func amountBounds(f store.DocumentFilter, add func(cond string, v any)) error {
 }
 
 func (t *tx) queryDocuments(ctx context.Context, q string, args ...any) ([]dossier.Document, error) {
-	rows, err := t.tx.QueryContext(ctx, q, args...)
+	rows, err := t.q.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list documents: %w", err)
 	}

@@ -20,7 +20,7 @@ func (t *tx) AddFileVersion(ctx context.Context, f dossier.FileVersion) error {
 }
 
 func (t *tx) FileVersion(ctx context.Context, documentID string, version int) (dossier.FileVersion, error) {
-	row := t.tx.QueryRowContext(ctx, `SELECT `+fileColumns+` FROM file_versions WHERE document_id = $1 AND version = $2`,
+	row := t.q.QueryRowContext(ctx, `SELECT `+fileColumns+` FROM file_versions WHERE document_id = $1 AND version = $2`,
 		documentID, version)
 	f, err := scanFile(row)
 	if err != nil {
@@ -29,12 +29,18 @@ func (t *tx) FileVersion(ctx context.Context, documentID string, version int) (d
 	return f, nil
 }
 
+const fileVersionsQuery = `SELECT ` + fileColumns + ` FROM file_versions WHERE document_id = $1 ORDER BY version`
+
 func (t *tx) FileVersions(ctx context.Context, documentID string) ([]dossier.FileVersion, error) {
-	rows, err := t.hotQuery(ctx, `SELECT `+fileColumns+` FROM file_versions WHERE document_id = $1 ORDER BY version`, documentID)
+	rows, err := t.hotQuery(ctx, fileVersionsQuery, documentID)
 	if err != nil {
 		return nil, fmt.Errorf("list file versions of %s: %w", documentID, err)
 	}
 	defer rows.Close()
+	return readFiles(rows, documentID)
+}
+
+func readFiles(rows Rows, documentID string) ([]dossier.FileVersion, error) {
 	var files []dossier.FileVersion
 	for rows.Next() {
 		f, err := scanFile(rows)
@@ -48,7 +54,7 @@ func (t *tx) FileVersions(ctx context.Context, documentID string) ([]dossier.Fil
 
 func (t *tx) BlobInUse(ctx context.Context, sha256 string) (bool, error) {
 	var n int
-	err := t.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM file_versions WHERE sha256 = $1`, sha256).Scan(&n)
+	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM file_versions WHERE sha256 = $1`, sha256).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("look up blob %s: %w", sha256, err)
 	}
@@ -73,7 +79,7 @@ func (t *tx) AddLink(ctx context.Context, l dossier.Link) error {
 }
 
 func (t *tx) Links(ctx context.Context, documentID string) ([]dossier.Link, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT document_id, target_id, relation, created_by, created_at
+	rows, err := t.q.QueryContext(ctx, `SELECT document_id, target_id, relation, created_by, created_at
 		FROM links WHERE document_id = $1 OR target_id = $1 ORDER BY created_at, document_id, target_id`, documentID)
 	if err != nil {
 		return nil, fmt.Errorf("list links of %s: %w", documentID, err)

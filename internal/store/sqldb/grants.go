@@ -34,20 +34,26 @@ func (t *tx) AddGrant(ctx context.Context, g dossier.Grant) error {
 const grantColumns = `id, user_id, kind, state, change, requested_by, requested_at, decided_by, decided_at`
 
 func (t *tx) Grant(ctx context.Context, id string) (dossier.Grant, error) {
-	g, err := scanGrant(t.tx.QueryRowContext(ctx, `SELECT `+grantColumns+` FROM grants WHERE id = $1`, id))
+	g, err := scanGrant(t.q.QueryRowContext(ctx, `SELECT `+grantColumns+` FROM grants WHERE id = $1`, id))
 	if err != nil {
 		return g, notFound(err, "grant", id)
 	}
 	return g, nil
 }
 
+const grantsQuery = `SELECT ` + grantColumns + ` FROM grants
+	WHERE ($1 = '' OR user_id = $1) AND ($2 = '' OR state = $2) ORDER BY requested_at, id`
+
 func (t *tx) Grants(ctx context.Context, userID string, state dossier.GrantState) ([]dossier.Grant, error) {
-	rows, err := t.hotQuery(ctx, `SELECT `+grantColumns+` FROM grants
-		WHERE ($1 = '' OR user_id = $1) AND ($2 = '' OR state = $2) ORDER BY requested_at, id`, userID, string(state))
+	rows, err := t.hotQuery(ctx, grantsQuery, userID, string(state))
 	if err != nil {
 		return nil, fmt.Errorf("list grants: %w", err)
 	}
 	defer rows.Close()
+	return readGrants(rows)
+}
+
+func readGrants(rows Rows) ([]dossier.Grant, error) {
 	out := []dossier.Grant{}
 	for rows.Next() {
 		g, err := scanGrant(rows)

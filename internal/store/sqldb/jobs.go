@@ -79,6 +79,9 @@ func (t *tx) Enqueue(ctx context.Context, jobs ...store.Job) error {
 		}
 		params[i] = river.InsertManyParams{Args: payload{kind: j.Kind, raw: j.Payload}, InsertOpts: opts}
 	}
+	if t.tx == nil {
+		return fmt.Errorf("enqueue %s: jobs are queued by writes, and this is a read", jobs[0].Kind)
+	}
 	if _, err := t.jobs.InsertManyTx(ctx, t.tx, params); err != nil {
 		return fmt.Errorf("enqueue %s: %w", jobs[0].Kind, err)
 	}
@@ -90,8 +93,14 @@ var waiting = []rivertype.JobState{rivertype.JobStateAvailable, rivertype.JobSta
 	rivertype.JobStateRetryable, rivertype.JobStateRunning, rivertype.JobStateScheduled}
 
 func (t *tx) Jobs(ctx context.Context, kind string, limit int) ([]store.Job, error) {
-	res, err := t.jobs.JobListTx(ctx, t.tx, river.NewJobListParams().Kinds(kind).States(waiting...).
-		OrderBy(river.JobListOrderByID, river.SortOrderAsc).First(limit))
+	params := river.NewJobListParams().Kinds(kind).States(waiting...).OrderBy(river.JobListOrderByID, river.SortOrderAsc).First(limit)
+	var res *river.JobListResult
+	var err error
+	if t.tx != nil {
+		res, err = t.jobs.JobListTx(ctx, t.tx, params)
+	} else {
+		res, err = t.jobs.JobList(ctx, params) // a read outside a transaction
+	}
 	if err != nil {
 		return nil, fmt.Errorf("list %s jobs: %w", kind, err)
 	}

@@ -12,7 +12,7 @@ import (
 
 func (t *tx) ClaimLCNumber(ctx context.Context, key, documentID string) error {
 	var owner string
-	err := t.tx.QueryRowContext(ctx, `SELECT document_id FROM lc_numbers WHERE bank_number = $1`, key).Scan(&owner)
+	err := t.q.QueryRowContext(ctx, `SELECT document_id FROM lc_numbers WHERE bank_number = $1`, key).Scan(&owner)
 	switch {
 	case err == nil && owner == documentID:
 		return nil
@@ -46,7 +46,7 @@ func (t *tx) PendingAmendments(ctx context.Context) ([]dossier.Amendment, error)
 }
 
 func (t *tx) amendments(ctx context.Context, cond, arg string) ([]dossier.Amendment, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT `+amendmentColumns+` FROM lc_amendments WHERE `+cond+` ORDER BY created_at, id`, arg)
+	rows, err := t.q.QueryContext(ctx, `SELECT `+amendmentColumns+` FROM lc_amendments WHERE `+cond+` ORDER BY created_at, id`, arg)
 	if err != nil {
 		return nil, fmt.Errorf("amendments: %w", err)
 	}

@@ -23,7 +23,7 @@ func (t *tx) AddNotification(ctx context.Context, n dossier.Notification) (bool,
 const notificationColumns = `id, key, document_id, kind, deadline, due_on, days_left, message, created_at, webhook_at, email_at, attempts, last_error`
 
 func (t *tx) Notification(ctx context.Context, id string) (dossier.Notification, error) {
-	n, err := scanNotification(t.tx.QueryRowContext(ctx, `SELECT `+notificationColumns+` FROM notifications WHERE id = $1`, id))
+	n, err := scanNotification(t.q.QueryRowContext(ctx, `SELECT `+notificationColumns+` FROM notifications WHERE id = $1`, id))
 	if err != nil {
 		return n, notFound(err, "notification", id)
 	}
@@ -31,7 +31,7 @@ func (t *tx) Notification(ctx context.Context, id string) (dossier.Notification,
 }
 
 func (t *tx) Notifications(ctx context.Context, documentID string, limit int) ([]dossier.Notification, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT `+notificationColumns+` FROM notifications
+	rows, err := t.q.QueryContext(ctx, `SELECT `+notificationColumns+` FROM notifications
 		WHERE $1 = '' OR document_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, documentID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list notifications: %w", err)

@@ -69,7 +69,7 @@ func (t *tx) hotQuery(ctx context.Context, query string, args ...any) (*sql.Rows
 	if t.stmts != nil {
 		t.missed = append(t.missed, query)
 	}
-	return t.tx.QueryContext(ctx, query, args...)
+	return t.q.QueryContext(ctx, query, args...)
 }
 
 // hotQueryRow is hotQuery for one row.
@@ -80,5 +80,5 @@ func (t *tx) hotQueryRow(ctx context.Context, query string, args ...any) *sql.Ro
 	if t.stmts != nil {
 		t.missed = append(t.missed, query)
 	}
-	return t.tx.QueryRowContext(ctx, query, args...)
+	return t.q.QueryRowContext(ctx, query, args...)
 }

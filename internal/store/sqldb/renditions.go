@@ -38,7 +38,7 @@ func (t *tx) Renditions(ctx context.Context, documentID string) ([]dossier.Rendi
 }
 
 func (t *tx) renditions(ctx context.Context, cond string, args ...any) ([]dossier.Rendition, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT document_id, name, file_version, sha256, size, state, created_at
+	rows, err := t.q.QueryContext(ctx, `SELECT document_id, name, file_version, sha256, size, state, created_at
 		FROM renditions WHERE document_id = $1`+cond+` ORDER BY name`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("renditions of %v: %w", args[0], err)
@@ -57,7 +57,7 @@ func (t *tx) renditions(ctx context.Context, cond string, args ...any) ([]dossie
 }
 
 func (t *tx) DocumentsUsingBlob(ctx context.Context, sha string) ([]dossier.Document, error) {
-	rows, err := t.tx.QueryContext(ctx, documentSelect+` WHERE d.id IN (
+	rows, err := t.q.QueryContext(ctx, documentSelect+` WHERE d.id IN (
 		SELECT document_id FROM file_versions WHERE sha256 = $1
 		UNION SELECT document_id FROM renditions WHERE sha256 = $1) ORDER BY d.id`, sha)
 	if err != nil {

@@ -28,7 +28,7 @@ func (t *tx) PutText(ctx context.Context, documentID string, fileVersion int, pa
 }
 
 func (t *tx) Text(ctx context.Context, documentID string, fileVersion int) ([]string, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT text FROM document_text WHERE document_id = $1 AND file_version = $2 ORDER BY page`,
+	rows, err := t.q.QueryContext(ctx, `SELECT text FROM document_text WHERE document_id = $1 AND file_version = $2 ORDER BY page`,
 		documentID, fileVersion)
 	if err != nil {
 		return nil, fmt.Errorf("text of %s/%d: %w", documentID, fileVersion, err)
@@ -53,7 +53,7 @@ func (t *tx) Text(ctx context.Context, documentID string, fileVersion int) ([]st
 
 func (t *tx) Setting(ctx context.Context, key string) (string, error) {
 	var v string
-	err := t.tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
+	err := t.q.QueryRowContext(ctx, `SELECT value FROM settings WHERE key = $1`, key).Scan(&v)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}
@@ -80,7 +80,7 @@ func (t *tx) InitSetting(ctx context.Context, key, value string) (string, error)
 }
 
 func (t *tx) DocumentIDsAfter(ctx context.Context, after string, limit int) ([]string, error) {
-	rows, err := t.tx.QueryContext(ctx, fmt.Sprintf(`SELECT id FROM documents WHERE id > $1 ORDER BY id LIMIT %d`, limit), after)
+	rows, err := t.q.QueryContext(ctx, fmt.Sprintf(`SELECT id FROM documents WHERE id > $1 ORDER BY id LIMIT %d`, limit), after)
 	if err != nil {
 		return nil, fmt.Errorf("document ids after %q: %w", after, err)
 	}
@@ -98,7 +98,7 @@ func (t *tx) DocumentIDsAfter(ctx context.Context, after string, limit int) ([]s
 
 func (t *tx) CountDocumentsAfter(ctx context.Context, after string) (int, error) {
 	var n int
-	if err := t.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM documents WHERE id > $1`, after).Scan(&n); err != nil {
+	if err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM documents WHERE id > $1`, after).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count documents: %w", err)
 	}
 	return n, nil

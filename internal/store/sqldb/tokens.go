@@ -21,7 +21,7 @@ func (t *tx) AddAPIToken(ctx context.Context, k dossier.APIToken) error {
 const tokenColumns = `id, user_id, name, token_hash, created_by, created_at, expires_at, last_used_at, revoked_at`
 
 func (t *tx) APITokenByHash(ctx context.Context, hash string) (dossier.APIToken, error) {
-	k, err := scanToken(t.tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE token_hash = $1`, hash))
+	k, err := scanToken(t.q.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE token_hash = $1`, hash))
 	if err != nil {
 		return k, notFound(err, "token", "given")
 	}
@@ -29,7 +29,7 @@ func (t *tx) APITokenByHash(ctx context.Context, hash string) (dossier.APIToken,
 }
 
 func (t *tx) APIToken(ctx context.Context, id string) (dossier.APIToken, error) {
-	k, err := scanToken(t.tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE id = $1`, id))
+	k, err := scanToken(t.q.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE id = $1`, id))
 	if err != nil {
 		return k, notFound(err, "token", id)
 	}
@@ -37,7 +37,7 @@ func (t *tx) APIToken(ctx context.Context, id string) (dossier.APIToken, error) 
 }
 
 func (t *tx) APITokens(ctx context.Context, userID string) ([]dossier.APIToken, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens
+	rows, err := t.q.QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens
 		WHERE $1 = '' OR user_id = $1 ORDER BY created_at DESC, id DESC`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("list tokens: %w", err)

@@ -76,7 +76,7 @@ func (t *tx) user(ctx context.Context, column, key string) (dossier.User, error)
 }
 
 func (t *tx) ListUsers(ctx context.Context) ([]dossier.User, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY username`)
+	rows, err := t.q.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY username`)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
@@ -99,6 +99,11 @@ func scanUser(s scanner) (dossier.User, error) {
 		&u.PasswordHash, &u.PasswordSetBy, &u.CreatedAt, &u.UpdatedAt); err != nil {
 		return u, err
 	}
+	return decodeUser(u, roles, departments)
+}
+
+// decodeUser finishes a user scanned with its roles and departments as JSON.
+func decodeUser(u dossier.User, roles, departments string) (dossier.User, error) {
 	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
 	if err := json.Unmarshal([]byte(roles), &u.Roles); err != nil {
 		return u, fmt.Errorf("decode roles of %s: %w", u.ID, err)
@@ -127,6 +132,25 @@ func (t *tx) Session(ctx context.Context, tokenHash string) (dossier.Session, er
 	}
 	s.CreatedAt, s.ExpiresAt = s.CreatedAt.UTC(), s.ExpiresAt.UTC()
 	return s, nil
+}
+
+func (t *tx) SessionUser(ctx context.Context, tokenHash string) (dossier.Session, dossier.User, error) {
+	var s dossier.Session
+	var u dossier.User
+	var roles, departments string
+	err := t.hotQueryRow(ctx, `SELECT s.token_hash, s.user_id, s.created_at, s.expires_at,
+		u.id, u.username, u.display_name, u.roles, u.approval_level, u.departments, u.disabled, u.version,
+		u.password_hash, u.password_set_by, u.created_at, u.updated_at
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, tokenHash).
+		Scan(&s.TokenHash, &s.UserID, &s.CreatedAt, &s.ExpiresAt,
+			&u.ID, &u.Username, &u.DisplayName, &roles, &u.ApprovalLevel, &departments, &u.Disabled, &u.Version,
+			&u.PasswordHash, &u.PasswordSetBy, &u.CreatedAt, &u.UpdatedAt)
+	if err != nil {
+		return s, u, notFound(err, "session", "(token)")
+	}
+	s.CreatedAt, s.ExpiresAt = s.CreatedAt.UTC(), s.ExpiresAt.UTC()
+	u, err = decodeUser(u, roles, departments)
+	return s, u, err
 }
 
 func (t *tx) DeleteSession(ctx context.Context, tokenHash string) error {
@@ -164,12 +188,12 @@ func (t *tx) AddSignInFailure(ctx context.Context, at time.Time, keys ...string)
 }
 
 func (t *tx) SignInFailures(ctx context.Context, key string, since time.Time) (n int, oldest time.Time, err error) {
-	err = t.tx.QueryRowContext(ctx, `SELECT count(*) FROM signin_failures WHERE key = $1 AND at > $2`, key, since.UTC()).Scan(&n)
+	err = t.q.QueryRowContext(ctx, `SELECT count(*) FROM signin_failures WHERE key = $1 AND at > $2`, key, since.UTC()).Scan(&n)
 	if err != nil || n == 0 {
 		return 0, time.Time{}, err
 	}
 	// A column, not min(at): SQLite's driver types an aggregate as text.
-	err = t.tx.QueryRowContext(ctx, `SELECT at FROM signin_failures WHERE key = $1 AND at > $2 ORDER BY at LIMIT 1`,
+	err = t.q.QueryRowContext(ctx, `SELECT at FROM signin_failures WHERE key = $1 AND at > $2 ORDER BY at LIMIT 1`,
 		key, since.UTC()).Scan(&oldest)
 	if err != nil {
 		return 0, time.Time{}, fmt.Errorf("count failed sign-ins: %w", err)

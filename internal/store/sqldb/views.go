@@ -19,7 +19,7 @@ func (t *tx) AddView(ctx context.Context, v dossier.SavedView) error {
 }
 
 func (t *tx) View(ctx context.Context, id string) (dossier.SavedView, error) {
-	v, err := scanView(t.tx.QueryRowContext(ctx, `SELECT `+viewColumns+` FROM saved_views WHERE id = $1`, id))
+	v, err := scanView(t.q.QueryRowContext(ctx, `SELECT `+viewColumns+` FROM saved_views WHERE id = $1`, id))
 	if err != nil {
 		return v, notFound(err, "view", id)
 	}
@@ -27,7 +27,7 @@ func (t *tx) View(ctx context.Context, id string) (dossier.SavedView, error) {
 }
 
 func (t *tx) Views(ctx context.Context, owner string) ([]dossier.SavedView, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT `+viewColumns+` FROM saved_views
+	rows, err := t.q.QueryContext(ctx, `SELECT `+viewColumns+` FROM saved_views
 		WHERE owner = $1 OR shared = $2 ORDER BY name, id`, owner, true)
 	if err != nil {
 		return nil, fmt.Errorf("list views: %w", err)

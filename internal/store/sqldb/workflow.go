@@ -25,8 +25,10 @@ func (t *tx) AddHistory(ctx context.Context, h dossier.HistoryEntry) error {
 
 const historyColumns = `h.id, h.document_id, h.event, h.from_state, h.to_state, h.actor, h.on_behalf_of, h.comment, h.payload, h.version, h.at, h.sha256`
 
+const historyQuery = `SELECT ` + historyColumns + ` FROM history h WHERE h.document_id = $1 ORDER BY h.id`
+
 func (t *tx) History(ctx context.Context, documentID string) ([]dossier.HistoryEntry, error) {
-	rows, err := t.hotQuery(ctx, `SELECT `+historyColumns+` FROM history h WHERE h.document_id = $1 ORDER BY h.id`, documentID)
+	rows, err := t.hotQuery(ctx, historyQuery, documentID)
 	if err != nil {
 		return nil, fmt.Errorf("history of %s: %w", documentID, err)
 	}
@@ -35,6 +37,10 @@ func (t *tx) History(ctx context.Context, documentID string) ([]dossier.HistoryE
 
 func scanHistory(rows *sql.Rows, of string) ([]dossier.HistoryEntry, error) {
 	defer rows.Close()
+	return readHistory(rows, of)
+}
+
+func readHistory(rows Rows, of string) ([]dossier.HistoryEntry, error) {
 	out := []dossier.HistoryEntry{}
 	for rows.Next() {
 		var h dossier.HistoryEntry
@@ -59,13 +65,19 @@ func (t *tx) AddApproval(ctx context.Context, a dossier.Approval) error {
 	return nil
 }
 
+const approvalColumns = `document_id, round, level, approver_id, on_behalf_of, at, sha256`
+
 func (t *tx) Approvals(ctx context.Context, documentID string, round int) ([]dossier.Approval, error) {
-	rows, err := t.hotQuery(ctx, `SELECT document_id, round, level, approver_id, on_behalf_of, at, sha256
+	rows, err := t.hotQuery(ctx, `SELECT `+approvalColumns+`
 		FROM approvals WHERE document_id = $1 AND round = $2 ORDER BY level`, documentID, round)
 	if err != nil {
 		return nil, fmt.Errorf("approvals of %s: %w", documentID, err)
 	}
 	defer rows.Close()
+	return readApprovals(rows, documentID)
+}
+
+func readApprovals(rows Rows, documentID string) ([]dossier.Approval, error) {
 	out := []dossier.Approval{}
 	for rows.Next() {
 		var a dossier.Approval
@@ -80,7 +92,7 @@ func (t *tx) Approvals(ctx context.Context, documentID string, round int) ([]dos
 
 func (t *tx) AddReview(ctx context.Context, r dossier.Review) (int64, error) {
 	var id int64
-	err := t.tx.QueryRowContext(ctx, `INSERT INTO reviews (document_id, round, department, decision, comment, reviewer_id, at, sha256)
+	err := t.q.QueryRowContext(ctx, `INSERT INTO reviews (document_id, round, department, decision, comment, reviewer_id, at, sha256)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 		r.DocumentID, r.Round, r.Department, r.Decision, r.Comment, r.ReviewerID, r.At.UTC(), r.SHA256).Scan(&id)
 	if err != nil {
@@ -90,7 +102,7 @@ func (t *tx) AddReview(ctx context.Context, r dossier.Review) (int64, error) {
 }
 
 func (t *tx) Reviews(ctx context.Context, documentID string, round int) ([]dossier.Review, error) {
-	rows, err := t.tx.QueryContext(ctx, `SELECT id, document_id, round, department, decision, comment, reviewer_id, at, sha256
+	rows, err := t.q.QueryContext(ctx, `SELECT id, document_id, round, department, decision, comment, reviewer_id, at, sha256
 		FROM reviews WHERE document_id = $1 AND round = $2 ORDER BY id`, documentID, round)
 	if err != nil {
 		return nil, fmt.Errorf("reviews of %s: %w", documentID, err)
@@ -118,7 +130,7 @@ func (t *tx) HistoryOfKind(ctx context.Context, kind dossier.Kind, events []stri
 		args = append(args, e)
 		marks[i] = fmt.Sprintf("$%d", i+2)
 	}
-	rows, err := t.tx.QueryContext(ctx, `SELECT `+historyColumns+` FROM history h JOIN documents d ON d.id = h.document_id
+	rows, err := t.q.QueryContext(ctx, `SELECT `+historyColumns+` FROM history h JOIN documents d ON d.id = h.document_id
 		WHERE d.kind = $1 AND h.event IN (`+strings.Join(marks, ", ")+`) ORDER BY h.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("history of %s: %w", kind, err)

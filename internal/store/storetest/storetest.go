@@ -26,6 +26,7 @@ func Run(t *testing.T, newStore func(t *testing.T) store.Store) {
 	t.Run("Users", func(t *testing.T) { testUsers(t, newStore) })
 	t.Run("Sessions", func(t *testing.T) { testSessions(t, newStore) })
 	t.Run("Documents", func(t *testing.T) { testDocuments(t, newStore) })
+	t.Run("DocumentFacts", func(t *testing.T) { testDocumentFacts(t, newStore) })
 	t.Run("UpdateDocument", func(t *testing.T) { testUpdateDocument(t, newStore) })
 	t.Run("ListDocuments", func(t *testing.T) { testListDocuments(t, newStore) })
 	t.Run("ListRanges", func(t *testing.T) { testListRanges(t, newStore) })

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
@@ -149,12 +150,24 @@ func testSessions(t *testing.T, newStore func(t *testing.T) store.Store) {
 			if !got.ExpiresAt.Equal(sess.ExpiresAt) {
 				t.Errorf("Session ExpiresAt: got %s, want %s", got.ExpiresAt.Format(time.RFC3339Nano), sess.ExpiresAt.Format(time.RFC3339Nano))
 			}
+			both, u, err := tx.SessionUser(ctx(t), sess.TokenHash)
+			if err != nil {
+				t.Fatalf("SessionUser: %v", err)
+			}
+			if !reflect.DeepEqual(both, got) {
+				t.Errorf("SessionUser's session %+v, Session's %+v", both, got)
+			}
+			if want, err := tx.UserByID(ctx(t), sess.UserID); err != nil || !reflect.DeepEqual(u, want) {
+				t.Errorf("SessionUser's user %+v, UserByID's %+v (%v)", u, want, err)
+			}
 			return nil
 		})
 		write(t, s, func(tx store.Tx) error { return tx.DeleteSession(ctx(t), sess.TokenHash) })
 		read(t, s, func(tx store.Tx) error {
 			_, err := tx.Session(ctx(t), sess.TokenHash)
 			wantCode(t, err, dossier.ENotFound, "Session after DeleteSession")
+			_, _, err = tx.SessionUser(ctx(t), sess.TokenHash)
+			wantCode(t, err, dossier.ENotFound, "SessionUser after DeleteSession")
 			if _, err := tx.Session(ctx(t), other.TokenHash); err != nil {
 				t.Errorf("the other session of the same user after DeleteSession: %v", err)
 			}
