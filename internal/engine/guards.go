@@ -118,6 +118,13 @@ func failed(guard, format string, args ...any) error {
 	return dossier.Errorf(dossier.EUnprocessable, "guard %s failed: %s", guard, fmt.Sprintf(format, args...))
 }
 
+// refusal is a guard's refusal that keeps what caused it in its chain; its
+// problem (code and message) is the refusal's.
+type refusal struct{ err, cause error }
+
+func (r refusal) Error() string   { return r.err.Error() }
+func (r refusal) Unwrap() []error { return []error{r.err, r.cause} }
+
 func (g *guardCheck) requiredFields(fields []string) error {
 	var missing []string
 	m := dossier.MetadataOf(g.doc)
@@ -202,7 +209,9 @@ func (g *guardCheck) notActorOf(ctx context.Context, events []string) error {
 func (g *guardCheck) doa(ctx context.Context) error {
 	st, err := g.approvalState(ctx)
 	if dossier.ErrorCode(err) == dossier.EUnprocessable {
-		return failed("doa", "%s", dossier.ErrorMessage(err)) // e.g. no FX rate for the currency
+		// e.g. no FX rate for the currency: kept as the cause, for a page to
+		// say where the rate is set instead of the API's endpoint.
+		return refusal{failed("doa", "%s", dossier.ErrorMessage(err)), err}
 	}
 	if err != nil {
 		return err

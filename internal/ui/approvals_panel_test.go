@@ -1,7 +1,9 @@
 package ui_test
 
 import (
+	"maps"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -50,6 +52,34 @@ func TestApprovalsPanelSendsToTheFXPage(t *testing.T) {
 				t.Errorf("link to the FX page shown = %v, want %v: %s", got, tc.link, page)
 			}
 		})
+	}
+
+	// An approver pressing Approve (or "Why not?") is told the same, not the API's endpoint.
+	doc := strings.TrimSuffix(panel, "/approvals")
+	s.AddUser(t, "apo", []dossier.Role{dossier.RoleApprover}, 1)
+	for _, step := range []struct {
+		user, event string
+		form        url.Values
+	}{
+		{"ada", "submit", nil},
+		{"rey", "pass_review", url.Values{"check.price_matches_quotation": {"true"}, "check.delivery_date_confirmed": {"true"}, "check.gpn_lpn_verified": {"true"}}},
+	} {
+		b := newBrowser(t, s)
+		b.signIn(step.user)
+		_, _ = b.get(doc)
+		form := url.Values{"_csrf": {b.csrf}, "event": {step.event}}
+		maps.Copy(form, step.form)
+		if resp, page := b.post(doc+"/events", form); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("%s: status %d: %s", step.event, resp.StatusCode, page)
+		}
+	}
+	b := newBrowser(t, s)
+	b.signIn("apo")
+	_, _ = b.get(doc)
+	resp, page := b.post(doc+"/events", url.Values{"_csrf": {b.csrf}, "event": {"approve"}}, "Cookie", "lang=fr", "Accept-Language", "fr")
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "Un administrateur le définit sur la page des taux de change") ||
+		strings.Contains(page, "/api/v1/fx-rates") {
+		t.Errorf("approve without a rate: status %d; want 422 with the French notice and no API endpoint: %s", resp.StatusCode, page)
 	}
 
 	// The link opens the admin form with the currency filled in.

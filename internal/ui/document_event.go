@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"dossier/internal/doa"
 	"dossier/internal/dossier"
 	"dossier/internal/engine"
 )
@@ -42,6 +44,11 @@ func (u *UI) fireEvent(c echo.Context) error {
 	}
 	data := u.docData(usr, cur, allowed)
 	msg := dossier.ErrorMessage(err)
+	if re := (*doa.RateError)(nil); errors.As(err, &re) {
+		// The API's message names the endpoint that sets the rate; a page
+		// user is told, in their language, where an admin sets it.
+		msg = u.catalogs.localeOf(c).T("approvals.no_rate", "Currency", re.Currency)
+	}
 	if f.IfMatch != nil && *f.IfMatch != cur.Version {
 		data.Stale = true
 	}
