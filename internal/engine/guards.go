@@ -125,6 +125,13 @@ type refusal struct{ err, cause error }
 func (r refusal) Error() string   { return r.err.Error() }
 func (r refusal) Unwrap() []error { return []error{r.err, r.cause} }
 
+// Unticked is the cause of a checklist refusal: the items left unconfirmed,
+// for a page to name them as its boxes are labelled rather than as the
+// payload keys the API's message names.
+type Unticked struct{ Items []string }
+
+func (u *Unticked) Error() string { return "unticked: " + strings.Join(u.Items, ", ") }
+
 func (g *guardCheck) requiredFields(fields []string) error {
 	var missing []string
 	m := dossier.MetadataOf(g.doc)
@@ -147,7 +154,7 @@ func (g *guardCheck) checklist(items []string) error {
 		}
 	}
 	if len(open) > 0 {
-		return failed("checklist", "confirm %s with true in the payload", strings.Join(open, ", "))
+		return refusal{failed("checklist", "confirm %s with true in the payload", strings.Join(open, ", ")), &Unticked{Items: open}}
 	}
 	return nil
 }

@@ -49,6 +49,14 @@ func (u *UI) fireEvent(c echo.Context) error {
 		// user is told, in their language, where an admin sets it.
 		msg = u.catalogs.localeOf(c).T("approvals.no_rate", "Currency", re.Currency)
 	}
+	if un := (*engine.Unticked)(nil); errors.As(err, &un) {
+		L := u.catalogs.localeOf(c)
+		labels := make([]string, len(un.Items))
+		for i, item := range un.Items {
+			labels[i] = L.Name("check", item) // as the boxes are labelled
+		}
+		msg = L.T("document.checklist_open", "Items", strings.Join(labels, "; "))
+	}
 	if f.IfMatch != nil && *f.IfMatch != cur.Version {
 		data.Stale = true
 	}
