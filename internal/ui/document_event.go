@@ -58,7 +58,11 @@ func (u *UI) fireEvent(c echo.Context) error {
 		msg = L.T("document.checklist_open", "Items", strings.Join(labels, "; "))
 	}
 	if f.IfMatch != nil && *f.IfMatch != cur.Version {
+		// The stale notice says what happened and what to do; the engine's
+		// "at version 2, not 1" beside the button (a double click gets it)
+		// would only repeat it in the API's words.
 		data.Stale = true
+		return u.render(c, statusOf(err), "document", u.view(c, "document.title", data))
 	}
 	placed := false
 	for _, list := range [][]eventForm{data.Events, data.Blocked} {
