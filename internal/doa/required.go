@@ -67,15 +67,15 @@ func (m *Matrix) toBase(value *apd.Decimal, currency string, rates Rates) (*apd.
 		rate, ok = rates(currency)
 	}
 	if !ok {
-		return nil, dossier.Errorf(dossier.EUnprocessable,
+		return nil, &RateError{Currency: currency, err: dossier.Errorf(dossier.EUnprocessable,
 			"no FX rate for %s: an admin sets one with PUT /api/v1/fx-rates/%s or `dossier fx set %s RATE`",
-			currency, currency, currency)
+			currency, currency, currency)}
 	}
 	r, err := parseRate(rate)
 	if err != nil {
-		return nil, dossier.Errorf(dossier.EUnprocessable,
+		return nil, &RateError{Currency: currency, err: dossier.Errorf(dossier.EUnprocessable,
 			"the FX rate for %s is not usable (%s): an admin sets a new one with PUT /api/v1/fx-rates/%s or `dossier fx set %s RATE`",
-			currency, dossier.ErrorMessage(err), currency, currency)
+			currency, dossier.ErrorMessage(err), currency, currency)}
 	}
 	product, err := multiply(value, r)
 	if err != nil {
@@ -83,6 +83,21 @@ func (m *Matrix) toBase(value *apd.Decimal, currency string, rates Rates) (*apd.
 	}
 	return product, nil
 }
+
+// RateError is a currency without a usable FX rate. Its message, for the
+// API and the CLI, names the endpoint and the command that set one; a page
+// names its own admin page instead, which it can only do knowing the
+// currency rather than parsing the message.
+type RateError struct {
+	Currency string
+	err      *dossier.Error
+}
+
+func (e *RateError) Error() string { return e.err.Error() }
+
+// Unwrap keeps the problem's code and message for dossier.ErrorCode and
+// dossier.ErrorMessage.
+func (e *RateError) Unwrap() error { return e.err }
 
 func badCurrency(code string) error {
 	if len(code) > 16 { // a garbage value is not worth echoing in full

@@ -1,6 +1,7 @@
 package doa
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -101,6 +102,34 @@ func TestRequiredRefuses(t *testing.T) {
 				if !strings.Contains(dossier.ErrorMessage(err), w) {
 					t.Errorf("message %q does not contain %q", dossier.ErrorMessage(err), w)
 				}
+			}
+		})
+	}
+}
+
+// TestRequiredNamesTheMissingRate: a page tells its user where to set the
+// rate from the currency alone, so only a missing or unusable rate carries it.
+func TestRequiredNamesTheMissingRate(t *testing.T) {
+	t.Parallel()
+	m := shipped(t)
+	rates := table(map[string]string{"USD": "0.9", "GBP": "abc"})
+	for _, tc := range []struct {
+		name, currency, want string
+	}{
+		{"missing rate", "CHF", "CHF"},
+		{"unusable rate", "GBP", "GBP"},
+		{"unknown currency", "EUX", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := m.Required("commercial", "100", tc.currency, rates)
+			var re *RateError
+			got := ""
+			if errors.As(err, &re) {
+				got = re.Currency
+			}
+			if got != tc.want {
+				t.Errorf("RateError currency = %q, want %q (%v)", got, tc.want, err)
 			}
 		})
 	}

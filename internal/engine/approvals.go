@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -161,6 +162,10 @@ type Approvals struct {
 	Complete  bool               `json:"complete"`
 	Eligible  []string           `json:"eligible"` // usernames who may approve the next level now
 	Error     string             `json:"error,omitempty"`
+	// NoRate is the currency of Error when it is a missing or unusable FX
+	// rate, so that a page can point to where it is set; the API's Error
+	// already says so.
+	NoRate string `json:"-"`
 	// Users names the approvers and delegators of Approvals.
 	Users map[string]dossier.UserName `json:"users"`
 	// Nobody says, when nobody may approve the next level, why each
@@ -181,6 +186,9 @@ func (e *Engine) Approvals(ctx context.Context, id string) (Approvals, error) {
 		if err != nil {
 			if dossier.ErrorCode(err) == dossier.EUnprocessable {
 				out.Error = dossier.ErrorMessage(err) // e.g. a missing FX rate: show it, do not fail the page
+				if re := (*doa.RateError)(nil); errors.As(err, &re) {
+					out.NoRate = re.Currency
+				}
 				return nil
 			}
 			return err

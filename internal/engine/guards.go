@@ -118,6 +118,20 @@ func failed(guard, format string, args ...any) error {
 	return dossier.Errorf(dossier.EUnprocessable, "guard %s failed: %s", guard, fmt.Sprintf(format, args...))
 }
 
+// refusal is a guard's refusal that keeps what caused it in its chain; its
+// problem (code and message) is the refusal's.
+type refusal struct{ err, cause error }
+
+func (r refusal) Error() string   { return r.err.Error() }
+func (r refusal) Unwrap() []error { return []error{r.err, r.cause} }
+
+// Unticked is the cause of a checklist refusal: the items left unconfirmed,
+// for a page to name them as its boxes are labelled rather than as the
+// payload keys the API's message names.
+type Unticked struct{ Items []string }
+
+func (u *Unticked) Error() string { return "unticked: " + strings.Join(u.Items, ", ") }
+
 func (g *guardCheck) requiredFields(fields []string) error {
 	var missing []string
 	m := dossier.MetadataOf(g.doc)
@@ -140,7 +154,7 @@ func (g *guardCheck) checklist(items []string) error {
 		}
 	}
 	if len(open) > 0 {
-		return failed("checklist", "confirm %s with true in the payload", strings.Join(open, ", "))
+		return refusal{failed("checklist", "confirm %s with true in the payload", strings.Join(open, ", ")), &Unticked{Items: open}}
 	}
 	return nil
 }
@@ -202,7 +216,9 @@ func (g *guardCheck) notActorOf(ctx context.Context, events []string) error {
 func (g *guardCheck) doa(ctx context.Context) error {
 	st, err := g.approvalState(ctx)
 	if dossier.ErrorCode(err) == dossier.EUnprocessable {
-		return failed("doa", "%s", dossier.ErrorMessage(err)) // e.g. no FX rate for the currency
+		// e.g. no FX rate for the currency: kept as the cause, for a page to
+		// say where the rate is set instead of the API's endpoint.
+		return refusal{failed("doa", "%s", dossier.ErrorMessage(err)), err}
 	}
 	if err != nil {
 		return err

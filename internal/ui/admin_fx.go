@@ -31,6 +31,10 @@ func (u *UI) fxRates(c echo.Context) error {
 		return err
 	}
 	data.Notice = doneNotice(u.catalogs.localeOf(c), c.QueryParam("done"))
+	// The document page's DOA panel links here for the currency it lacks.
+	if cur := c.QueryParam("currency"); dossier.IsCurrency(cur) {
+		data.Form.Currency = cur
+	}
 	return u.render(c, http.StatusOK, "admin_fx", u.view(c, "admin.fx_title", data))
 }
 

@@ -122,9 +122,9 @@ func purchaseOrderToArchive(t *testing.T, s *apptest.Server, backend string) {
 	if b.count(`form.event-form[data-event="`+evPassReview+`"] input[type=checkbox]`) != 3 {
 		t.Fatalf("pass review shows %d checklist boxes, want the definition's 3", b.count(`form.event-form[data-event="`+evPassReview+`"] input[type=checkbox]`))
 	}
-	// Without the checklist the guard refuses, and says which item is missing.
+	// Without the checklist the guard refuses, and says which box is open, as it is labelled.
 	b.submit(`form.event-form[data-event="` + evPassReview + `"] button[type=submit]`)
-	if msg := b.text("[data-test=event-error]"); !strings.Contains(msg, "price_matches_quotation") {
+	if msg := b.text("[data-test=event-error]"); !strings.Contains(msg, "The price matches the quotation") {
 		t.Fatalf("pass review without the checklist: %q, want the missing item named", msg)
 	}
 	for _, item := range []string{"price_matches_quotation", "delivery_date_confirmed", "gpn_lpn_verified"} {

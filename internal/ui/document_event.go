@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"dossier/internal/doa"
 	"dossier/internal/dossier"
 	"dossier/internal/engine"
 )
@@ -42,8 +44,25 @@ func (u *UI) fireEvent(c echo.Context) error {
 	}
 	data := u.docData(usr, cur, allowed)
 	msg := dossier.ErrorMessage(err)
+	if re := (*doa.RateError)(nil); errors.As(err, &re) {
+		// The API's message names the endpoint that sets the rate; a page
+		// user is told, in their language, where an admin sets it.
+		msg = u.catalogs.localeOf(c).T("approvals.no_rate", "Currency", re.Currency)
+	}
+	if un := (*engine.Unticked)(nil); errors.As(err, &un) {
+		L := u.catalogs.localeOf(c)
+		labels := make([]string, len(un.Items))
+		for i, item := range un.Items {
+			labels[i] = L.Name("check", item) // as the boxes are labelled
+		}
+		msg = L.T("document.checklist_open", "Items", strings.Join(labels, "; "))
+	}
 	if f.IfMatch != nil && *f.IfMatch != cur.Version {
+		// The stale notice says what happened and what to do; the engine's
+		// "at version 2, not 1" beside the button (a double click gets it)
+		// would only repeat it in the API's words.
 		data.Stale = true
+		return u.render(c, statusOf(err), "document", u.view(c, "document.title", data))
 	}
 	placed := false
 	for _, list := range [][]eventForm{data.Events, data.Blocked} {

@@ -1,0 +1,45 @@
+package ui_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"dossier/internal/dossier"
+	"dossier/internal/pdf/pdftest"
+)
+
+// TestDoubleSubmitShowsOnlyTheStaleNotice: a button pressed twice (the same
+// version posted again) shows the page as it now is with the stale notice,
+// not also the engine's "at version 2, not 1" beside the button.
+func TestDoubleSubmitShowsOnlyTheStaleNotice(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	s.AddUser(t, "dot", []dossier.Role{dossier.RoleAdmin}, 0)
+	b := newBrowser(t, s)
+	b.signIn("dot")
+	resp, body := b.upload(map[string]string{"kind": string(dossier.KindPurchaseOrder), "subtype": "serial",
+		"title": "PO", "amount": "100.00", "currency": "EUR", "customer": "ACME"}, "po.pdf", pdftest.Make(t, 1, "purchase order"))
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("upload: status %d: %s", resp.StatusCode, body)
+	}
+	doc := "/documents/" + regexp.MustCompile(`"id":"([^"]+)"`).FindStringSubmatch(body)[1]
+	_, page := b.get(doc)
+	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page)[1]
+	form := url.Values{"_csrf": {b.csrf}, "event": {"submit"}, "version": {version}}
+	if resp, page := b.post(doc+"/events", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first press: status %d: %s", resp.StatusCode, page)
+	}
+	resp, page = b.post(doc+"/events", form)
+	if resp.StatusCode != http.StatusConflict && resp.StatusCode != http.StatusPreconditionFailed {
+		t.Fatalf("second press: status %d, want a conflict", resp.StatusCode)
+	}
+	if !strings.Contains(page, `data-test="stale"`) {
+		t.Errorf("second press: no stale notice: %s", page)
+	}
+	if strings.Contains(page, "not "+version) || strings.Contains(page, `data-test="why-not"`) || strings.Contains(page, `data-test="event-error"`) {
+		t.Errorf("second press: the engine's version message is shown beside a button: %s", page)
+	}
+}
