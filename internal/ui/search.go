@@ -69,7 +69,9 @@ func (u *UI) searchPage(c echo.Context) error {
 		if dossier.ErrorCode(err) == dossier.EInternal {
 			return err
 		}
-		data.Errors = errorsFor(err, []string{"q", "date_from", "date_to", "amount_min", "amount_max", "sort", "kind", "state", "currency"})
+		// Only the fields of the form; a problem with a facet's value is
+		// shown above the form.
+		data.Errors = errorsFor(err, []string{"q", "date_from", "date_to", "amount_min", "amount_max", "sort"})
 		return u.render(c, statusOf(err), "search", u.view(c, "search.title", data))
 	}
 	if usr, _ := u.currentUser(c); usr.HasRole(dossier.RoleAuditor, dossier.RoleAdmin) && data.Result.Total > 0 {
