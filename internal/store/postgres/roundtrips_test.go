@@ -72,16 +72,12 @@ func (s *statements) during(fn func()) []string {
 	return s.sent
 }
 
-// TestDocumentReadRoundTrips pins what GET /api/v1/documents/{id} costs the
-// database on PostgreSQL: the session's user, then the document with what
-// allowed_events checks (history, DOA round, the approver's standing), as
-// an approver who may approve a document pending approval. Each statement
-// is a round trip, and at 1,000 reads a second a connection held for one
-// more is what the p99 waits on.
-func TestDocumentReadRoundTrips(t *testing.T) {
+// traced opens a store whose statements trace records, with an admin
+// (clerk) and a reviewer to move documents.
+func traced(t *testing.T) (*statements, store.Store, *auth.Service, *engine.Engine, dossier.User, dossier.User) {
+	t.Helper()
 	trace := &statements{}
-	ctx := context.Background()
-	st, err := postgres.OpenTraced(ctx, testenv.PostgreSQL.URL(t), trace)
+	st, err := postgres.OpenTraced(context.Background(), testenv.PostgreSQL.URL(t), trace)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,9 +88,20 @@ func TestDocumentReadRoundTrips(t *testing.T) {
 	}
 	a := auth.New(st, time.Now)
 	a.Cost = bcrypt.MinCost
-	eng := engine.New(st, defs, time.Now)
 	clerk := addUser(t, a, "clerk", 0, dossier.RoleAdmin)
 	reviewer := addUser(t, a, "reviewer", 0, dossier.RoleReviewer)
+	return trace, st, a, engine.New(st, defs, time.Now), clerk, reviewer
+}
+
+// TestDocumentReadRoundTrips pins what GET /api/v1/documents/{id} costs the
+// database on PostgreSQL: the session's user, then the document with what
+// allowed_events checks (history, DOA round, the approver's standing), as
+// an approver who may approve a document pending approval. Each statement
+// is a round trip, and at 1,000 reads a second a connection held for one
+// more is what the p99 waits on.
+func TestDocumentReadRoundTrips(t *testing.T) {
+	ctx := context.Background()
+	trace, st, a, eng, clerk, reviewer := traced(t)
 	addUser(t, a, "approver", 3, dossier.RoleApprover, dossier.RoleReviewer)
 	token, _, err := a.SignIn(ctx, "approver", "approver-password", "127.0.0.1")
 	if err != nil {
@@ -167,22 +174,8 @@ func pendingApproval(t *testing.T, st store.Store, clerk, reviewer string) strin
 // PostgreSQL: a submit of a received purchase order, with its history,
 // audit event and follow-up job, and the events allowed next.
 func TestTransitionRoundTrips(t *testing.T) {
-	trace := &statements{}
 	ctx := context.Background()
-	st, err := postgres.OpenTraced(ctx, testenv.PostgreSQL.URL(t), trace)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	defs, err := app.LoadWorkflows("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := auth.New(st, time.Now)
-	a.Cost = bcrypt.MinCost
-	eng := engine.New(st, defs, time.Now)
-	clerk := addUser(t, a, "clerk", 0, dossier.RoleAdmin)
-	reviewer := addUser(t, a, "reviewer", 0, dossier.RoleReviewer)
+	trace, st, _, eng, clerk, reviewer := traced(t)
 	var ids []string
 	for range 2 {
 		id := pendingApproval(t, st, clerk.ID, reviewer.ID)
