@@ -280,8 +280,8 @@ func TestStaleEditSaysSomeoneElseChangedIt(t *testing.T) {
 		t.Fatalf("the API's PATCH: %d %s", resp.StatusCode, s.Body(t, resp))
 	}
 	resp2, page := b.post("/documents/"+id+"/metadata", form)
-	if resp2.StatusCode != http.StatusPreconditionFailed || !strings.Contains(page, "Someone else changed this document") {
-		t.Fatalf("an edit of a stale form: status %d, want 412 saying someone else changed it: %s", resp2.StatusCode, page)
+	if resp2.StatusCode != http.StatusPreconditionFailed || !strings.Contains(page, "This document changed while you had it open") {
+		t.Fatalf("an edit of a stale form: status %d, want 412 saying the document changed meanwhile: %s", resp2.StatusCode, page)
 	}
 	if !strings.Contains(page, `value="Memo v2"`) {
 		t.Error("after the refusal the form does not show the document as it is now")
