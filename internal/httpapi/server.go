@@ -157,25 +157,37 @@ func requestMetrics(reg *prometheus.Registry) echo.MiddlewareFunc {
 
 // refuseControls answers 400 to a URL whose path or query holds a control
 // character (%00, %0A, …): no id, name or filter Dossier looks up contains
-// one, and PostgreSQL cannot even compare text with NUL.
+// one, and PostgreSQL cannot even compare text with NUL. The pages check
+// their own URLs with CheckURL, to answer with a page.
 func refuseControls(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		u := c.Request().URL
-		if i := strings.IndexFunc(u.Path, unicode.IsControl); i >= 0 {
-			return dossier.Errorf(dossier.EInvalid, "the path holds the control character %U: remove it", []rune(u.Path[i:])[0])
+		if p := c.Path(); p != "" && !strings.HasPrefix(p, "/api/") {
+			return next(c)
 		}
-		query, err := url.ParseQuery(u.RawQuery)
-		if err != nil {
-			return dossier.Errorf(dossier.EInvalid, "the query string is malformed (%s): escape %% as %%25", dossier.Clip(err.Error()))
-		}
-		for name, values := range query {
-			for _, v := range append([]string{name}, values...) {
-				if i := strings.IndexFunc(v, unicode.IsControl); i >= 0 {
-					return dossier.Errorf(dossier.EInvalid, "the query parameter %s holds the control character %U: remove it",
-						dossier.Clip(name), []rune(v[i:])[0])
-				}
-			}
+		if err := CheckURL(c.Request().URL); err != nil {
+			return err
 		}
 		return next(c)
 	}
+}
+
+// CheckURL refuses a URL whose path or query holds a control character,
+// naming where it is.
+func CheckURL(u *url.URL) error {
+	if i := strings.IndexFunc(u.Path, unicode.IsControl); i >= 0 {
+		return dossier.Errorf(dossier.EInvalid, "the path holds the control character %U: remove it", []rune(u.Path[i:])[0])
+	}
+	query, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return dossier.Errorf(dossier.EInvalid, "the query string is malformed (%s): escape %% as %%25", dossier.Clip(err.Error()))
+	}
+	for name, values := range query {
+		for _, v := range append([]string{name}, values...) {
+			if i := strings.IndexFunc(v, unicode.IsControl); i >= 0 {
+				return dossier.Errorf(dossier.EInvalid, "the query parameter %s holds the control character %U: remove it",
+					dossier.Clip(name), []rune(v[i:])[0])
+			}
+		}
+	}
+	return nil
 }

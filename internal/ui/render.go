@@ -105,6 +105,8 @@ type view struct {
 	Zone     *time.Location
 	Now      time.Time
 	Data     any
+	// Searched is the search page's query, kept in the header's box.
+	Searched string
 }
 
 // In formats an instant in the user's time zone.
@@ -116,6 +118,9 @@ func (u *UI) view(c echo.Context, title string, data any) *view {
 		Zone: u.zoneOf(c), Now: time.Now()}
 	if tok, ok := c.Get(tokenKey).(string); ok {
 		v.CSRF = csrfToken(tok)
+	}
+	if v.Path == "/search" {
+		v.Searched = strings.TrimSpace(c.QueryParam("q"))
 	}
 	v.Title = v.L.T(title)
 	return v
@@ -163,7 +168,10 @@ func (u *UI) handle(fn echo.HandlerFunc) echo.HandlerFunc {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cache-Control", "no-store")
-		err := fn(c)
+		err := httpapi.CheckURL(c.Request().URL)
+		if err == nil {
+			err = fn(c)
+		}
 		if err == nil || c.Response().Committed {
 			return err
 		}

@@ -39,3 +39,24 @@ func TestSearchErrorsAreShown(t *testing.T) {
 		}
 	}
 }
+
+// TestControlCharactersInAPageURL: a page's URL with a control character is
+// refused as a page saying where it is, while the API answers problem+json.
+func TestControlCharactersInAPageURL(t *testing.T) {
+	t.Parallel()
+	s := startServer(t)
+	s.AddUser(t, "cid", []dossier.Role{dossier.RoleAuditor}, 0)
+	b := newBrowser(t, s)
+	b.signIn("cid")
+	for _, path := range []string{"/search?q=%00abc", "/documents?customer=a%0Ab", "/letters-of-credit?bank=%07"} {
+		resp, page := b.get(path)
+		if resp.StatusCode != http.StatusBadRequest || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
+			!strings.Contains(page, "control character") {
+			t.Errorf("%s: %d %s, want a 400 page naming the control character: %.300s", path, resp.StatusCode, resp.Header.Get("Content-Type"), page)
+		}
+	}
+	resp, body := b.get("/api/v1/documents?customer=%00")
+	if resp.StatusCode != http.StatusBadRequest || resp.Header.Get("Content-Type") != "application/problem+json" {
+		t.Errorf("the API: %d %s %s, want a 400 problem", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+}
