@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"dossier/internal/dossier"
-	"dossier/internal/pdf/pdftest"
 )
 
 // TestApprovalsPanelSendsToTheFXPage: a document in a currency without a
@@ -23,13 +22,7 @@ func TestApprovalsPanelSendsToTheFXPage(t *testing.T) {
 	s.AddUser(t, "rey", []dossier.Role{dossier.RoleReviewer}, 0)
 	admin := newBrowser(t, s)
 	admin.signIn("ada")
-	resp, body := admin.upload(map[string]string{"kind": string(dossier.KindPurchaseOrder), "subtype": "serial",
-		"title": "PO in francs", "amount": "50000.00", "currency": "CHF", "customer": "ACME"},
-		"po.pdf", pdftest.Make(t, 1, "purchase order"))
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("upload: status %d: %s", resp.StatusCode, body)
-	}
-	panel := "/documents/" + regexp.MustCompile(`"id":"([^"]+)"`).FindStringSubmatch(body)[1] + "/approvals"
+	panel := admin.uploadPO(t, "PO in francs", "50000.00", "CHF") + "/approvals"
 
 	for _, tc := range []struct {
 		name, user, lang, want string

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"dossier/internal/dossier"
-	"dossier/internal/pdf/pdftest"
 )
 
 // TestUntickedChecklistIsNamedAsItsBoxes: a reviewer who confirms with boxes
@@ -21,12 +20,7 @@ func TestUntickedChecklistIsNamedAsItsBoxes(t *testing.T) {
 	s.AddUser(t, "rui", []dossier.Role{dossier.RoleReviewer}, 0)
 	admin := newBrowser(t, s)
 	admin.signIn("ana")
-	resp, body := admin.upload(map[string]string{"kind": string(dossier.KindPurchaseOrder), "subtype": "serial",
-		"title": "PO", "amount": "100.00", "currency": "EUR", "customer": "ACME"}, "po.pdf", pdftest.Make(t, 1, "purchase order"))
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("upload: status %d: %s", resp.StatusCode, body)
-	}
-	doc := "/documents/" + regexp.MustCompile(`"id":"([^"]+)"`).FindStringSubmatch(body)[1]
+	doc := admin.uploadPO(t, "PO", "100.00", "EUR")
 	_, _ = admin.get(doc)
 	if resp, page := admin.post(doc+"/events", url.Values{"_csrf": {admin.csrf}, "event": {"submit"}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("submit: status %d: %s", resp.StatusCode, page)

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"dossier/internal/dossier"
-	"dossier/internal/pdf/pdftest"
 )
 
 // TestDoubleSubmitShowsOnlyTheStaleNotice: a button pressed twice (the same
@@ -20,19 +19,14 @@ func TestDoubleSubmitShowsOnlyTheStaleNotice(t *testing.T) {
 	s.AddUser(t, "dot", []dossier.Role{dossier.RoleAdmin}, 0)
 	b := newBrowser(t, s)
 	b.signIn("dot")
-	resp, body := b.upload(map[string]string{"kind": string(dossier.KindPurchaseOrder), "subtype": "serial",
-		"title": "PO", "amount": "100.00", "currency": "EUR", "customer": "ACME"}, "po.pdf", pdftest.Make(t, 1, "purchase order"))
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("upload: status %d: %s", resp.StatusCode, body)
-	}
-	doc := "/documents/" + regexp.MustCompile(`"id":"([^"]+)"`).FindStringSubmatch(body)[1]
+	doc := b.uploadPO(t, "PO", "100.00", "EUR")
 	_, page := b.get(doc)
 	version := regexp.MustCompile(`name="version" value="(\d+)"`).FindStringSubmatch(page)[1]
 	form := url.Values{"_csrf": {b.csrf}, "event": {"submit"}, "version": {version}}
 	if resp, page := b.post(doc+"/events", form); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("first press: status %d: %s", resp.StatusCode, page)
 	}
-	resp, page = b.post(doc+"/events", form)
+	resp, page := b.post(doc+"/events", form)
 	if resp.StatusCode != http.StatusConflict && resp.StatusCode != http.StatusPreconditionFailed {
 		t.Fatalf("second press: status %d, want a conflict", resp.StatusCode)
 	}

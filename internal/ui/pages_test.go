@@ -86,6 +86,18 @@ func (b *browser) upload(fields map[string]string, name string, content []byte) 
 		"Accept", "application/json", "X-CSRF-Token", b.csrf)
 }
 
+// uploadPO uploads a one-page serial purchase order of ACME for amount in
+// currency, failing the test unless it is created, and returns its page.
+func (b *browser) uploadPO(t *testing.T, title, amount, currency string) string {
+	t.Helper()
+	resp, body := b.upload(map[string]string{"kind": string(dossier.KindPurchaseOrder), "subtype": "serial",
+		"title": title, "amount": amount, "currency": currency, "customer": "ACME"}, "po.pdf", pdftest.Make(t, 1, "purchase order"))
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("upload %s: status %d: %s", title, resp.StatusCode, body)
+	}
+	return "/documents/" + regexp.MustCompile(`"id":"([^"]+)"`).FindStringSubmatch(body)[1]
+}
+
 func startServer(t *testing.T) *apptest.Server {
 	t.Helper()
 	return apptest.Start(t, apptest.Backends()[0].Config(t))
@@ -260,7 +272,7 @@ func TestDocumentListFiltersAreInTheURL(t *testing.T) {
 	}
 }
 
-func TestStaleEditSaysSomeoneElseChangedIt(t *testing.T) {
+func TestStaleEditSaysTheDocumentChanged(t *testing.T) {
 	t.Parallel()
 	s := startServer(t)
 	s.AddUser(t, "gil", []dossier.Role{dossier.RoleAdmin}, 0)
