@@ -74,7 +74,9 @@ func New(reader, writer *sql.DB, d Dialect, q JobQueue, onClose func()) (*DB, er
 	return db, nil
 }
 
-// Read runs fn in a read-only transaction.
+// Read runs fn in a read-only transaction, or, where the dialect reads
+// outside transactions (PostgreSQL), on one read-only session: at READ
+// COMMITTED each statement takes its own snapshot either way.
 func (db *DB) Read(ctx context.Context, fn func(store.Tx) error) error {
 	return db.run(ctx, db.reader, &sql.TxOptions{ReadOnly: true}, fn)
 }
