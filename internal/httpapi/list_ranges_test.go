@@ -150,7 +150,16 @@ func TestSavedViews(t *testing.T) {
 		if p := b.RequireProblem(t, save(b.admin, `{"name":"Bad","query":"amount_min=lots"}`), http.StatusBadRequest); !strings.HasPrefix(p.Detail, "amount_min") {
 			t.Errorf("a view of a bad filter: %q, want it to name amount_min", p.Detail)
 		}
-		b.RequireProblem(t, save(b.admin, `{"name":"  ","query":""}`), http.StatusBadRequest)
+		for _, hostile := range []string{
+			`{"name":"  ","query":""}`,
+			`{"name":"` + strings.Repeat("v", 5000) + `","query":""}`,
+			`{"name":"tab\tin name","query":""}`,
+			`{"name":"x","query":"kind=%00"}`,
+			`{"name":"x","query":` + strings.Repeat("[", 10000) + `}`,
+			`{"name":"x","query":"","extra":1}`,
+		} {
+			b.RequireProblem(t, save(b.admin, hostile), http.StatusBadRequest)
+		}
 
 		list := func(token string) (names []string) {
 			var got struct{ Items []viewItem }
