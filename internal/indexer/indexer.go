@@ -104,26 +104,66 @@ func (s *Service) IndexJob(ctx context.Context, payload []byte) error {
 
 // IndexDocument writes the document's current metadata and the text of its
 // newest file version (none yet if extraction has not run) to the index.
+//
+// Two index jobs of one document may run at once (the upload's and the one
+// its extraction queues), and the one that read the older state may write
+// last. So after each write the document is read again, and written again
+// if it changed meanwhile: the last write to the index is then always
+// followed by a read that found what it wrote.
 func (s *Service) IndexDocument(ctx context.Context, id string) error {
-	var d dossier.Document
-	var pages []string
-	err := s.store.Read(ctx, func(tx store.Tx) (err error) {
-		if d, err = tx.Document(ctx, id); err != nil {
+	cur, err := s.current(ctx, id)
+	for range 5 {
+		if err != nil {
 			return err
 		}
-		pages, err = tx.Text(ctx, id, d.File.Version)
+		if cur.gone {
+			err = s.index.Delete(ctx, id)
+		} else {
+			err = s.index.Upsert(ctx, Doc(cur.doc, cur.pages))
+		}
+		if err != nil {
+			return err
+		}
+		var next indexed
+		if next, err = s.current(ctx, id); err == nil && next.same(cur) {
+			return nil
+		}
+		cur = next
+	}
+	return fmt.Errorf("document %s kept changing while it was indexed", id)
+}
+
+// indexed is what the index is given of a document.
+type indexed struct {
+	doc   dossier.Document
+	pages []string
+	gone  bool
+}
+
+// same reports whether i and o would be written alike: the same document
+// version, file version and text.
+func (i indexed) same(o indexed) bool {
+	return i.gone == o.gone && i.doc.Version == o.doc.Version && i.doc.File.Version == o.doc.File.Version &&
+		(i.pages == nil) == (o.pages == nil) && len(i.pages) == len(o.pages)
+}
+
+// current reads the document and the text of its newest file version.
+func (s *Service) current(ctx context.Context, id string) (indexed, error) {
+	var cur indexed
+	err := s.store.Read(ctx, func(tx store.Tx) (err error) {
+		if cur.doc, err = tx.Document(ctx, id); err != nil {
+			return err
+		}
+		cur.pages, err = tx.Text(ctx, id, cur.doc.File.Version)
 		if dossier.ErrorCode(err) == dossier.ENotFound {
 			return nil // indexed again once the text is extracted
 		}
 		return err
 	})
 	if dossier.ErrorCode(err) == dossier.ENotFound {
-		return s.index.Delete(ctx, id)
+		return indexed{gone: true}, nil
 	}
-	if err != nil {
-		return err
-	}
-	return s.index.Upsert(ctx, Doc(d, pages))
+	return cur, err
 }
 
 // Doc is a document as the index sees it.

@@ -280,3 +280,57 @@ func TestReindexResumes(t *testing.T) {
 		})
 	}
 }
+
+// heldIndex holds its first write of a document without text until released,
+// so that a test can let a newer write overtake it.
+type heldIndex struct {
+	search.Index
+	held, release chan struct{}
+}
+
+func (h *heldIndex) Upsert(ctx context.Context, d search.Doc) error {
+	if len(d.Pages) == 0 && h.held != nil {
+		h.held <- struct{}{}
+		h.held = nil
+		<-h.release
+	}
+	return h.Index.Upsert(ctx, d)
+}
+
+// TestStaleIndexWriteIsCorrected: the upload's index job reads the document
+// before its text is extracted and writes after the extraction's index job
+// wrote the text; the text is still found afterwards.
+func TestStaleIndexWriteIsCorrected(t *testing.T) {
+	for name, open := range backends() {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, open)
+			d := b.upload(t, "Beryllium copper contacts")
+			slow := &heldIndex{Index: b.index.Index, held: make(chan struct{}), release: make(chan struct{})}
+			dir := t.TempDir()
+			stale := indexer.New(b.store, b.blobs, slow, textract.New(false, dir), dir, b.clock.Now)
+			fresh := indexer.New(b.store, b.blobs, b.index.Index, textract.New(false, dir), dir, b.clock.Now)
+			done := make(chan error, 1)
+			go func() { done <- stale.IndexDocument(context.Background(), d.ID) }()
+			<-slow.held // it has read the document without text
+			if err := b.store.Write(context.Background(), func(tx store.Tx) error {
+				return tx.PutText(context.Background(), d.ID, d.File.Version, []string{"Beryllium copper contacts"})
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if err := fresh.IndexDocument(context.Background(), d.ID); err != nil {
+				t.Fatal(err)
+			}
+			if ids := b.find(t, "beryllium"); len(ids) != 1 {
+				t.Fatalf("beryllium finds %v after the fresh write", ids)
+			}
+			close(slow.release)
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			if ids := b.find(t, "beryllium"); len(ids) != 1 || ids[0] != d.ID {
+				t.Fatalf("after the stale write, beryllium finds %v, want [%s]", ids, d.ID)
+			}
+		})
+	}
+}
