@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -104,7 +105,8 @@ func (r readResult) String() string {
 		r.stack, r.docs, r.seed.Round(time.Millisecond), r.rate, r.dur, runtime.NumCPU(), r.load,
 		r.api.q(0.50), r.api.q(0.99), r.api.q(0.999), r.api.q(1), r.api.errors, len(r.api.lat), r.api.cpu.Round(time.Microsecond),
 		r.base.q(0.50), r.base.q(0.99), r.base.q(0.999), r.base.errors, r.base.cpu.Round(time.Microsecond),
-		ms(r.api.q(0.99))/ms(r.base.q(0.99)), r.api.cpu.Seconds()/r.base.cpu.Seconds())
+		ms(r.api.q(0.99))/ms(r.base.q(0.99)), r.api.cpu.Seconds()/r.base.cpu.Seconds()) +
+		fmt.Sprintf("; requests over %v by second sent: API [%s], bare [%s]", slowAfter, r.api.slowSeconds(), r.base.slowSeconds())
 }
 
 // latencies are one attack's, sorted.
@@ -112,7 +114,22 @@ type latencies struct {
 	lat    []time.Duration
 	errors int
 	first  string        // the first error
+	slow   map[int]int   // requests over slowAfter by the second of the attack they were sent in
 	cpu    time.Duration // processor time of the process (server and client) per request
+}
+
+// slowAfter is the latency over which a request counts as slow.
+const slowAfter = 10 * time.Millisecond
+
+// slowSeconds says in which seconds of the attack the slow requests were
+// sent: a pause bunches them, a general slowness spreads them out.
+func (l latencies) slowSeconds() string {
+	secs := slices.Sorted(maps.Keys(l.slow))
+	parts := make([]string, 0, len(secs))
+	for _, s := range secs {
+		parts = append(parts, fmt.Sprintf("%ds:%d", s, l.slow[s]))
+	}
+	return strings.Join(parts, " ")
 }
 
 func (l latencies) q(q float64) time.Duration {
@@ -174,10 +191,13 @@ func attack(tb testing.TB, prefix string, ids []string, hdr http.Header, rate in
 		return nil
 	}
 	a := vegeta.NewAttacker(vegeta.Timeout(10*time.Second), vegeta.KeepAlive(true), vegeta.Connections(256))
-	var out latencies
-	cpu := cpuTime()
+	out := latencies{slow: map[int]int{}}
+	cpu, began := cpuTime(), time.Now()
 	for res := range a.Attack(targeter, vegeta.Rate{Freq: rate, Per: time.Second}, d, "read") {
 		out.lat = append(out.lat, res.Latency)
+		if res.Latency > slowAfter {
+			out.slow[int(res.Timestamp.Sub(began).Seconds())]++
+		}
 		if res.Code != http.StatusOK || res.Error != "" {
 			if out.errors == 0 {
 				out.first = fmt.Sprintf("%s: %d %s %s", res.URL, res.Code, res.Error, res.Body)
