@@ -284,3 +284,21 @@ func (s *Service) Open(ctx context.Context, actor dossier.User, id string, n int
 	}
 	return f, rc, nil
 }
+
+// ReadFile reads at most limit bytes of file version f (from FileInfo) for
+// the service's own parsing, such as the MT700 an LC's page shows. No file
+// leaves for a user, so no download is audited: a page view recorded as a
+// download would be false evidence. What a user gets as a file goes
+// through Open, which audits it.
+func (s *Service) ReadFile(ctx context.Context, f dossier.FileVersion, limit int64) ([]byte, error) {
+	rc, err := s.blobs.Open(ctx, f.SHA256)
+	if err != nil {
+		return nil, blobError(fmt.Sprintf("read %s version %d", f.DocumentID, f.Version), err)
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(io.LimitReader(rc, limit))
+	if err != nil {
+		return nil, fmt.Errorf("read %s version %d: %w", f.DocumentID, f.Version, err)
+	}
+	return b, nil
+}

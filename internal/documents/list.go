@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oklog/ulid/v2"
+
 	"dossier/internal/dossier"
 	"dossier/internal/store"
 )
@@ -159,9 +161,18 @@ func makeCursor(sort store.DocumentSort, last dossier.Document) string {
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
-// readCursor is makeCursor's inverse: the id and key to start after.
+// readCursor is makeCursor's inverse: the id and key to start after. A
+// cursor whose id is no document id is refused: compared with the ids, it
+// would answer some page as if it were the next one.
 func readCursor(cursor string, sort store.DocumentSort) (id, key string, err error) {
-	if cursor == "" || sort.Field() == "created" {
+	if cursor == "" {
+		return "", "", nil
+	}
+	notOurs := dossier.Errorf(dossier.EInvalid, "cursor=%s is not a cursor of this list: start from the first page", dossier.Clip(cursor))
+	if sort.Field() == "created" {
+		if !isDocumentID(cursor) {
+			return "", "", notOurs
+		}
 		return cursor, "", nil
 	}
 	var parts []string
@@ -169,12 +180,19 @@ func readCursor(cursor string, sort store.DocumentSort) (id, key string, err err
 	if err == nil {
 		err = json.Unmarshal(b, &parts)
 	}
-	if err != nil || len(parts) != 3 || parts[2] == "" {
-		return "", "", dossier.Errorf(dossier.EInvalid, "cursor=%s is not a cursor of this list: start from the first page", dossier.Clip(cursor))
+	if err != nil || len(parts) != 3 || !isDocumentID(parts[2]) {
+		return "", "", notOurs
 	}
 	if store.DocumentSort(parts[0]) != sort {
 		return "", "", dossier.Errorf(dossier.EInvalid, "cursor: it continues a list in the order %s, not sort=%s: start from the first page",
 			dossier.Clip(parts[0]), sort)
 	}
 	return parts[2], parts[1], nil
+}
+
+// isDocumentID reports whether s is an id as documents get them: a ULID in
+// its canonical (upper-case) form, which is how ids compare in order.
+func isDocumentID(s string) bool {
+	_, err := ulid.ParseStrict(s)
+	return err == nil && s == strings.ToUpper(s)
 }

@@ -10,7 +10,8 @@ import (
 	"dossier/internal/swift/swifttest"
 )
 
-// TestHostileQueries: search and the audit trail with hostile parameters.
+// TestHostileQueries: search, the documents list and the audit trail with
+// hostile parameters.
 func TestHostileQueries(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, be apptest.Backend) {
 		b := setup(t, be)
@@ -18,6 +19,7 @@ func TestHostileQueries(t *testing.T) {
 		admin := &b.admin
 		search := func(query string) send { return as(admin, http.MethodGet, "/api/v1/search?"+query, "", "") }
 		audit := func(query string) send { return as(admin, http.MethodGet, "/api/v1/audit?"+query, "", "") }
+		list := func(query string) send { return as(admin, http.MethodGet, "/api/v1/documents?"+query, "", "") }
 		runHostile(t, b, []hostile{
 			{"search: q of 100000", search("q=" + long(100000)), http.StatusBadRequest, "q"},
 			{"search: invalid UTF-8", search("q=%ff%fe"), http.StatusBadRequest, "UTF-8"},
@@ -33,10 +35,19 @@ func TestHostileQueries(t *testing.T) {
 			{"search: unknown sort", search("sort=" + url.QueryEscape("title; DROP TABLE documents")), http.StatusBadRequest, "sort"},
 			{"search: unknown kind", search("kind=../../etc"), http.StatusBadRequest, "kind"},
 			{"search: unknown state", search("state=" + long(3000)), http.StatusBadRequest, "state"},
+			// A cursor is a link the list made: anything else is refused, not
+			// read as "from the start" (the default order) or as an id to start after.
+			{"list: cursor garbage", list("cursor=garbage"), http.StatusBadRequest, "cursor"},
+			{"list: cursor of 3000", list("cursor=" + long(3000)), http.StatusBadRequest, "cursor"},
+			{"list: cursor of a lower-case id", list("cursor=01arz3ndektsv4rrffq69g5fav"), http.StatusBadRequest, "cursor"},
+			{"list: cursor garbage under a sort", list("sort=-amount&cursor=garbage"), http.StatusBadRequest, "cursor"},
+			{"list: cursor NUL", list("cursor=%00"), http.StatusBadRequest, "cursor"},
+			{"audit: since nope", audit("since=nope"), http.StatusBadRequest, "since"},
 			{"audit: since 2026-02-30", audit("since=2026-02-30"), http.StatusBadRequest, "since"},
 			{"audit: until 24:61", audit("until=2026-01-01T24:61:00Z"), http.StatusBadRequest, "until"},
 			{"audit: limit 0", audit("limit=0"), http.StatusBadRequest, "limit"},
 			{"audit: after_seq -5", audit("after_seq=-5"), http.StatusBadRequest, "after_seq"},
+			{"audit: after_seq garbage", audit("after_seq=garbage"), http.StatusBadRequest, "after_seq"},
 			{"audit: after_seq 2^70", audit("after_seq=1180591620717411303424"), http.StatusBadRequest, "after_seq"},
 			{"audit: verify with a body", as(admin, http.MethodPost, "/api/v1/audit/verify", "", `{}`), http.StatusMethodNotAllowed, ""},
 		})

@@ -3,10 +3,8 @@ package lc
 import (
 	"context"
 	"fmt"
-	"io"
 	"strings"
 
-	"dossier/internal/dossier"
 	"dossier/internal/swift"
 )
 
@@ -14,7 +12,7 @@ import (
 // file version, when that is the message text the LC was created from. An
 // LC uploaded as a PDF (perhaps filled from a message that was not kept)
 // has none: ok is false.
-func (s *Service) message(ctx context.Context, actor dossier.User, id string) (m swift.Message, ok bool, err error) {
+func (s *Service) message(ctx context.Context, id string) (m swift.Message, ok bool, err error) {
 	f, err := s.docs.FileInfo(ctx, id, 1)
 	if err != nil {
 		return m, false, err
@@ -22,12 +20,8 @@ func (s *Service) message(ctx context.Context, actor dossier.User, id string) (m
 	if !strings.HasPrefix(f.MediaType, "text/plain") || f.Size > MaxMessage {
 		return m, false, nil
 	}
-	_, rc, err := s.docs.Open(ctx, actor, id, 1)
-	if err != nil {
-		return m, false, err
-	}
-	defer rc.Close()
-	text, err := io.ReadAll(io.LimitReader(rc, MaxMessage))
+	// Parsed for the page, not handed over as a file: no download to audit.
+	text, err := s.docs.ReadFile(ctx, f, MaxMessage)
 	if err != nil {
 		return m, false, fmt.Errorf("read the message of LC %s: %w", id, err)
 	}

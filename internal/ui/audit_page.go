@@ -17,6 +17,7 @@ type auditData struct {
 	Events []dossier.AuditEvent
 	Users  map[string]dossier.UserName
 	Next   string // the link to the next page, "" at the end
+	First  string // the link to the first page, when after_seq is refused
 	Errors formErrors
 }
 
@@ -25,7 +26,7 @@ const auditPage = 100
 // auditLog is GET /api/v1/audit as a page: the trail with filters in the
 // URL, oldest first, a page at a time after the last sequence number shown.
 func (u *UI) auditLog(c echo.Context) error {
-	q := c.QueryParams()
+	q, L := c.QueryParams(), u.catalogs.localeOf(c)
 	data := auditData{Query: q, Errors: formErrors{}}
 	f := audit.Filter{DocumentID: q.Get("document_id"), Actor: q.Get("actor"), Limit: auditPage}
 	for _, p := range []struct {
@@ -36,7 +37,7 @@ func (u *UI) auditLog(c echo.Context) error {
 		if v := q.Get(p.name); v != "" {
 			t, err := time.ParseInLocation(time.DateOnly, v, u.zoneOf(c))
 			if err != nil {
-				data.Errors[p.name] = dossier.ErrorMessage(dossier.Errorf(dossier.EInvalid, "%s: use a date like 2026-01-31", p.name))
+				data.Errors[p.name] = L.T("audit.bad_date")
 				continue
 			}
 			if p.end {
@@ -48,7 +49,9 @@ func (u *UI) auditLog(c echo.Context) error {
 	if v := q.Get("after_seq"); v != "" {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < 0 {
-			data.Errors["after_seq"] = "after_seq: use a sequence number"
+			// after_seq comes from the next-page link, not the form.
+			data.Errors["after_seq"] = L.T("common.bad_page")
+			data.First = "/audit?" + without(q, "after_seq").Encode()
 		}
 		f.AfterSeq = n
 	}

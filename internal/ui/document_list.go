@@ -55,6 +55,12 @@ func (u *UI) documentList(c echo.Context) error {
 			return err
 		}
 		data.Errors = errorsFor(err, listFields)
+		if data.Errors.Of("cursor") != "" {
+			// A cursor comes from a link, not the form: whatever is wrong
+			// with it, the way on is the first page.
+			data.Errors["cursor"] = u.catalogs.localeOf(c).T("common.bad_page")
+			data.FirstURL = "/documents?" + without(q, "cursor").Encode()
+		}
 		return u.render(c, statusOf(err), "documents", u.view(c, "documents.title", data))
 	}
 	for _, d := range docs {

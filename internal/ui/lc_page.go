@@ -56,7 +56,7 @@ var amendmentHeader = []string{"20", "21", "23", "26E", "27", "30", "52A", "52D"
 func (u *UI) lcPanel(c echo.Context) error {
 	usr, _ := u.currentUser(c)
 	ctx, id := c.Request().Context(), c.Param("id")
-	o, err := u.LC.Overview(ctx, usr, id)
+	o, err := u.LC.Overview(ctx, id)
 	if err != nil {
 		return err
 	}

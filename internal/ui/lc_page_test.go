@@ -248,3 +248,46 @@ func TestLCPanelOfAScannedCredit(t *testing.T) {
 		t.Errorf("the panel of a scanned LC: %d, want it to say it has no message: %.500s", resp.StatusCode, panel)
 	}
 }
+
+// TestLCPanelIsNoDownload reads an LC's panel, which parses the MT700 the
+// credit was made from: the audit trail, which auditors read as evidence,
+// records no download for it. Downloading the file still records one.
+func TestLCPanelIsNoDownload(t *testing.T) {
+	t.Parallel()
+	s := lcServer(t)
+	b := newBrowser(t, s)
+	b.signIn("lena")
+	id := b.createSampleLC(t)
+	auditor := s.SignIn(t, "audrey")
+	downloads := func() int {
+		t.Helper()
+		var events struct {
+			Items []struct {
+				Action string `json:"action"`
+			} `json:"items"`
+		}
+		s.JSON(t, s.Do(t, http.MethodGet, "/api/v1/audit?document_id="+url.QueryEscape(id), auditor, nil), &events)
+		n := 0
+		for _, e := range events.Items {
+			if e.Action == "document.download" {
+				n++
+			}
+		}
+		return n
+	}
+
+	before := downloads()
+	resp, panel := b.get("/documents/" + id + "/lc")
+	if resp.StatusCode != http.StatusOK || !strings.Contains(panel, `data-test="lc-fields"`) {
+		t.Fatalf("the LC panel: %d, without the message's fields: %.300s", resp.StatusCode, panel)
+	}
+	if got := downloads(); got != before {
+		t.Errorf("reading the LC panel recorded %d downloads", got-before)
+	}
+	if resp, body := b.get("/documents/" + id + "/download"); resp.StatusCode != http.StatusOK || !strings.Contains(body, sampleLCNumber) {
+		t.Fatalf("downloading the LC's message: %d %.300s", resp.StatusCode, body)
+	}
+	if got := downloads(); got != before+1 {
+		t.Errorf("downloading the LC's message recorded %d downloads, want 1", got-before)
+	}
+}

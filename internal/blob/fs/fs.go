@@ -1,7 +1,8 @@
 // Package fs is the embedded blob.Store: content-addressed files under a data
 // directory, for zero set-up installs and tests.
 //
-// Layout: <dir>/tmp/<random> for staged uploads and <dir>/sha256/ab/cd/<sha256>
+// Layout: <dir>/tmp/<random> for staged uploads (and tmp/record-* while a record
+// is written; see records.go) and <dir>/sha256/ab/cd/<sha256>
 // for content. Staging lives inside the same directory tree so that Promote is a
 // rename within one filesystem, which is atomic: a reader sees either no file or
 // the complete one, never a partial write.
@@ -38,7 +39,8 @@ type Store struct {
 var _ blob.Store = (*Store)(nil)
 
 // New opens the store rooted at dir, creating dir and its tmp/ subdirectory when
-// missing, so a fresh install needs no preparation.
+// missing, so a fresh install needs no preparation, and removing the temporary
+// files of records whose writer was killed (see removeStaleRecordTemps).
 func New(dir string) (*Store, error) {
 	if dir == "" {
 		return nil, errors.New("blob fs: empty directory")
@@ -51,6 +53,10 @@ func New(dir string) (*Store, error) {
 		if err := os.MkdirAll(d, 0o750); err != nil {
 			return nil, fmt.Errorf("blob fs: create %s: %w", d, err)
 		}
+	}
+	// A killed record writer's leftovers go now; staged uploads are fsck's.
+	if err := removeStaleRecordTemps(filepath.Join(abs, "tmp"), time.Now()); err != nil {
+		return nil, fmt.Errorf("blob fs: clean %s: %w", filepath.Join(abs, "tmp"), err)
 	}
 	return &Store{dir: abs}, nil
 }

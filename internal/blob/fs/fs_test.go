@@ -148,3 +148,45 @@ func TestRecordReadOnly(t *testing.T) {
 		t.Errorf("temporary files left behind: %v", left)
 	}
 }
+
+// A writer killed between creating a record's temporary file and linking it
+// into place leaves the file in tmp/, where Walk and fsck never look: opening
+// the store removes it once it is old enough that no live writer (another
+// process) can still be using it. Young ones and staged uploads stay.
+func TestNewRemovesStaleRecordTempFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if _, err := blobfs.New(dir); err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(dir, "tmp")
+	old := time.Now().Add(-time.Hour)
+	files := []struct {
+		name    string
+		modTime time.Time
+		kept    bool
+	}{
+		{"record-1234567", old, false},
+		{"record-7654321", time.Now(), true},         // another process may be writing it now
+		{blob.NewTempKey()[len("tmp/"):], old, true}, // a stale upload is fsck's to report and repair
+		{"notes.txt", old, true},                     // nothing the store wrote
+	}
+	for _, f := range files {
+		p := filepath.Join(tmp, f.name)
+		if err := os.WriteFile(p, []byte("x"), 0o444); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, f.modTime, f.modTime); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := blobfs.New(dir); err != nil {
+		t.Fatalf("New: %v", err)
+	}
+	for _, f := range files {
+		_, err := os.Stat(filepath.Join(tmp, f.name))
+		if kept := err == nil; kept != f.kept {
+			t.Errorf("tmp/%s (modified %s ago) kept %t, want %t (%v)", f.name, time.Since(f.modTime).Round(time.Minute), kept, f.kept, err)
+		}
+	}
+}

@@ -14,6 +14,39 @@ import (
 	"dossier/internal/blob"
 )
 
+// recordTempPrefix begins the name of the temporary file a record is
+// written through. It is not a name NewTempKey makes, so Walk (and fsck)
+// skip such files, and New removes those a killed writer left behind.
+const recordTempPrefix = "record-"
+
+// staleRecordAge is how old a record's temporary file must be for New to
+// remove it. Writing a record takes milliseconds, so an older file was left
+// by a writer killed between creating and linking it; a younger one may be
+// another process's (a command of the command line) write in progress.
+const staleRecordAge = 15 * time.Minute
+
+// removeStaleRecordTemps removes from tmp the record temporary files older
+// than staleRecordAge: nothing else ever would, since fsck does not see
+// them. A file that cannot be removed now is left for the next open; it
+// harms nothing meanwhile.
+func removeStaleRecordTemps(tmp string, now time.Time) error {
+	entries, err := os.ReadDir(tmp)
+	if err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), recordTempPrefix) || !e.Type().IsRegular() {
+			continue
+		}
+		fi, err := e.Info()
+		if err != nil || now.Sub(fi.ModTime()) < staleRecordAge {
+			continue
+		}
+		_ = os.Remove(filepath.Join(tmp, e.Name()))
+	}
+	return nil
+}
+
 // PutRecord implements blob.Records. The bytes go to a temporary file that
 // is then hard-linked into place: link, unlike rename, fails when the name
 // exists, so an existing record is never replaced, even by a concurrent
@@ -31,8 +64,7 @@ func (s *Store) PutRecord(ctx context.Context, name string, data []byte, _ time.
 	if err := s.mkdirSynced(filepath.Dir(dst)); err != nil {
 		return fmt.Errorf("blob put record %s: %w", name, err)
 	}
-	// "record-" is not a name NewTempKey makes, so Walk (and fsck) skip it.
-	f, err := os.CreateTemp(filepath.Join(s.dir, "tmp"), "record-")
+	f, err := os.CreateTemp(filepath.Join(s.dir, "tmp"), recordTempPrefix)
 	if err != nil {
 		return fmt.Errorf("blob put record %s: %w", name, err)
 	}
