@@ -24,7 +24,9 @@ import (
 // Store keeps document bytes under content-addressed keys.
 type Store interface {
 	// Stage streams r to a new temporary object while hashing it with SHA-256.
-	// Memory must not grow with the size of r (stream; never buffer whole files).
+	// Memory must not grow with the size of r (stream; never buffer whole
+	// files), except that a store may hold a small file in memory (see
+	// Staged.Held).
 	Stage(ctx context.Context, r io.Reader) (Staged, error)
 	// Promote moves a staged object to its content key Key(s.SHA256). If that key already
 	// exists (identical bytes uploaded before) the staged object is just removed. Idempotent.
@@ -67,6 +69,11 @@ type Staged struct {
 	TempKey string // "tmp/<random>"; see NewTempKey
 	SHA256  string // lowercase hex of the staged bytes
 	Size    int64
+	// Held is the whole content of a small file that the store keeps in
+	// memory instead of a temporary object, nil otherwise: Promote writes it
+	// under its content key in one request, Discard has nothing to remove,
+	// and a crash in between leaves nothing behind.
+	Held []byte
 }
 
 // Entry is one object reported by Store.Walk: either promoted content (SHA256 set)

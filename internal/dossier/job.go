@@ -19,4 +19,6 @@ type Job struct {
 	// unless that one was parked: a reminder is then sent once a day
 	// however often its cause recurs.
 	UniqueFor time.Duration `json:"-"`
+	// Queue is the queue the job waits in: "" for the default one.
+	Queue string `json:"-"`
 }

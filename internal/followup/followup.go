@@ -41,6 +41,12 @@ const (
 	Follow = "follow_up"
 )
 
+// SlowQueue is the queue of the work that keeps a CPU busy for tens of
+// milliseconds a document (text extraction, OCR). It has fewer workers than
+// the default queue, so that a burst of uploads is answered first and the
+// extraction catches up after it, instead of all of them slowing together.
+const SlowQueue = "slow"
+
 // merged are the kinds a Follow job carries when a change queues both.
 var merged = []string{Notify, Index}
 
@@ -104,6 +110,8 @@ func group(kinds []string, d dossier.Document, payload []byte, now time.Time) ([
 	jobs := make([]store.Job, 0, len(kinds))
 	for _, k := range kinds {
 		switch {
+		case k == Extract:
+			jobs = append(jobs, store.Job{Kind: k, Payload: payload, RunAt: now, Queue: SlowQueue})
 		case len(steps) < 2 || !slices.Contains(merged, k):
 			jobs = append(jobs, store.Job{Kind: k, Payload: payload, RunAt: now})
 		case k == steps[0]:

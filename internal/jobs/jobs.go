@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -25,6 +26,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"dossier/internal/followup"
 	"dossier/internal/store"
 	"dossier/internal/store/sqldb"
 )
@@ -37,8 +39,12 @@ const MaxAttempts = store.MaxJobAttempts
 
 // Config tunes a Runner; the zero value is the production setting.
 type Config struct {
-	// Workers is how many jobs of this process run at once (default 4).
+	// Workers is how many jobs of this process run at once (default 4),
+	// besides those of followup.SlowQueue.
 	Workers int
+	// SlowWorkers is how many jobs of followup.SlowQueue run at once
+	// (default one per two CPUs, at least one).
+	SlowWorkers int
 	// Backoff is the wait before the next attempt after attempt n failed
 	// (default Backoff).
 	Backoff func(attempt int) time.Duration
@@ -83,8 +89,11 @@ func New(q sqldb.JobQueue, handlers map[string]Handler, log *slog.Logger, c Conf
 	}
 	id := "dossier-" + strings.ToLower(ulid.Make().String())
 	client, err := river.NewClient(q.Driver, &river.Config{
-		ID:      id,
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cmp.Or(c.Workers, 4)}},
+		ID: id,
+		Queues: map[string]river.QueueConfig{
+			river.QueueDefault: {MaxWorkers: cmp.Or(c.Workers, 4)},
+			followup.SlowQueue: {MaxWorkers: cmp.Or(c.SlowWorkers, max(1, runtime.NumCPU()/2))},
+		},
 		Workers: workers,
 		// A kind without a handler here waits for a runner that has one,
 		// as during a rolling upgrade that adds a kind.

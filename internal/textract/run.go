@@ -36,7 +36,11 @@ func (e *Extractor) run(ctx context.Context, tool string, args ...string) ([]byt
 	// If the tool leaves a child holding the pipes, Wait must still return.
 	cmd.WaitDelay = 5 * time.Second
 
-	err := cmd.Run()
+	err := cmd.Start()
+	if err == nil {
+		lower(cmd.Process.Pid)
+		err = cmd.Wait()
+	}
 	switch {
 	case stdout.overflow:
 		return nil, fmt.Errorf("%s: output exceeds the limit of %d bytes", name, e.outputLimit())

@@ -126,15 +126,18 @@ func testWalk(t *testing.T, s blob.Store) {
 	pending := stage(t, s, randomBytes(777))
 	kept := put(t, s, randomBytes(1234))
 	content, staged := walk(t, s)
-	if e, ok := staged[pending.TempKey]; !ok || e.Size != 777 {
+	wantStaged := 1
+	if pending.Held != nil {
+		wantStaged = 0 // held in memory: nothing was written to list
+	} else if e, ok := staged[pending.TempKey]; !ok || e.Size != 777 {
 		t.Errorf("Walk staged entry for %s = %+v, %v; want size 777", pending.TempKey, e, ok)
 	}
 	if e, ok := content[kept.SHA256]; !ok || e.Size != 1234 {
 		t.Errorf("Walk content entry for %s = %+v, %v; want size 1234", kept.SHA256, e, ok)
 	}
-	if len(content) != 1 || len(staged) != 1 {
-		t.Errorf("Walk: %d content, %d staged; want 1 and 1 (promoted temp objects must be gone)",
-			len(content), len(staged))
+	if len(content) != 1 || len(staged) != wantStaged {
+		t.Errorf("Walk: %d content, %d staged; want 1 and %d (promoted temp objects must be gone)",
+			len(content), len(staged), wantStaged)
 	}
 
 	// fsck stops on the first failing callback; the store must pass its error back.

@@ -34,6 +34,9 @@ func (s *Store) Promote(ctx context.Context, st blob.Staged) error {
 	if err := blob.CheckSHA256(st.SHA256); err != nil {
 		return fmt.Errorf("blob promote %s: %w", st.TempKey, err)
 	}
+	if st.Held != nil {
+		return s.putHeld(ctx, st)
+	}
 	exists, err := s.exists(ctx, blob.Key(st.SHA256))
 	if err != nil {
 		return wrap("promote", st.SHA256, err)

@@ -1,6 +1,7 @@
 package s3
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -303,5 +304,43 @@ func TestNoVersionsLeftBehind(t *testing.T) {
 			t.Fatal(obj.Err)
 		}
 		t.Errorf("left behind: %s version %s (delete marker %t)", obj.Key, obj.VersionID, obj.IsDeleteMarker)
+	}
+}
+
+// A file up to holdMax is held in memory until Promote writes it under its
+// content key: no temporary object is ever written for it. A larger one is
+// staged as an object.
+func TestSmallFileHeldUntilPromote(t *testing.T) {
+	t.Parallel()
+	s := newTestStore(t, testConfig(t))
+	small, err := s.Stage(t.Context(), bytes.NewReader(bytes.Repeat([]byte("purchase order "), 300)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if small.Held == nil {
+		t.Fatalf("a %d-byte file was not held", small.Size)
+	}
+	if ok, err := s.exists(t.Context(), small.TempKey); err != nil || ok {
+		t.Fatalf("the held file's temporary object exists = %v, %v; want none written", ok, err)
+	}
+	if err := s.Promote(t.Context(), small); err != nil {
+		t.Fatal(err)
+	}
+	if size, err := s.Stat(t.Context(), small.SHA256); err != nil || size != small.Size {
+		t.Fatalf("after Promote Stat = %d, %v; want %d", size, err, small.Size)
+	}
+
+	large, err := s.Stage(t.Context(), bytes.NewReader(make([]byte, holdMax+1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if large.Held != nil {
+		t.Fatal("a file over holdMax was held in memory")
+	}
+	if ok, err := s.exists(t.Context(), large.TempKey); err != nil || !ok {
+		t.Fatalf("the large file's temporary object exists = %v, %v; want it written", ok, err)
+	}
+	if err := s.Discard(t.Context(), large); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -67,7 +67,7 @@ func (t *tx) Enqueue(ctx context.Context, jobs ...store.Job) error {
 	params := make([]river.InsertManyParams, len(jobs))
 	now := time.Now()
 	for i, j := range jobs {
-		opts := &river.InsertOpts{}
+		opts := &river.InsertOpts{Queue: j.Queue}
 		// A job due now is not given a time: River's "now" is the
 		// database's, and a job scheduled ahead of it would wait for the
 		// scheduler instead of waking a worker.
