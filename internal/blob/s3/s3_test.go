@@ -329,6 +329,24 @@ func TestSmallFileHeldUntilPromote(t *testing.T) {
 	if size, err := s.Stat(t.Context(), small.SHA256); err != nil || size != small.Size {
 		t.Fatalf("after Promote Stat = %d, %v; want %d", size, err, small.Size)
 	}
+	// The same bytes again are there already: no second version is written.
+	again, err := s.Stage(t.Context(), bytes.NewReader(small.Held))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Promote(t.Context(), again); err != nil {
+		t.Fatalf("Promote of bytes stored before: %v", err)
+	}
+	versions := 0
+	for obj := range s.client.ListObjects(t.Context(), s.bucket, minio.ListObjectsOptions{Prefix: blob.Key(small.SHA256), WithVersions: true}) {
+		if obj.Err != nil {
+			t.Fatal(obj.Err)
+		}
+		versions++
+	}
+	if versions != 1 {
+		t.Fatalf("the content key has %d versions after the same bytes were promoted twice, want 1", versions)
+	}
 
 	large, err := s.Stage(t.Context(), bytes.NewReader(make([]byte, holdMax+1)))
 	if err != nil {

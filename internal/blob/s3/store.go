@@ -56,19 +56,18 @@ func (s *Store) Stage(ctx context.Context, r io.Reader) (blob.Staged, error) {
 	return st, nil
 }
 
-// putHeld writes a held file under its content key unless it is there.
+// putHeld writes a held file under its content key unless it is there: the
+// write is conditional (If-None-Match), so that it takes one request and
+// never adds a second version of content already stored.
 func (s *Store) putHeld(ctx context.Context, st blob.Staged) error {
 	if int64(len(st.Held)) != st.Size {
 		return fmt.Errorf("blob promote %s: %d bytes held, %d staged", st.SHA256, len(st.Held), st.Size)
 	}
 	key := blob.Key(st.SHA256)
-	exists, err := s.exists(ctx, key)
-	if err == nil && !exists {
-		_, err = s.client.PutObject(ctx, s.bucket, key, bytes.NewReader(st.Held), st.Size, minio.PutObjectOptions{
-			ContentType: "application/octet-stream", DisableMultipart: true, DisableContentSha256: true,
-		})
-	}
-	if err != nil {
+	opts := minio.PutObjectOptions{ContentType: "application/octet-stream", DisableMultipart: true, DisableContentSha256: true}
+	opts.SetMatchETagExcept("*")
+	_, err := s.client.PutObject(ctx, s.bucket, key, bytes.NewReader(st.Held), st.Size, opts)
+	if err != nil && errorCode(err) != minio.PreconditionFailed {
 		return wrap("promote", key, err)
 	}
 	return nil
