@@ -121,7 +121,10 @@ func TestDamage(t *testing.T) {
 		if err := e.App.Blobs.Retain(ctx, locked, time.Now().Add(time.Minute)); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.App.Blobs.Stage(ctx, bytes.NewReader(text("abandoned upload"))); err != nil {
+		// Larger than a store holds in memory (blob.Staged.Held), so that it
+		// is written as a staged object and abandoned there.
+		abandoned := append(text("abandoned upload"), make([]byte, 2<<20)...)
+		if _, err := e.App.Blobs.Stage(ctx, bytes.NewReader(abandoned)); err != nil {
 			t.Fatal(err)
 		}
 

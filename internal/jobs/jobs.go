@@ -121,11 +121,17 @@ func New(q sqldb.JobQueue, handlers map[string]Handler, log *slog.Logger, c Conf
 func (r *Runner) Run(ctx context.Context) error {
 	hold, err := r.queue.HoldRunner(ctx, r.id)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopped before it started
+		}
 		return err
 	}
 	defer hold.Release()
 	r.rescue(ctx)
 	if err := r.client.Start(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
 		return fmt.Errorf("start the job runner: %w", err)
 	}
 	tick := time.NewTicker(r.rescueEvery)

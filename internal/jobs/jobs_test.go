@@ -371,3 +371,28 @@ func TestUnprocessableJobParksAtOnce(t *testing.T) {
 		})
 	}
 }
+
+// TestRunnerStoppedWhileStarting: a service stopped at once after it started
+// (a test, a SIGTERM during start-up) stops its runner cleanly, whatever step
+// of its start the cancellation reaches.
+func TestRunnerStoppedWhileStarting(t *testing.T) {
+	for name, db := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			for _, after := range []time.Duration{0, time.Millisecond, 5 * time.Millisecond, 20 * time.Millisecond} {
+				r, err := jobs.New(db.JobQueue(), map[string]jobs.Handler{"index": func(context.Context, []byte) error { return nil }},
+					slog.New(slog.DiscardHandler), jobs.Config{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				ctx, cancel := context.WithCancel(context.Background())
+				done := make(chan error, 1)
+				go func() { done <- r.Run(ctx) }()
+				time.Sleep(after)
+				cancel()
+				if err := <-done; err != nil {
+					t.Errorf("stopped %v after the start: %v", after, err)
+				}
+			}
+		})
+	}
+}
