@@ -130,7 +130,7 @@ func Open(ctx context.Context, c config.Config, log *slog.Logger) (*App, error) 
 	a.Watcher = &lc.Watcher{LC: a.LC, Scheduler: a.Engine, Sender: sender, Days: c.ReminderDays}
 	a.Extractor = textract.New(c.OCR, tmp)
 	a.Indexer = indexer.New(st, blobs, index, a.Extractor, tmp, time.Now)
-	a.Preview = preview.New(a.Documents, blobs, a.Extractor, filepath.Join(c.DataDir, "cache", "pages"), tmp)
+	a.Preview = preview.New(a.Documents, blobs, a.Extractor, filepath.Join(c.DataDir, "cache", "pages"), tmp, c.PreviewCache)
 	a.Selector = &evidence.Selector{Store: st, Search: index, Defs: defs}
 	a.Evidence = &evidence.Exporter{Store: st, Blobs: blobs, Key: a.Key, TempDir: tmp, Now: time.Now}
 	// The jobs of a change's follow-ups, each also a step of a follow-up job.

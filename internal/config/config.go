@@ -18,12 +18,15 @@ import (
 
 // Config is every setting of the service.
 type Config struct {
-	DataDir      string
-	DatabaseURL  string
-	BlobURL      string
-	SearchURL    string
-	Listen       string
-	MaxUpload    int64
+	DataDir     string
+	DatabaseURL string
+	BlobURL     string
+	SearchURL   string
+	Listen      string
+	MaxUpload   int64
+	// PreviewCache is about the most disk the cached page images take
+	// (DOSSIER_PREVIEW_CACHE); the pages read least recently go first.
+	PreviewCache int64
 	WorkflowsDir string
 	// Retention is how many years archived documents are kept locked, by
 	// kind; the entry "" is the default for kinds not named.
@@ -70,7 +73,7 @@ type setting struct {
 type raw struct {
 	dataDir, databaseURL, blobURL, searchURL, listen, maxUpload, workflowsDir, retention, ocr, trustedProxies string
 	webhookURL, webhookSecret, smtpURL, reminderDays, signingKeyFile                                          string
-	checkpointEvery                                                                                           string
+	checkpointEvery, previewCache                                                                             string
 }
 
 func (r *raw) settings() []setting {
@@ -82,6 +85,7 @@ func (r *raw) settings() []setting {
 		{"DOSSIER_LISTEN", "listen", "127.0.0.1:8080", "HTTP listen address", &r.listen},
 		{"DOSSIER_MAX_UPLOAD", "max-upload", "512MiB", "largest accepted upload, e.g. 512MiB", &r.maxUpload},
 		{"DOSSIER_WORKFLOWS_DIR", "workflows-dir", "", "directory overriding the embedded workflow definitions", &r.workflowsDir},
+		{"DOSSIER_PREVIEW_CACHE", "preview-cache", "1GiB", "most disk the cached page images may take, e.g. 1GiB", &r.previewCache},
 		{"DOSSIER_OCR", "ocr", "0", "1 to OCR pages without a text layer with tesseract", &r.ocr},
 		{"DOSSIER_TRUSTED_PROXIES", "trusted-proxies", "", "comma-separated CIDRs of reverse proxies whose X-Forwarded-For names the client (default: none)", &r.trustedProxies},
 		{"DOSSIER_RETENTION_YEARS", "retention-years", strconv.Itoa(dossier.DefaultRetentionYears), "years archived documents stay locked: N, or N,kind=N,… per kind", &r.retention},
@@ -138,6 +142,10 @@ func (r *raw) build() (Config, error) {
 		return c, fmt.Errorf("DOSSIER_MAX_UPLOAD %q is not a size: use e.g. 512MiB or 2GB", r.maxUpload)
 	}
 	c.MaxUpload = int64(n)
+	if n, err = humanize.ParseBytes(r.previewCache); err != nil || n == 0 {
+		return c, fmt.Errorf("DOSSIER_PREVIEW_CACHE %q is not a size: use e.g. 1GiB or 500MB", r.previewCache)
+	}
+	c.PreviewCache = int64(n)
 	switch r.ocr {
 	case "0", "false", "":
 	case "1", "true":

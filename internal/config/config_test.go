@@ -25,9 +25,9 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{DataDir: "./data", DatabaseURL: "sqlite://data/dossier.db", BlobURL: "file://data/blobs", SearchURL: "db",
-		Listen: "127.0.0.1:8080", MaxUpload: 512 << 20}
+		Listen: "127.0.0.1:8080", MaxUpload: 512 << 20, PreviewCache: 1 << 30}
 	if c.DataDir != want.DataDir || c.DatabaseURL != want.DatabaseURL || c.BlobURL != want.BlobURL ||
-		c.SearchURL != want.SearchURL || c.Listen != want.Listen || c.MaxUpload != want.MaxUpload {
+		c.SearchURL != want.SearchURL || c.Listen != want.Listen || c.MaxUpload != want.MaxUpload || c.PreviewCache != want.PreviewCache {
 		t.Fatalf("defaults = %+v, want %+v", c, want)
 	}
 	if c.RetentionYears("contract") != 10 {
@@ -36,7 +36,7 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestEnvironmentAndFlags(t *testing.T) {
-	env := map[string]string{"DOSSIER_DATA_DIR": "/srv/d", "DOSSIER_MAX_UPLOAD": "2GiB", "DOSSIER_LISTEN": ":9000",
+	env := map[string]string{"DOSSIER_DATA_DIR": "/srv/d", "DOSSIER_MAX_UPLOAD": "2GiB", "DOSSIER_LISTEN": ":9000", "DOSSIER_PREVIEW_CACHE": "200MB",
 		"DOSSIER_RETENTION_YEARS": "10,letter_of_credit=6"}
 	c, err := build(t, env, "--listen", "127.0.0.1:7000")
 	if err != nil {
@@ -45,8 +45,8 @@ func TestEnvironmentAndFlags(t *testing.T) {
 	if c.Listen != "127.0.0.1:7000" {
 		t.Errorf("a flag must win over the environment: listen = %q", c.Listen)
 	}
-	if c.DatabaseURL != "sqlite:///srv/d/dossier.db" || c.MaxUpload != 2<<30 {
-		t.Errorf("database %q, max upload %d", c.DatabaseURL, c.MaxUpload)
+	if c.DatabaseURL != "sqlite:///srv/d/dossier.db" || c.MaxUpload != 2<<30 || c.PreviewCache != 200_000_000 {
+		t.Errorf("database %q, max upload %d, preview cache %d", c.DatabaseURL, c.MaxUpload, c.PreviewCache)
 	}
 	if c.RetentionYears("letter_of_credit") != 6 || c.RetentionYears("contract") != 10 {
 		t.Errorf("retention lc %d, contract %d", c.RetentionYears("letter_of_credit"), c.RetentionYears("contract"))
@@ -95,6 +95,8 @@ func TestHelpShowsNoEnvironmentValue(t *testing.T) {
 func TestInvalid(t *testing.T) {
 	for _, env := range []map[string]string{
 		{"DOSSIER_MAX_UPLOAD": "lots"},
+		{"DOSSIER_PREVIEW_CACHE": "plenty"},
+		{"DOSSIER_PREVIEW_CACHE": "0"},
 		{"DOSSIER_DATABASE_URL": "mysql://x"},
 		{"DOSSIER_BLOB_URL": "ftp://x"},
 		{"DOSSIER_SEARCH_URL": "elastic://x"},

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"sync"
 
 	"golang.org/x/sync/singleflight"
 
@@ -50,12 +51,21 @@ type Service struct {
 	tmp      string // spooled PDFs
 	flight   singleflight.Group
 	slots    chan struct{} // bounds the renderers running at once
+	max      int64         // the cache's limit in bytes (see bound.go)
+
+	mu       sync.Mutex
+	size     int64 // the cache's size as counted, -1 before it is measured
+	trimming bool
 }
 
-// New returns a service caching pages under dir.
-func New(files Files, blobs blob.Store, r Renderer, dir, tmp string) *Service {
+// New returns a service caching pages under dir, at most about maxBytes of
+// them (DefaultCacheBytes when maxBytes is 0).
+func New(files Files, blobs blob.Store, r Renderer, dir, tmp string, maxBytes int64) *Service {
+	if maxBytes <= 0 {
+		maxBytes = DefaultCacheBytes
+	}
 	return &Service{files: files, blobs: blobs, renderer: r, dir: dir, tmp: tmp,
-		slots: make(chan struct{}, runtime.GOMAXPROCS(0))}
+		slots: make(chan struct{}, runtime.GOMAXPROCS(0)), max: maxBytes, size: -1}
 }
 
 // Page is a rendered page image.
@@ -86,7 +96,8 @@ func (s *Service) Page(ctx context.Context, id string, version, n, width int) (P
 	}
 	p := Page{File: f, Width: roundWidth(width)}
 	p.Path = filepath.Join(s.dir, f.SHA256[:2], f.SHA256+"-"+strconv.Itoa(n)+"-"+strconv.Itoa(p.Width)+".png")
-	if _, err := os.Stat(p.Path); err == nil {
+	if fi, err := os.Stat(p.Path); err == nil {
+		touch(p.Path, fi)
 		return p, nil
 	}
 	// Two readers of the same page wait for one rendering.
@@ -129,7 +140,11 @@ func (s *Service) render(ctx context.Context, sha string, n, width int, dest str
 	if err := os.MkdirAll(filepath.Dir(dest), 0o750); err != nil {
 		return err
 	}
-	return os.Rename(img, dest)
+	if err := os.Rename(img, dest); err != nil {
+		return err
+	}
+	s.added(dest)
+	return nil
 }
 
 func roundWidth(w int) int {
