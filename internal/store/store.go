@@ -98,9 +98,8 @@ type UserTx interface {
 	DecideGrant(ctx context.Context, id string, state dossier.GrantState, by string, at time.Time) error
 
 	CreateSession(ctx context.Context, s dossier.Session) error
-	Session(ctx context.Context, tokenHash string) (dossier.Session, error)
-	// SessionUser is Session with the user it belongs to, read together:
-	// every signed-in request asks for both.
+	// SessionUser is the session of tokenHash with the user it belongs to,
+	// read together: every signed-in request asks for both.
 	SessionUser(ctx context.Context, tokenHash string) (dossier.Session, dossier.User, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
 	// DeleteSessionsOf ends every session of a user.

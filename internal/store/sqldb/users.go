@@ -92,18 +92,15 @@ func (t *tx) ListUsers(ctx context.Context) ([]dossier.User, error) {
 	return users, rows.Err()
 }
 
-func scanUser(s scanner) (dossier.User, error) {
+// scanUser scans a row of userColumns, which may follow the columns that
+// before scans.
+func scanUser(s scanner, before ...any) (dossier.User, error) {
 	var u dossier.User
 	var roles, departments string
-	if err := s.Scan(&u.ID, &u.Username, &u.DisplayName, &roles, &u.ApprovalLevel, &departments, &u.Disabled, &u.Version,
-		&u.PasswordHash, &u.PasswordSetBy, &u.CreatedAt, &u.UpdatedAt); err != nil {
+	if err := s.Scan(append(before, &u.ID, &u.Username, &u.DisplayName, &roles, &u.ApprovalLevel, &departments, &u.Disabled, &u.Version,
+		&u.PasswordHash, &u.PasswordSetBy, &u.CreatedAt, &u.UpdatedAt)...); err != nil {
 		return u, err
 	}
-	return decodeUser(u, roles, departments)
-}
-
-// decodeUser finishes a user scanned with its roles and departments as JSON.
-func decodeUser(u dossier.User, roles, departments string) (dossier.User, error) {
 	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
 	if err := json.Unmarshal([]byte(roles), &u.Roles); err != nil {
 		return u, fmt.Errorf("decode roles of %s: %w", u.ID, err)
@@ -123,34 +120,16 @@ func (t *tx) CreateSession(ctx context.Context, s dossier.Session) error {
 	return nil
 }
 
-func (t *tx) Session(ctx context.Context, tokenHash string) (dossier.Session, error) {
-	var s dossier.Session
-	err := t.hotQueryRow(ctx, `SELECT token_hash, user_id, created_at, expires_at FROM sessions WHERE token_hash = $1`, tokenHash).
-		Scan(&s.TokenHash, &s.UserID, &s.CreatedAt, &s.ExpiresAt)
-	if err != nil {
-		return s, notFound(err, "session", "(token)")
-	}
-	s.CreatedAt, s.ExpiresAt = s.CreatedAt.UTC(), s.ExpiresAt.UTC()
-	return s, nil
-}
-
 func (t *tx) SessionUser(ctx context.Context, tokenHash string) (dossier.Session, dossier.User, error) {
 	var s dossier.Session
-	var u dossier.User
-	var roles, departments string
-	err := t.hotQueryRow(ctx, `SELECT s.token_hash, s.user_id, s.created_at, s.expires_at,
-		u.id, u.username, u.display_name, u.roles, u.approval_level, u.departments, u.disabled, u.version,
-		u.password_hash, u.password_set_by, u.created_at, u.updated_at
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1`, tokenHash).
-		Scan(&s.TokenHash, &s.UserID, &s.CreatedAt, &s.ExpiresAt,
-			&u.ID, &u.Username, &u.DisplayName, &roles, &u.ApprovalLevel, &departments, &u.Disabled, &u.Version,
-			&u.PasswordHash, &u.PasswordSetBy, &u.CreatedAt, &u.UpdatedAt)
+	u, err := scanUser(t.hotQueryRow(ctx, `SELECT s.token_hash, s.user_id, s.created_at, s.expires_at, u.*
+		FROM sessions s JOIN (SELECT `+userColumns+` FROM users) u ON u.id = s.user_id WHERE s.token_hash = $1`, tokenHash),
+		&s.TokenHash, &s.UserID, &s.CreatedAt, &s.ExpiresAt)
 	if err != nil {
 		return s, u, notFound(err, "session", "(token)")
 	}
 	s.CreatedAt, s.ExpiresAt = s.CreatedAt.UTC(), s.ExpiresAt.UTC()
-	u, err = decodeUser(u, roles, departments)
-	return s, u, err
+	return s, u, nil
 }
 
 func (t *tx) DeleteSession(ctx context.Context, tokenHash string) error {
