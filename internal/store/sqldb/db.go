@@ -131,19 +131,19 @@ func (db *DB) WriteSQL(ctx context.Context, fn func(*sql.Tx) error) error {
 const readAttempts = 3
 
 func (db *DB) runSQL(ctx context.Context, pool *sql.DB, opts *sql.TxOptions, fn func(*sql.Tx) error) error {
-	err := db.runOnce(ctx, pool, opts, fn)
-	// A read is tried again on another connection; a write is not, as its
-	// fn may change more than the database and must run once.
-	for i := 1; i < readAttempts && err != nil && opts != nil && opts.ReadOnly && db.lost(err) && ctx.Err() == nil; i++ {
-		err = db.runOnce(ctx, pool, opts, fn)
+	once := func() error { return db.runOnce(ctx, pool, opts, fn) }
+	if opts == nil || !opts.ReadOnly {
+		// A write is not tried again: its fn may change more than the
+		// database and must run once.
+		return once()
 	}
-	return err
+	return db.retryRead(ctx, once)
 }
 
-// readOutsideTx runs fn on one connection of pool, tried again on
-// another when the connection breaks, as runSQL does a read-only transaction.
+// readOutsideTx runs fn on one connection of pool, as runSQL runs a
+// read-only transaction.
 func (db *DB) readOutsideTx(ctx context.Context, pool *sql.DB, fn func(*sql.Conn) error) error {
-	once := func() error {
+	return db.retryRead(ctx, func() error {
 		c, err := pool.Conn(ctx)
 		if err != nil {
 			return unavailable("connect", err)
@@ -154,7 +154,12 @@ func (db *DB) readOutsideTx(ctx context.Context, pool *sql.DB, fn func(*sql.Conn
 			return unavailable("read", err)
 		}
 		return err
-	}
+	})
+}
+
+// retryRead runs a read, and again on another connection, up to
+// readAttempts in all, while it fails because its connection broke.
+func (db *DB) retryRead(ctx context.Context, once func() error) error {
 	err := once()
 	for i := 1; i < readAttempts && err != nil && db.lost(err) && ctx.Err() == nil; i++ {
 		err = once()
