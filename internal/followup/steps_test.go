@@ -72,6 +72,14 @@ func TestQueueMergesNotifyAndIndex(t *testing.T) {
 			} else if len(p.Steps) > 0 {
 				t.Errorf("%s: a %s job lists steps %v", tc.name, j.Kind, p.Steps)
 			}
+			// Extraction waits in the slow queue, every other job in the default one.
+			want := ""
+			if j.Kind == followup.Extract {
+				want = followup.SlowQueue
+			}
+			if j.Queue != want {
+				t.Errorf("%s: the %s job waits in queue %q, want %q", tc.name, j.Kind, j.Queue, want)
+			}
 		}
 		if !slices.Equal(kinds, tc.kinds) || !slices.Equal(steps, tc.steps) {
 			t.Errorf("%s: jobs %v with steps %v, want %v with %v", tc.name, kinds, steps, tc.kinds, tc.steps)
